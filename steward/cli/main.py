@@ -28,12 +28,24 @@ def _root() -> None:
     """Steward: declare processing once, publish notices, lint against UK law."""
 
 
-def run() -> None:
-    """Console entry point: user errors become one clear message and exit status 2."""
+def execute(application: typer.Typer, args: list[str] | None = None) -> int:
+    """Run a Typer app and return its exit status; a StewardError prints one message and gives 2.
+
+    Tests call this with their own app and arguments so they see exactly what a person sees.
+    """
     try:
-        app()
+        application(args=args, prog_name="steward")
     except StewardError as error:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             f"[bold red]error:[/] {escape(str(error))}"
         )
-        sys.exit(2)
+        return 2
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+def run() -> None:
+    """Console entry point."""
+    sys.exit(execute(app))
