@@ -1,0 +1,286 @@
+"""Reading a marketing list with the provenance of every address, or refusing it.
+
+The organisation promises never to use bought lists, so an address enters the consent ledger only
+with where it came from, when, and the basis it may be marketed on: consent evidence naming the
+organisation as the sender (PECR reg 22(2); RULES.md R2.3(a)), or the customer relationship a soft
+opt-in rests on (reg 22(3); R2.3(b)). Details from a bought list, a partner or another group
+company never found a soft opt-in (R2.3 edge cases). This module only reads and checks the file;
+``steward.consent.imports_service`` records what it yields.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import TypeVar
+
+from steward.errors import InvalidInput
+from steward.store.identifiers import normalise_email
+
+BASE_COLUMNS = ("email", "source", "obtained_from", "obtained_on", "basis", "legal_form")
+CONSENT_COLUMNS = (
+    "consent_wording", "consent_version", "consent_where", "consent_at", "consent_names_us",
+)
+SOFT_OPT_IN_COLUMNS = (
+    "relationship", "relationship_date", "relationship_ref", "opt_out_at_collection",
+)
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0"})
+_COLUMNS_HINT = (
+    "give every row: " + ", ".join(BASE_COLUMNS) + "; consent rows also: "
+    + ", ".join(CONSENT_COLUMNS) + "; soft opt-in rows also: " + ", ".join(SOFT_OPT_IN_COLUMNS)
+    + " (see docs/consent.md, 'Marketing and unsubscribe')"
+)
+
+
+class Basis(StrEnum):
+    """What an imported address may be marketed on (RULES.md R2.3 routes (a) and (b))."""
+
+    CONSENT = "consent"
+    SOFT_OPT_IN = "soft_opt_in"
+
+
+class ObtainedFrom(StrEnum):
+    """Who handed the organisation the address. Only ``directly`` can found a soft opt-in."""
+
+    DIRECTLY = "directly"
+    BOUGHT_LIST = "bought_list"
+    PARTNER = "partner"
+    GROUP_COMPANY = "group_company"
+    THIRD_PARTY = "third_party"
+
+
+class RelationshipKind(StrEnum):
+    """A sale, or negotiations for one (a quote asked for; not a mere visit or download)."""
+
+    SALE = "sale"
+    NEGOTIATION = "negotiation"
+
+
+@dataclass(frozen=True)
+class ConsentEvidence:
+    """The consent as shown and given: wording, its version, where and when, and to whom."""
+
+    wording: str
+    version: str
+    where: str
+    given_at: str
+
+
+@dataclass(frozen=True)
+class CustomerRelationship:
+    """The sale or negotiation during which the organisation itself collected the address."""
+
+    kind: RelationshipKind
+    on: dt.date
+    reference: str
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One address with its checked provenance, ready to record in the ledger."""
+
+    line: int
+    email: str
+    source: str
+    obtained_from: ObtainedFrom
+    obtained_on: dt.date
+    legal_form: str
+    consent: ConsentEvidence | None
+    relationship: CustomerRelationship | None
+
+    @property
+    def basis(self) -> Basis:
+        return Basis.CONSENT if self.consent is not None else Basis.SOFT_OPT_IN
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one line cannot be imported, and how to fix it."""
+
+    line: int
+    column: str
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.column}: {self.message}\n  hint: {self.hint}"
+
+
+class MissingProvenance(InvalidInput):
+    """The file lacks the columns that say where its addresses came from."""
+
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+class _Problem(Exception):
+    def __init__(self, column: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.column, self.message, self.hint = column, message, hint
+
+
+def read_list(
+    lines: Iterable[str], *, file: str, today: dt.date
+) -> Iterator[ListEntry | RowProblem]:
+    """Yield each data row as a checked entry or as the problem that stops it, in file order.
+
+    Raises MissingProvenance before any row when the header cannot carry provenance. Line numbers
+    are the file's own (the header is line 1; a quoted field spanning lines counts each line).
+    """
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise MissingProvenance(
+            "the list is empty", where=file, hint="the first line must name the columns; "
+            + _COLUMNS_HINT
+        ) from None
+    except csv.Error as error:
+        raise InvalidInput(f"not a readable CSV: {error}", where=f"{file}:1",
+                           hint="save the list as comma-separated UTF-8 text") from error
+    _check_header(header, file)
+    positions = {name: index for index, name in enumerate(header)}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield RowProblem(reader.line_num, "-", f"not readable as CSV: {error}",
+                             "close every quoted field and save as UTF-8 text")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        line = reader.line_num
+        try:
+            yield _entry(line, {name: _cell(row, i) for name, i in positions.items()}, today)
+        except _Problem as problem:
+            yield RowProblem(line, problem.column, problem.message, problem.hint)
+
+
+def _check_header(header: list[str], file: str) -> None:
+    present = set(header)
+    duplicated = sorted({name for name in header if header.count(name) > 1 and name})
+    if duplicated:
+        raise InvalidInput(f"columns named more than once: {', '.join(duplicated)}",
+                           where=f"{file}:1", hint="keep one column of each name")
+    missing = [name for name in BASE_COLUMNS if name not in present]
+    groups = [group for group in (CONSENT_COLUMNS, SOFT_OPT_IN_COLUMNS) if present & set(group)]
+    if not groups:
+        missing += ["consent evidence or customer relationship columns"]
+    for group in groups:
+        missing += [name for name in group if name not in present]
+    if missing:
+        raise MissingProvenance(
+            "the list does not record where its addresses came from (missing "
+            + ", ".join(missing) + "); we never use bought lists, so every address needs its "
+            "source, date and consent evidence or customer relationship",
+            where=f"{file}:1",
+            hint=_COLUMNS_HINT,
+        )
+
+
+def _cell(row: list[str], index: int) -> str:
+    return row[index].strip() if index < len(row) else ""
+
+
+def _entry(line: int, cells: dict[str, str], today: dt.date) -> ListEntry:
+    try:
+        email = normalise_email(_required(cells, "email"))
+    except InvalidInput as error:
+        raise _Problem("email", f"{cells['email']!r} is {error.message}",
+                       error.hint or "give one address per row") from None
+    basis = _choice(cells, "basis", Basis)
+    obtained_from = _choice(cells, "obtained_from", ObtainedFrom)
+    if obtained_from is ObtainedFrom.BOUGHT_LIST:
+        raise _Problem("obtained_from", "the address came from a bought list, and we never use "
+                       "bought lists", "remove the row; market to this person only after they "
+                       "give consent to us directly")
+    entry = ListEntry(
+        line=line, email=email, source=_required(cells, "source"), obtained_from=obtained_from,
+        obtained_on=_past_date(cells, "obtained_on", today),
+        legal_form=_required(cells, "legal_form"), consent=None, relationship=None,
+    )
+    if basis is Basis.CONSENT:
+        return _with_consent(entry, cells, today)
+    return _with_relationship(entry, cells, today)
+
+
+def _with_consent(entry: ListEntry, cells: dict[str, str], today: dt.date) -> ListEntry:
+    given_at = _required(cells, "consent_at")
+    try:
+        parsed = dt.datetime.fromisoformat(given_at)
+    except ValueError:
+        raise _Problem("consent_at", f"{given_at!r} is not a date or date-time",
+                       "write when consent was given as YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    if parsed.date() > today:
+        raise _Problem("consent_at", f"{given_at} is in the future",
+                       "give the date consent was actually given")
+    if not _flag(cells, "consent_names_us"):
+        raise _Problem("consent_names_us", "the consent did not name us as the sender; consent "
+                       "to 'selected third parties' or to another organisation is not consent to "
+                       "us (RULES.md R2.3)", "remove the row, or ask the person for consent")
+    evidence = ConsentEvidence(
+        wording=_required(cells, "consent_wording"), version=_required(cells, "consent_version"),
+        where=_required(cells, "consent_where"), given_at=parsed.isoformat(),
+    )
+    return replace(entry, consent=evidence)
+
+
+def _with_relationship(entry: ListEntry, cells: dict[str, str], today: dt.date) -> ListEntry:
+    if entry.obtained_from is not ObtainedFrom.DIRECTLY:
+        raise _Problem("obtained_from", f"details obtained from a {entry.obtained_from.value} "
+                       "never found a soft opt-in: we must have collected them ourselves in a "
+                       "sale or negotiation (PECR reg 22(3)(a); RULES.md R2.3)",
+                       "import the row with consent evidence naming us, or remove it")
+    if not _flag(cells, "opt_out_at_collection"):
+        raise _Problem("opt_out_at_collection", "no opt-out was offered when the details were "
+                       "collected, so the soft opt-in cannot apply (PECR reg 22(3)(c); "
+                       "RULES.md R2.3)", "remove the row, or import it with consent evidence")
+    relationship = CustomerRelationship(
+        kind=_choice(cells, "relationship", RelationshipKind),
+        on=_past_date(cells, "relationship_date", today),
+        reference=_required(cells, "relationship_ref"),
+    )
+    return replace(entry, relationship=relationship)
+
+
+def _required(cells: dict[str, str], column: str) -> str:
+    value = cells.get(column, "")
+    if not value:
+        raise _Problem(column, "is empty", f"fill in {column}; " + _COLUMNS_HINT)
+    return value
+
+
+def _choice(cells: dict[str, str], column: str, kind: type[_Choice]) -> _Choice:
+    value = _required(cells, column).lower()
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise _Problem(column, f"{value!r} is not one of {allowed}",
+                       f"write one of: {allowed}") from None
+
+
+def _flag(cells: dict[str, str], column: str) -> bool:
+    value = _required(cells, column).lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise _Problem(column, f"{value!r} is not yes or no", "write yes or no")
+
+
+def _past_date(cells: dict[str, str], column: str, today: dt.date) -> dt.date:
+    value = _required(cells, column)
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        raise _Problem(column, f"{value!r} is not a date", "write it as YYYY-MM-DD") from None
+    if parsed > today:
+        raise _Problem(column, f"{value} is in the future", "give the date it actually happened")
+    return parsed
