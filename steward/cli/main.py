@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from steward.cli import manifest_commands
 from steward.errors import StewardError
 
 app = typer.Typer(
@@ -26,6 +27,10 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Steward: declare processing once, publish notices, lint against UK law."""
+
+
+for _commands in (manifest_commands,):
+    _commands.register(app)
 
 
 def execute(application: typer.Typer, args: list[str] | None = None) -> int:

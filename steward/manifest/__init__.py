@@ -1,0 +1,1 @@
+"""The manifest: the organisation's declaration of its processing, typed and validated."""

@@ -1,0 +1,297 @@
+"""Load a manifest (one YAML file, or a folder of files that merge) into a typed ``Manifest``.
+
+Every mistake is reported with file:line:column, the field path, what was expected and, where it
+helps, the nearest valid value. All problems found in one pass are reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from steward.errors import Location, ManifestError, ManifestErrors
+from steward.manifest.references import check_references
+from steward.manifest.schema import (
+    LIST_SECTIONS,
+    PATTERN_DESCRIPTIONS,
+    SECTIONS_WITH_IDS,
+    SINGLE_SECTIONS,
+    Manifest,
+)
+from steward.manifest.source import Path, SourceMap, parse_yaml, path_text
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 5_000_000
+KNOWN_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS)
+
+
+@dataclass(frozen=True)
+class LoadedManifest:
+    """A validated manifest and where each of its fields was written."""
+
+    manifest: Manifest
+    source: SourceMap
+    files: tuple[str, ...]
+
+    def locate(self, path: Path) -> Location | None:
+        return self.source.locate(path)
+
+
+def load(path: str | FsPath) -> LoadedManifest:
+    """Read, merge, validate and cross-check the manifest at ``path`` (a file or a folder)."""
+    target = FsPath(path)
+    files = _manifest_files(target)
+    data: dict[str, Any] = {}
+    source = SourceMap()
+    origins: dict[str, Location] = {}
+    errors: list[ManifestError] = []
+    for file in files:
+        try:
+            part, part_source = parse_yaml(_read(file), str(file))
+        except ManifestError as error:
+            errors.append(error)
+            continue
+        if not isinstance(part, dict):
+            errors.append(ManifestError(
+                "the top level must be a mapping of sections (organisation:, purposes:, ...)",
+                location=Location(str(file), 1, 1),
+            ))
+            continue
+        errors.extend(_merge(part, part_source, data, source, origins))
+    errors.extend(_duplicate_ids(data, source))
+    if errors:
+        raise ManifestErrors(errors)
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as invalid:
+        raise ManifestErrors(_explain_all(invalid, data, source)) from invalid
+    problems = check_references(manifest, source)
+    if problems:
+        raise ManifestErrors(problems)
+    return LoadedManifest(manifest=manifest, source=source, files=tuple(str(f) for f in files))
+
+
+def load_manifest(path: str | FsPath) -> Manifest:
+    """The manifest alone, for callers that need no source locations."""
+    return load(path).manifest
+
+
+def _manifest_files(target: FsPath) -> list[FsPath]:
+    if target.is_dir():
+        files = sorted(p for p in target.iterdir() if p.is_file() and p.suffix in MANIFEST_SUFFIXES)
+        if not files:
+            raise ManifestError(
+                "the folder holds no .yaml or .yml files", location=Location(str(target)),
+                hint="point at a manifest file or a folder of manifest files",
+            )
+        return files
+    if target.is_file():
+        return [target]
+    raise ManifestError("no such file or folder", location=Location(str(target)),
+                        hint="give the path of a manifest file or of a folder of them")
+
+
+def _read(file: FsPath) -> str:
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise ManifestError(f"cannot read the file: {error.strerror}",
+                            location=Location(str(file))) from error
+    if len(raw) > MAX_FILE_BYTES:
+        raise ManifestError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+                            location=Location(str(file)), hint="split it into several files")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ManifestError("the file is not UTF-8 text", location=Location(str(file), line),
+                            hint="save it as UTF-8") from error
+
+
+def _merge(
+    part: dict[str, Any],
+    part_source: SourceMap,
+    data: dict[str, Any],
+    source: SourceMap,
+    origins: dict[str, Location],
+) -> list[ManifestError]:
+    """Merge one file's sections into the whole: single sections once, lists concatenated."""
+    errors = []
+    for section, value in part.items():
+        where = part_source.keys.get((section,))
+        if section not in KNOWN_SECTIONS:
+            errors.append(_unknown_field(section, KNOWN_SECTIONS, (section,), where))
+            continue
+        if section in SINGLE_SECTIONS:
+            if section in data:
+                errors.append(ManifestError(
+                    f"'{section}' is defined in more than one place (first at {origins[section]})",
+                    location=where, field=section, hint="define each single section once",
+                ))
+                continue
+            data[section] = value
+            origins[section] = where or Location("?")
+            _copy(part_source, source, (section,), (section,))
+            continue
+        if not isinstance(value, list):
+            errors.append(ManifestError(f"'{section}' must be a list", location=where,
+                                        field=section, hint="start each entry with '- '"))
+            continue
+        merged = data.setdefault(section, [])
+        for index, item in enumerate(value):
+            new_path = (section, len(merged))
+            merged.append(item)
+            _copy(part_source, source, (section, index), new_path)
+        source.keys.setdefault((section,), where or Location("?"))
+    return errors
+
+
+def _copy(part_source: SourceMap, source: SourceMap, old: Path, new: Path) -> None:
+    moved = SourceMap(
+        values={p: loc for p, loc in part_source.values.items() if p[: len(old)] == old},
+        keys={p: loc for p, loc in part_source.keys.items() if p[: len(old)] == old},
+    )
+    moved.rebase(old, new)
+    source.update(moved)
+
+
+def _duplicate_ids(data: dict[str, Any], source: SourceMap) -> list[ManifestError]:
+    """Two definitions of the same id in one section conflict, within or across files."""
+    errors = []
+    for section in SECTIONS_WITH_IDS:
+        first: dict[str, Path] = {}
+        for index, item in enumerate(data.get(section, [])):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            path: Path = (section, index, "id")
+            ident = item["id"]
+            if ident in first and first[ident] != path:
+                previous = source.locate(first[ident])
+                errors.append(ManifestError(
+                    f"{section} id '{ident}' is defined twice (first at {previous})",
+                    location=source.locate(path), field=path_text(path),
+                    hint="give each entry its own id, or remove the duplicate",
+                ))
+            first.setdefault(ident, path)
+    return errors
+
+
+def _unknown_field(name: str, allowed: tuple[str, ...] | list[str], path: Path,
+                   where: Location | None) -> ManifestError:
+    return ManifestError(
+        f"unknown field '{name}'",
+        location=where,
+        field=path_text(path),
+        hint=_suggest(name, allowed) or f"allowed here: {', '.join(sorted(allowed))}",
+    )
+
+
+def _suggest(value: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _data_path(loc: tuple[int | str, ...], data: Any) -> Path:
+    """Keep only the parts of a pydantic error location that exist in the data.
+
+    Pydantic adds labels for union members and validators; those are skipped. A name that is
+    not in the data (a missing or unknown field) ends the path.
+    """
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_mapping = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_mapping or in_list:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier():
+            path.append(part)
+            break
+    return tuple(path)
+
+
+def _explain_all(invalid: ValidationError, data: Any, source: SourceMap) -> list[ManifestError]:
+    """One error per field: a union reports each branch's failure, the first one is enough."""
+    errors = invalid.errors()
+    parents = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
+    seen: set[tuple[str | None, str]] = set()
+    result = []
+    for error in errors:
+        if error["type"] == "too_short" and tuple(error["loc"]) in parents:
+            continue  # a list emptied by its own invalid items: the items are the news
+        explained = _explain(error, data, source)
+        key = (explained.field, str(explained.location))
+        if key not in seen:
+            seen.add(key)
+            result.append(explained)
+    return result
+
+
+def _explain(error: Any, data: Any, source: SourceMap) -> ManifestError:
+    """Turn one pydantic error into what/where/how-to-fix."""
+    path = _data_path(tuple(error["loc"]), data)
+    kind = error["type"]
+    where = source.locate(path, key=kind == "extra_forbidden")
+    text = path_text(path) or None
+    if kind == "extra_forbidden":
+        parent = _data_path(tuple(error["loc"])[:-1], data)
+        allowed = _allowed_fields(parent)
+        return _unknown_field(str(path[-1]), allowed, path, where)
+    if kind == "missing":
+        return ManifestError(f"required field '{path[-1]}' is missing", location=where,
+                             field=text, hint=f"add '{path[-1]}:' here")
+    message = error["msg"]
+    hint = None
+    expected = (error.get("ctx") or {}).get("expected")
+    if isinstance(expected, str) and isinstance(error.get("input"), str):
+        options = _QUOTED.findall(expected)
+        hint = _suggest(error["input"], options)
+        message = f"'{error['input']}' is not allowed; expected one of: {', '.join(options)}"
+    elif kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        expected_form = PATTERN_DESCRIPTIONS.get(pattern, f"pattern {pattern}")
+        message = f"'{error.get('input')}' is not in the expected form: {expected_form}"
+    elif message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    return ManifestError(message, location=where, field=text, hint=hint)
+
+
+def _model_at(path: Path) -> Any:
+    """The pydantic model class that describes the mapping at ``path``."""
+    model: Any = Manifest
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_fields(path: Path) -> list[str]:
+    model = _model_at(path)
+    return sorted(model.model_fields) if model is not None else []

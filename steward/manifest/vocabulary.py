@@ -1,0 +1,209 @@
+"""The closed vocabularies a manifest is written in.
+
+Each is a ``StrEnum`` so YAML authors write the plain value (``legitimate_interests``) and the
+loader can suggest the nearest one when a value is misspelt.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# The manifest's nation is the law's nation (RULES.md C-3), re-exported here.
+from steward.law.calendar import Nation as Nation
+
+
+class LawfulBasis(StrEnum):
+    """UK GDPR Art 6(1) bases; ``recognised_legitimate_interest`` is Art 6(1)(ea) (DUAA s.70)."""
+
+    consent = "consent"
+    contract = "contract"
+    legal_obligation = "legal_obligation"
+    vital_interests = "vital_interests"
+    public_task = "public_task"
+    legitimate_interests = "legitimate_interests"
+    recognised_legitimate_interest = "recognised_legitimate_interest"
+
+
+class SpecialCategory(StrEnum):
+    """UK GDPR Art 9(1); criminal offence data is deliberately absent (Art 10, RULES.md R10.4)."""
+
+    racial_ethnic_origin = "racial_ethnic_origin"
+    political_opinions = "political_opinions"
+    religious_philosophical_beliefs = "religious_philosophical_beliefs"
+    trade_union_membership = "trade_union_membership"
+    genetic = "genetic"
+    biometric = "biometric"
+    health = "health"
+    sex_life = "sex_life"
+    sexual_orientation = "sexual_orientation"
+
+
+class RecipientRole(StrEnum):
+    processor = "processor"
+    controller = "controller"
+    joint_controller = "joint_controller"
+    public_authority = "public_authority"
+
+
+class TransferMechanism(StrEnum):
+    """Mechanism ids of RULES.md R4.3, plus ``gdpr_compliance``: a claim some notices make that is
+    not a Chapter V mechanism at all (RULES.md SEED-05), accepted so lint can reject it."""
+
+    uk_adequacy = "uk_adequacy"
+    uk_extension_dpf = "uk_extension_dpf"
+    eu_us_privacy_shield = "eu_us_privacy_shield"
+    eu_us_safe_harbour = "eu_us_safe_harbour"
+    idta = "idta"
+    uk_addendum = "uk_addendum"
+    eu_scc_2021_without_addendum = "eu_scc_2021_without_addendum"
+    legacy_eu_scc = "legacy_eu_scc"
+    uk_bcr = "uk_bcr"
+    art49_derogation = "art49_derogation"
+    gdpr_compliance = "gdpr_compliance"
+
+
+class MarketingChannel(StrEnum):
+    email = "email"
+    sms = "sms"
+    phone = "phone"
+    post = "post"
+    social_media = "social_media"
+
+
+class PecrRule(StrEnum):
+    """How a marketing purpose satisfies PECR reg 22 (RULES.md R2.3–R2.5)."""
+
+    consent = "consent"
+    soft_opt_in = "soft_opt_in"
+    charity_soft_opt_in = "charity_soft_opt_in"
+    corporate_subscriber = "corporate_subscriber"
+    not_electronic = "not_electronic"
+
+
+class MarketingAudience(StrEnum):
+    """Who a marketing purpose is sent to: the soft opt-in can only hold for ``customers``
+    (people whose details the sender got in a sale or negotiation, RULES.md R2.3)."""
+
+    customers = "customers"
+    prospects = "prospects"
+    supporters = "supporters"
+    mixed = "mixed"
+
+
+class MarketedProducts(StrEnum):
+    own_similar = "own_similar"
+    own_other = "own_other"
+    third_party = "third_party"
+
+
+class SubscriberType(StrEnum):
+    individual = "individual"
+    corporate = "corporate"
+
+
+class ListSource(StrEnum):
+    own_collection = "own_collection"
+    bought = "bought"
+    partner = "partner"
+    group_company = "group_company"
+
+
+class ProvisionRequirement(StrEnum):
+    """UK GDPR Art 13(2)(e): why (or whether) the person must provide the data."""
+
+    statutory = "statutory"
+    contractual = "contractual"
+    contract_entry = "contract_entry"
+    voluntary = "voluntary"
+    not_from_data_subject = "not_from_data_subject"
+
+
+class SourceKind(StrEnum):
+    """Where data comes from; anything but ``data_subject``/``automatic`` makes Art 14 apply."""
+
+    data_subject = "data_subject"
+    automatic = "automatic"
+    third_party = "third_party"
+    public = "public"
+    generated = "generated"
+
+
+class CookieCategory(StrEnum):
+    """Banner categories; only ``strictly_necessary`` loads without a choice."""
+
+    strictly_necessary = "strictly_necessary"
+    functional = "functional"
+    analytics = "analytics"
+    marketing = "marketing"
+    embedded_content = "embedded_content"
+
+
+class CookieExemption(StrEnum):
+    """The PECR Sch A1 exceptions a cookie may claim (RULES.md R3.1)."""
+
+    strictly_necessary = "strictly_necessary"
+    communication = "communication"
+    statistical = "statistical"
+    appearance = "appearance"
+    emergency_assistance = "emergency_assistance"
+
+
+class Party(StrEnum):
+    first = "first"
+    third = "third"
+
+
+class StorageTechnology(StrEnum):
+    cookie = "cookie"
+    local_storage = "local_storage"
+    pixel = "pixel"
+    script = "script"
+    fingerprinting = "fingerprinting"
+
+
+class CookieLoads(StrEnum):
+    """When the site sets it: anything before a choice must be exempt (RULES.md R3.4)."""
+
+    page_load = "page_load"
+    after_consent = "after_consent"
+    on_click = "on_click"
+    on_login = "on_login"
+
+
+class SystemKind(StrEnum):
+    postgresql = "postgresql"
+    mysql = "mysql"
+    sqlite = "sqlite"
+    files = "files"
+    mailchimp = "mailchimp"
+    hubspot = "hubspot"
+    zendesk = "zendesk"
+    website = "website"
+    email = "email"
+    paper = "paper"
+    cctv = "cctv"
+    other = "other"
+
+
+class RightsChannel(StrEnum):
+    email = "email"
+    post = "post"
+    web_form = "web_form"
+    phone = "phone"
+    in_person = "in_person"
+
+
+class VerificationMethod(StrEnum):
+    """RULES.md §12: prefer what is already held; a document only on reasonable doubt."""
+
+    known_channel = "known_channel"
+    email_code = "email_code"
+    matching_details = "matching_details"
+    id_document = "id_document"
+
+
+class SupervisoryAuthority(StrEnum):
+    """RULES.md SEED-30: the ICO until DUAA s.119 commences, then the Information Commission."""
+
+    ico = "ico"
+    information_commission = "information_commission"

@@ -1,0 +1,27 @@
+"""`steward schema` prints the manifest's JSON Schema for editors."""
+
+import json
+
+import pytest
+
+from steward.cli.main import app, execute
+
+
+def test_schema_is_json_schema_covering_every_manifest_section(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert execute(app, ["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert set(schema["required"]) >= {"organisation", "notice", "purposes"}
+    assert set(schema["properties"]) >= {"recipients", "retention", "cookies", "systems", "rights"}
+    purpose = schema["$defs"]["Purpose"]
+    assert purpose["additionalProperties"] is False
+    assert "legitimate_interests" in json.dumps(schema["$defs"]["LawfulBasis"])
+
+
+def test_schema_output_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
+    execute(app, ["schema"])
+    first = capsys.readouterr().out
+    execute(app, ["schema"])
+    assert capsys.readouterr().out == first
