@@ -1,0 +1,296 @@
+"""The slice of the Mailchimp Marketing API v3 that Steward uses, as an in-memory contract.
+
+Implements what Mailchimp documents for these endpoints: members addressed by the MD5 of the
+lower-cased address; PATCH to change status; DELETE archives (405 for pending, cleaned or
+already archived members); member listing with status, since_last_changed (strictly after),
+sort, count (max 1000)/offset and ``fields``; asynchronous batches (pending -> started ->
+finished, one step per status check) whose results are a tar.gz of JSON files at a pre-signed
+URL; errors as application/problem+json. ``mailchimp_server`` serves it over real HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import tarfile
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+PROBLEM_TYPE = "https://mailchimp.com/developer/marketing/docs/errors/"
+STATUSES = ("subscribed", "unsubscribed", "cleaned", "pending", "transactional", "archived")
+SETTABLE = ("subscribed", "unsubscribed", "pending", "transactional")
+RESULTS_PER_FILE = 3  # small, so that tests read results spread over several files
+_MEMBERS = re.compile(r"^/lists/([^/]+)/members$")
+_MEMBER = re.compile(r"^/lists/([^/]+)/members/([^/]+)$")
+_BATCH = re.compile(r"^/batches/([^/]+)$")
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json; charset=utf-8"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def json_answer(status: int, data: object) -> Answer:
+    return Answer(status, json.dumps(data).encode())
+
+
+def problem(status: int, title: str, detail: str) -> Answer:
+    body = {
+        "type": PROBLEM_TYPE,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": str(uuid.uuid4()),
+    }
+    return Answer(status, json.dumps(body).encode(), "application/problem+json; charset=utf-8")
+
+
+def member_hash(email: str) -> str:
+    return hashlib.md5(email.lower().encode(), usedforsecurity=False).hexdigest()
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class ContractMember:
+    email: str
+    list_id: str
+    status: str
+    last_changed: datetime
+
+    @property
+    def id(self) -> str:
+        return member_hash(self.email)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email_address": self.email,
+            "status": self.status,
+            "last_changed": stamp(self.last_changed),
+            "list_id": self.list_id,
+        }
+
+
+@dataclass
+class ContractBatch:
+    id: str
+    operations: list[dict[str, Any]]
+    submitted_at: datetime
+    status: str = "pending"
+    completed_at: datetime | None = None
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self, results_url: str) -> dict[str, Any]:
+        errored = sum(1 for r in self.results if r["status_code"] >= 400)
+        return {
+            "id": self.id,
+            "status": self.status,
+            "total_operations": len(self.operations),
+            "finished_operations": len(self.results),
+            "errored_operations": errored,
+            "submitted_at": stamp(self.submitted_at),
+            "completed_at": stamp(self.completed_at) if self.completed_at else "",
+            "response_body_url": results_url if self.status == "finished" else "",
+        }
+
+
+class MailchimpContract:
+    """Audience state plus the API's behaviour; every change moves a one-second-per-step clock."""
+
+    def __init__(self, api_key: str, list_ids: tuple[str, ...], start: datetime) -> None:
+        self.api_key = api_key
+        self.lists: dict[str, dict[str, ContractMember]] = {list_id: {} for list_id in list_ids}
+        self.batches: dict[str, ContractBatch] = {}
+        self.results_url: Callable[[str], str] = lambda batch_id: f"/batch-results/{batch_id}"
+        self.lock = threading.RLock()
+        self._now = start
+
+    def tick(self) -> datetime:
+        self._now += timedelta(seconds=1)
+        return self._now
+
+    # -- test-side actions (what people do inside Mailchimp) --------------------------------------
+
+    def add_member(self, list_id: str, email: str, status: str = "subscribed") -> None:
+        with self.lock:
+            self.lists[list_id][member_hash(email)] = ContractMember(
+                email, list_id, status, self.tick()
+            )
+
+    def unsubscribe_in_mailchimp(self, list_id: str, email: str) -> datetime:
+        """A person clicks Mailchimp's own unsubscribe link."""
+        with self.lock:
+            member = self.lists[list_id][member_hash(email)]
+            member.status, member.last_changed = "unsubscribed", self.tick()
+            return member.last_changed
+
+    def status_of(self, list_id: str, email: str) -> str | None:
+        with self.lock:
+            member = self.lists[list_id].get(member_hash(email))
+            return member.status if member else None
+
+    def snapshot(self, list_id: str) -> dict[str, tuple[str, datetime]]:
+        with self.lock:
+            return {h: (m.status, m.last_changed) for h, m in self.lists[list_id].items()}
+
+    # -- the API ----------------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, path: str, query: Mapping[str, str], body: bytes
+    ) -> Answer:
+        """Answer one authorised API call; ``path`` is relative to /3.0."""
+        with self.lock:
+            if match := _MEMBERS.match(path):
+                if method != "GET":
+                    return problem(405, "Method Not Allowed", f"{method} is not allowed here.")
+                return self._list_members(match.group(1), query)
+            if match := _MEMBER.match(path):
+                return self._member(method, match.group(1), match.group(2), query, body)
+            if path == "/batches" and method == "POST":
+                return self._submit_batch(body)
+            if (match := _BATCH.match(path)) and method == "GET":
+                return self._batch_status(match.group(1))
+            return problem(404, "Resource Not Found", "The requested resource could not be found.")
+
+    def _audience(self, list_id: str) -> dict[str, ContractMember] | None:
+        return self.lists.get(list_id)
+
+    def _list_members(self, list_id: str, query: Mapping[str, str]) -> Answer:
+        audience = self._audience(list_id)
+        if audience is None:
+            return problem(404, "Resource Not Found", "The requested resource could not be found.")
+        try:
+            count = int(query.get("count", "10"))
+            offset = int(query.get("offset", "0"))
+            since = query.get("since_last_changed")
+            since_time = datetime.fromisoformat(since) if since else None
+        except ValueError:
+            return problem(400, "Invalid Resource", "A query parameter has an invalid value.")
+        if not 0 < count <= 1000 or offset < 0:
+            return problem(400, "Invalid Resource", "count must be 1..1000 and offset >= 0.")
+        status = query.get("status")
+        if status is not None and status not in STATUSES:
+            return problem(400, "Invalid Resource", f"'{status}' is not a member status.")
+        members = [
+            m
+            for m in audience.values()
+            if (status is None or m.status == status)
+            and (since_time is None or m.last_changed > since_time)
+        ]
+        if query.get("sort_field") == "last_changed":
+            members.sort(key=lambda m: m.last_changed, reverse=query.get("sort_dir") == "DESC")
+        page = {
+            "members": [m.as_json() for m in members[offset : offset + count]],
+            "list_id": list_id,
+            "total_items": len(members),
+        }
+        return json_answer(200, select_fields(page, query.get("fields")))
+
+    def _member(
+        self, method: str, list_id: str, member_id: str, query: Mapping[str, str], body: bytes
+    ) -> Answer:
+        audience = self._audience(list_id)
+        member = audience.get(member_id) if audience is not None else None
+        if member is None:
+            return problem(404, "Resource Not Found", "The requested resource could not be found.")
+        if method == "GET":
+            return json_answer(200, select_fields(member.as_json(), query.get("fields")))
+        if method == "PATCH":
+            wanted = json.loads(body or b"{}").get("status", member.status)
+            if wanted not in SETTABLE:
+                return problem(
+                    400, "Invalid Resource", f"{member.email} could not be set to '{wanted}'."
+                )
+            if wanted != member.status:
+                member.status, member.last_changed = wanted, self.tick()
+            return json_answer(200, member.as_json())
+        if method == "DELETE":
+            if member.status in ("archived", "pending", "cleaned"):
+                return problem(
+                    405,
+                    "Method Not Allowed",
+                    "This list member cannot be removed. Can not archive a contact that is "
+                    "bounced, pending or archived",
+                )
+            member.status, member.last_changed = "archived", self.tick()
+            return Answer(204)
+        return problem(405, "Method Not Allowed", f"{method} is not allowed here.")
+
+    def _submit_batch(self, body: bytes) -> Answer:
+        operations = json.loads(body or b"{}").get("operations")
+        if not isinstance(operations, list):
+            return problem(400, "Invalid Resource", "The 'operations' array is required.")
+        batch = ContractBatch(uuid.uuid4().hex[:10], operations, self.tick())
+        self.batches[batch.id] = batch
+        return json_answer(200, batch.as_json(self.results_url(batch.id)))
+
+    def _batch_status(self, batch_id: str) -> Answer:
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            return problem(404, "Resource Not Found", "The requested resource could not be found.")
+        if batch.status == "pending":
+            batch.status = "started"
+        elif batch.status == "started":
+            batch.results = [self._run_operation(op) for op in batch.operations]
+            batch.status, batch.completed_at = "finished", self.tick()
+        return json_answer(200, batch.as_json(self.results_url(batch.id)))
+
+    def _run_operation(self, operation: Mapping[str, Any]) -> dict[str, Any]:
+        path = str(operation["path"])
+        params = {str(k): str(v) for k, v in (operation.get("params") or {}).items()}
+        answer = self.handle(
+            str(operation["method"]).upper(), path, params, str(operation.get("body", "")).encode()
+        )
+        return {
+            "status_code": answer.status,
+            "operation_id": operation.get("operation_id"),
+            "response": answer.body.decode(),
+        }
+
+    def results_archive(self, batch_id: str) -> bytes | None:
+        """The tar.gz Mailchimp leaves at ``response_body_url`` once a batch has finished."""
+        with self.lock:
+            batch = self.batches.get(batch_id)
+            if batch is None or batch.status != "finished":
+                return None
+            buffer = io.BytesIO()
+            with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+                for number, start in enumerate(range(0, len(batch.results), RESULTS_PER_FILE)):
+                    data = json.dumps(batch.results[start : start + RESULTS_PER_FILE]).encode()
+                    entry = tarfile.TarInfo(f"{batch_id}/{number}.json")
+                    entry.size = len(data)
+                    archive.addfile(entry, io.BytesIO(data))
+            return buffer.getvalue()
+
+
+def select_fields(document: dict[str, Any], fields: str | None) -> dict[str, Any]:
+    """Mailchimp's ``fields`` parameter: keep only the listed (dotted) fields."""
+    if not fields:
+        return document
+    wanted = [name.strip() for name in fields.split(",") if name.strip()]
+    selected: dict[str, Any] = {}
+    for name in wanted:
+        head, _, rest = name.partition(".")
+        if head not in document:
+            continue
+        value = document[head]
+        if rest and isinstance(value, list):
+            kept = selected.setdefault(head, [{} for _ in value])
+            for target, item in zip(kept, value, strict=True):
+                if rest in item:
+                    target[rest] = item[rest]
+        elif not rest:
+            selected[head] = value
+    return selected
