@@ -10,7 +10,6 @@ from steward.law.pecr import (
     Channel,
     Consent,
     DetailsSource,
-    LegalForm,
     MarketingDecision,
     Message,
     Objection,
@@ -18,10 +17,9 @@ from steward.law.pecr import (
     Recipient,
     Relationship,
     Route,
-    SubscriberType,
-    classify_subscriber,
     may_send,
 )
+from steward.law.subscribers import LegalForm, SubscriberType, classify_subscriber
 
 INDIVIDUAL = Recipient(SubscriberType.individual)
 EMAIL = Message(Channel.email, purpose="marketing", own_similar_products=True)
