@@ -1,0 +1,1 @@
+"""Consent: the append-only ledger, its current state, and the marketing decisions built on it."""

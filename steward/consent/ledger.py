@@ -1,0 +1,250 @@
+"""The consent ledger: append-only events, idempotent on the client's event id, with the current
+state per person × purpose × channel and an audit event written in the same transaction.
+
+UK GDPR Art 7(1) (demonstrate consent), Art 7(3) and Art 21(3) (withdrawal and objection take
+effect at once: RULES.md R2.8 "same transaction, before any further send"), Art 5(2)
+(accountability, via the audit chain). The caller owns the transaction: nothing here commits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError as DatabaseIntegrityError
+
+from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
+from steward.consent.state import ConsentState, ConsentStatus, order_key, state_after
+from steward.errors import InvalidInput, NotFound
+from steward.store import audit
+from steward.store.database import UnitOfWork
+from steward.store.people import ensure_person, find_people_by_email, find_person, get_person
+from steward.store.tables import consent_events, consent_states
+
+__all__ = [
+    "ConflictingEvent",
+    "RecordResult",
+    "current_state",
+    "current_states",
+    "ensure_person",
+    "find_people_by_email",
+    "find_person",
+    "get_person",
+    "record",
+    "states_of",
+    "states_with",
+]
+
+_BATCH = 500
+
+
+class ConflictingEvent(InvalidInput):
+    """An event id reused for different content: a client bug, never silently accepted."""
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What ``record`` did. A replayed retry returns the original sequence and time, and
+    ``state_changed`` False (the retry itself changed nothing)."""
+
+    event_id: str
+    sequence: int
+    received_at: datetime
+    replayed: bool
+    state_changed: bool
+    state: ConsentState
+
+
+def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
+    """Append the event, move the current state if the event is now the latest, audit it."""
+    digest = event.content_digest()
+    received_at = uow.clock()
+    connection = uow.connection
+    upsert = _insert_for(uow)
+    new_event = (
+        upsert(consent_events)
+        .values(
+            event_id=event.event_id,
+            content_digest=digest,
+            person_ref=event.person,
+            kind=event.kind.value,
+            purpose=event.purpose,
+            channel=event.channel,
+            source=event.source,
+            wording=event.wording,
+            wording_version=event.wording_version,
+            evidence=json.dumps(dict(event.evidence), sort_keys=True),
+            opted_in=event.opted_in,
+            occurred_at=event.occurred_at,
+            received_at=received_at,
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(consent_events.c.sequence)
+    )
+    try:
+        sequence = connection.execute(new_event).scalar()
+    except DatabaseIntegrityError as error:  # the only constraint left is the person reference
+        raise NotFound(
+            f"no person {event.person}",
+            where="event.person",
+            hint="create or find the person first with ensure_person/find_person",
+        ) from error
+    if sequence is None:
+        return _replay(uow, event, digest)
+    state = state_after(event)
+    insert_state = upsert(consent_states).values(
+        person_ref=event.person,
+        purpose=event.purpose,
+        channel=event.channel,
+        status=state.status.value,
+        kind=state.kind.value,
+        event_id=state.event_id,
+        occurred_at=state.occurred_at,
+        source=state.source,
+        wording_version=state.wording_version,
+        order_key=order_key(event),
+        updated_at=received_at,
+    )
+    changed = (
+        connection.execute(
+            insert_state.on_conflict_do_update(
+                index_elements=["person_ref", "purpose", "channel"],
+                set_={
+                    name: insert_state.excluded[name]
+                    for name in (
+                        "status",
+                        "kind",
+                        "event_id",
+                        "occurred_at",
+                        "source",
+                        "wording_version",
+                        "order_key",
+                        "updated_at",
+                    )
+                },
+                where=insert_state.excluded.order_key > consent_states.c.order_key,
+            ).returning(consent_states.c.event_id)
+        ).first()
+        is not None
+    )
+    audit.append(
+        uow,
+        action=f"consent.{event.kind.value}",
+        subject=f"person:{event.person}",
+        payload={
+            "event_id": event.event_id,
+            "sequence": sequence,
+            "purpose": event.purpose,
+            "channel": event.channel,
+            "content_digest": digest,
+            "state_changed": changed,
+        },
+    )
+    current = state if changed else current_state(uow, event.person, event.purpose, event.channel)
+    assert current is not None  # the upsert guarantees a row for this key
+    return RecordResult(event.event_id, sequence, received_at, False, changed, current)
+
+
+def current_state(
+    uow: UnitOfWork, person: PersonRef, purpose: str, channel: str
+) -> ConsentState | None:
+    """The state in force, or None when the ledger holds nothing for this combination."""
+    row = uow.connection.execute(
+        select(consent_states).where(
+            consent_states.c.person_ref == person,
+            consent_states.c.purpose == purpose,
+            consent_states.c.channel == channel,
+        )
+    ).first()
+    return None if row is None else _state(row)
+
+
+def current_states(
+    uow: UnitOfWork, persons: Collection[PersonRef], purpose: str, channel: str
+) -> dict[PersonRef, ConsentState]:
+    """Set-based ``current_state`` for many people at once (list filtering)."""
+    found: dict[PersonRef, ConsentState] = {}
+    ordered = list(persons)
+    for start in range(0, len(ordered), _BATCH):
+        rows = uow.connection.execute(
+            select(consent_states).where(
+                consent_states.c.purpose == purpose,
+                consent_states.c.channel == channel,
+                consent_states.c.person_ref.in_(ordered[start : start + _BATCH]),
+            )
+        )
+        found.update((PersonRef(row.person_ref), _state(row)) for row in rows)
+    return found
+
+
+def states_of(uow: UnitOfWork, person: PersonRef) -> list[ConsentState]:
+    """Every purpose and channel the ledger holds for one person (objections span channels)."""
+    rows = uow.connection.execute(
+        select(consent_states)
+        .where(consent_states.c.person_ref == person)
+        .order_by(consent_states.c.purpose, consent_states.c.channel)
+    )
+    return [_state(row) for row in rows]
+
+
+def states_with(
+    uow: UnitOfWork,
+    *,
+    channel: str,
+    statuses: Collection[ConsentStatus],
+    purpose: str | None = None,
+) -> Iterator[ConsentState]:
+    """Stream the states in the given statuses (e.g. every refusal on email, for suppression)."""
+    query = select(consent_states).where(
+        consent_states.c.channel == channel,
+        consent_states.c.status.in_([status.value for status in statuses]),
+    )
+    if purpose is not None:
+        query = query.where(consent_states.c.purpose == purpose)
+    rows = uow.connection.execution_options(yield_per=_BATCH).execute(
+        query.order_by(consent_states.c.person_ref, consent_states.c.purpose)
+    )
+    for row in rows:
+        yield _state(row)
+
+
+def _replay(uow: UnitOfWork, event: ConsentEvent, digest: str) -> RecordResult:
+    original = uow.connection.execute(
+        select(
+            consent_events.c.sequence,
+            consent_events.c.content_digest,
+            consent_events.c.received_at,
+        ).where(consent_events.c.event_id == event.event_id)
+    ).one()
+    if original.content_digest != digest:
+        raise ConflictingEvent(
+            f"event id {event.event_id!r} was already recorded with different content",
+            where="event_id",
+            hint="a retry must resend exactly the same event; a new event needs a new id",
+        )
+    state = current_state(uow, event.person, event.purpose, event.channel)
+    assert state is not None  # the original recording created it
+    return RecordResult(event.event_id, original.sequence, original.received_at, True, False, state)
+
+
+def _insert_for(uow: UnitOfWork) -> Any:
+    return postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
+
+
+def _state(row: Row[Any]) -> ConsentState:
+    return ConsentState(
+        person=PersonRef(row.person_ref),
+        purpose=row.purpose,
+        channel=row.channel,
+        status=ConsentStatus(row.status),
+        kind=ConsentEventKind(row.kind),
+        event_id=row.event_id,
+        occurred_at=row.occurred_at,
+        source=row.source,
+        wording_version=row.wording_version,
+    )

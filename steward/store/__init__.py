@@ -1,0 +1,1 @@
+"""Steward's own database: tables, migrations, encrypted identifiers and the audit chain."""
