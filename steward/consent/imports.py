@@ -12,12 +12,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
 from steward.errors import InvalidInput
+from steward.law.pecr import (
+    Channel,
+    Consent,
+    DetailsSource,
+    Message,
+    Recipient,
+    Relationship,
+    may_send,
+)
+from steward.law.subscribers import LegalForm, SubscriberType
 from steward.store.identifiers import normalise_email
 
 BASE_COLUMNS = ("email", "source", "obtained_from", "obtained_on", "basis", "legal_form")
@@ -27,6 +38,8 @@ CONSENT_COLUMNS = (
 SOFT_OPT_IN_COLUMNS = (
     "relationship", "relationship_date", "relationship_ref", "opt_out_at_collection",
 )
+_EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_SOURCE_LIMIT = 200
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 _COLUMNS_HINT = (
@@ -53,13 +66,6 @@ class ObtainedFrom(StrEnum):
     THIRD_PARTY = "third_party"
 
 
-class RelationshipKind(StrEnum):
-    """A sale, or negotiations for one (a quote asked for; not a mere visit or download)."""
-
-    SALE = "sale"
-    NEGOTIATION = "negotiation"
-
-
 @dataclass(frozen=True)
 class ConsentEvidence:
     """The consent as shown and given: wording, its version, where and when, and to whom."""
@@ -68,15 +74,17 @@ class ConsentEvidence:
     version: str
     where: str
     given_at: str
+    names_us: bool
 
 
 @dataclass(frozen=True)
 class CustomerRelationship:
     """The sale or negotiation during which the organisation itself collected the address."""
 
-    kind: RelationshipKind
+    kind: DetailsSource
     on: dt.date
     reference: str
+    opt_out_at_collection: bool
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ class ListEntry:
     source: str
     obtained_from: ObtainedFrom
     obtained_on: dt.date
-    legal_form: str
+    legal_form: LegalForm
     consent: ConsentEvidence | None
     relationship: CustomerRelationship | None
 
@@ -123,9 +131,18 @@ class _Problem(Exception):
         self.column, self.message, self.hint = column, message, hint
 
 
-def read_list(
-    lines: Iterable[str], *, file: str, today: dt.date
-) -> Iterator[ListEntry | RowProblem]:
+@dataclass(frozen=True)
+class ListContext:
+    """What the list is for and when it is read: the basis is checked for this purpose, channel
+    and date, as if the message marketed the organisation's own similar products."""
+
+    file: str
+    purpose: str
+    channel: Channel
+    today: dt.date
+
+
+def read_list(lines: Iterable[str], context: ListContext) -> Iterator[ListEntry | RowProblem]:
     """Yield each data row as a checked entry or as the problem that stops it, in file order.
 
     Raises MissingProvenance before any row when the header cannot carry provenance. Line numbers
@@ -136,13 +153,13 @@ def read_list(
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
         raise MissingProvenance(
-            "the list is empty", where=file, hint="the first line must name the columns; "
+            "the list is empty", where=context.file, hint="the first line must name the columns; "
             + _COLUMNS_HINT
         ) from None
     except csv.Error as error:
-        raise InvalidInput(f"not a readable CSV: {error}", where=f"{file}:1",
+        raise InvalidInput(f"not a readable CSV: {error}", where=f"{context.file}:1",
                            hint="save the list as comma-separated UTF-8 text") from error
-    _check_header(header, file)
+    _check_header(header, context.file)
     positions = {name: index for index, name in enumerate(header)}
     while True:
         try:
@@ -157,7 +174,7 @@ def read_list(
             continue
         line = reader.line_num
         try:
-            yield _entry(line, {name: _cell(row, i) for name, i in positions.items()}, today)
+            yield _entry(line, {name: _cell(row, i) for name, i in positions.items()}, context)
         except _Problem as problem:
             yield RowProblem(line, problem.column, problem.message, problem.hint)
 
@@ -188,7 +205,7 @@ def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
-def _entry(line: int, cells: dict[str, str], today: dt.date) -> ListEntry:
+def _entry(line: int, cells: dict[str, str], context: ListContext) -> ListEntry:
     try:
         email = normalise_email(_required(cells, "email"))
     except InvalidInput as error:
@@ -200,17 +217,28 @@ def _entry(line: int, cells: dict[str, str], today: dt.date) -> ListEntry:
         raise _Problem("obtained_from", "the address came from a bought list, and we never use "
                        "bought lists", "remove the row; market to this person only after they "
                        "give consent to us directly")
+    source = _required(cells, "source")
+    if len(source) > _SOURCE_LIMIT:
+        raise _Problem("source", f"is longer than {_SOURCE_LIMIT} characters",
+                       "shorten it to a name such as 'shop checkout'")
+    try:
+        legal_form = LegalForm.parse(_required(cells, "legal_form"))
+    except InvalidInput as error:
+        raise _Problem("legal_form", error.message, error.hint or "") from None
     entry = ListEntry(
-        line=line, email=email, source=_required(cells, "source"), obtained_from=obtained_from,
-        obtained_on=_past_date(cells, "obtained_on", today),
-        legal_form=_required(cells, "legal_form"), consent=None, relationship=None,
+        line=line, email=email, source=source, obtained_from=obtained_from,
+        obtained_on=_past_date(cells, "obtained_on", context.today), legal_form=legal_form,
+        consent=None, relationship=None,
     )
     if basis is Basis.CONSENT:
-        return _with_consent(entry, cells, today)
-    return _with_relationship(entry, cells, today)
+        entry = replace(entry, consent=_consent(cells, context.today))
+    else:
+        entry = replace(entry, relationship=_relationship(cells, context.today))
+    _check_basis(entry, context)
+    return entry
 
 
-def _with_consent(entry: ListEntry, cells: dict[str, str], today: dt.date) -> ListEntry:
+def _consent(cells: dict[str, str], today: dt.date) -> ConsentEvidence:
     given_at = _required(cells, "consent_at")
     try:
         parsed = dt.datetime.fromisoformat(given_at)
@@ -220,33 +248,66 @@ def _with_consent(entry: ListEntry, cells: dict[str, str], today: dt.date) -> Li
     if parsed.date() > today:
         raise _Problem("consent_at", f"{given_at} is in the future",
                        "give the date consent was actually given")
-    if not _flag(cells, "consent_names_us"):
-        raise _Problem("consent_names_us", "the consent did not name us as the sender; consent "
-                       "to 'selected third parties' or to another organisation is not consent to "
-                       "us (RULES.md R2.3)", "remove the row, or ask the person for consent")
-    evidence = ConsentEvidence(
+    return ConsentEvidence(
         wording=_required(cells, "consent_wording"), version=_required(cells, "consent_version"),
-        where=_required(cells, "consent_where"), given_at=parsed.isoformat(),
+        where=_evidence(cells, "consent_where"), given_at=parsed.isoformat(),
+        names_us=_flag(cells, "consent_names_us"),
     )
-    return replace(entry, consent=evidence)
 
 
-def _with_relationship(entry: ListEntry, cells: dict[str, str], today: dt.date) -> ListEntry:
-    if entry.obtained_from is not ObtainedFrom.DIRECTLY:
-        raise _Problem("obtained_from", f"details obtained from a {entry.obtained_from.value} "
-                       "never found a soft opt-in: we must have collected them ourselves in a "
-                       "sale or negotiation (PECR reg 22(3)(a); RULES.md R2.3)",
-                       "import the row with consent evidence naming us, or remove it")
-    if not _flag(cells, "opt_out_at_collection"):
-        raise _Problem("opt_out_at_collection", "no opt-out was offered when the details were "
-                       "collected, so the soft opt-in cannot apply (PECR reg 22(3)(c); "
-                       "RULES.md R2.3)", "remove the row, or import it with consent evidence")
-    relationship = CustomerRelationship(
-        kind=_choice(cells, "relationship", RelationshipKind),
+def _relationship(cells: dict[str, str], today: dt.date) -> CustomerRelationship:
+    return CustomerRelationship(
+        kind=_choice(cells, "relationship", DetailsSource),
         on=_past_date(cells, "relationship_date", today),
-        reference=_required(cells, "relationship_ref"),
+        reference=_evidence(cells, "relationship_ref"),
+        opt_out_at_collection=_flag(cells, "opt_out_at_collection"),
     )
-    return replace(entry, relationship=relationship)
+
+
+def _check_basis(entry: ListEntry, context: ListContext) -> None:
+    """Ask ``law.pecr`` whether the claimed basis holds on its own (RULES.md R2.3).
+
+    The evidence is judged as for an individual subscriber and a message marketing our own
+    similar products, so a row stands only on evidence that could ever support a send; the
+    campaign itself is judged again by ``steward marketing filter``.
+    """
+    message = Message(channel=context.channel, purpose=context.purpose, own_similar_products=True)
+    decision = may_send(
+        Recipient(SubscriberType.individual), message, context.today,
+        consent=_law_consent(entry), relationship=_law_relationship(entry),
+    )
+    if not decision.send:
+        column = "consent_names_us" if entry.consent is not None else "relationship"
+        raise _Problem(column, f"the {entry.basis.value} basis does not hold: {decision.reason} "
+                       f"({decision.citation})", "import the row with evidence that supports "
+                       "its basis, or remove it")
+
+
+def _law_consent(entry: ListEntry) -> Consent | None:
+    if entry.consent is None:
+        return None
+    given_on = dt.datetime.fromisoformat(entry.consent.given_at).date()
+    return Consent(given_on=given_on, names_sender=entry.consent.names_us)
+
+
+def _law_relationship(entry: ListEntry) -> Relationship | None:
+    """Only details we collected ourselves keep their sale or negotiation (R2.3 edge cases)."""
+    if entry.relationship is None:
+        return None
+    source = (
+        entry.relationship.kind if entry.obtained_from is ObtainedFrom.DIRECTLY
+        else DetailsSource.third_party
+    )
+    return Relationship(source=source, obtained_on=entry.relationship.on,
+                        opt_out_offered_at_collection=entry.relationship.opt_out_at_collection)
+
+
+def _evidence(cells: dict[str, str], column: str) -> str:
+    value = _required(cells, column)
+    if _EMAIL_LIKE.search(value):
+        raise _Problem(column, "contains an email address; evidence never holds identifiers",
+                       "give a reference instead, e.g. a form URL or an order number")
+    return value
 
 
 def _required(cells: dict[str, str], column: str) -> str:
