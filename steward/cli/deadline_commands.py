@@ -69,15 +69,27 @@ def deadline_for(
     else:
         chosen = Nation.england
     day = parse_date(received, where="RECEIVED")
-    restarts = {
-        "id_received": _optional_date(id_received, "--id-received"),
-        "authority_received": _optional_date(authority_received, "--authority-received"),
-        "fee_paid": _optional_date(fee_paid, "--fee-paid"),
-    }
+    id_day = _optional_date(id_received, "--id-received")
+    authority_day = _optional_date(authority_received, "--authority-received")
+    fee_day = _optional_date(fee_paid, "--fee-paid")
     pauses = [parse_clarification(text) for text in clarifications or []]
-    notice = extension_notice_due(day, clarifications=pauses, **restarts) if extended else None
+    notice = None
+    if extended:
+        notice = extension_notice_due(
+            day,
+            id_received=id_day,
+            authority_received=authority_day,
+            fee_paid=fee_day,
+            clarifications=pauses,
+        )
     return response_due(
-        day, chosen, clarifications=pauses, extension_notice_sent=notice, **restarts
+        day,
+        chosen,
+        id_received=id_day,
+        authority_received=authority_day,
+        fee_paid=fee_day,
+        clarifications=pauses,
+        extension_notice_sent=notice,
     )
 
 
