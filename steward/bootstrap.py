@@ -25,7 +25,11 @@ def build_key_file(settings: Settings) -> KeyFile:
 def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
     """A store ready for work: refuses an un-migrated database and a missing or unsafe key file."""
     engine = build_engine(settings)
-    require_current(engine)
-    keys = build_key_file(settings)
-    keys.ring()
+    try:
+        require_current(engine)
+        keys = build_key_file(settings)
+        keys.ring()
+    except BaseException:
+        engine.dispose()
+        raise
     return Store(engine, keys, clock)

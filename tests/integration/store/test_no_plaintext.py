@@ -1,0 +1,90 @@
+"""No plaintext identifier at rest or in logs: seed known people, then search the raw SQLite
+file, a pg_dump of the PostgreSQL database and every captured log line for them."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url
+
+from steward.consent.events import ConsentEvent, ConsentEventKind
+from steward.consent.ledger import ensure_person, find_person, record
+from steward.store.audit import verify_chain
+from steward.store.database import Store
+
+PEOPLE = [
+    ("Zelda.Quartermain@example.org", "07700 900461", "Zelda Quartermain"),
+    ("ostrich-umbrella-42@example.net", "+44 20 7946 0321", "Barnaby Oxenford"),
+]
+
+
+def needles() -> list[bytes]:
+    values = []
+    for email, phone, name in PEOPLE:
+        values += [email, email.lower(), email.split("@")[0].lower(), name, "7700900461"]
+        values += [phone.replace(" ", "")]
+    return [value.encode() for value in values]
+
+
+def seed(store: Store) -> None:
+    with store.unit_of_work(actor="test") as uow:
+        for number, (email, phone, name) in enumerate(PEOPLE):
+            person = ensure_person(uow, email=email, phone=phone, name=name)
+            record(
+                uow,
+                ConsentEvent(
+                    event_id=f"seed-{number}",
+                    person=person,
+                    kind=ConsentEventKind.GIVEN,
+                    purpose="newsletter",
+                    channel="email",
+                    source="web-form",
+                    wording="Send me news",
+                    wording_version="v1",
+                    occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
+                ),
+            )
+        uow.commit()
+    with store.unit_of_work(actor="test") as uow:
+        assert find_person(uow, email=PEOPLE[0][0]) is not None
+        assert verify_chain(uow).intact
+
+
+def database_bytes(url: str) -> bytes:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        base = Path(str(parsed.database))
+        files = [base, base.with_name(base.name + "-wal"), base.with_name(base.name + "-shm")]
+        return b"".join(path.read_bytes() for path in files if path.exists())
+    dump = subprocess.run(
+        ["pg_dump", "--host=127.0.0.1", "--username=postgres", "--data-only", str(parsed.database)],
+        check=True,
+        capture_output=True,
+    )
+    assert b"COPY public.person_identifiers" in dump.stdout  # the dump really holds the data
+    return dump.stdout
+
+
+def test_known_identifiers_appear_nowhere_in_storage_or_logs(
+    store: Store,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every statement and its values
+    seed(store)
+    store.engine.dispose()
+    stored = database_bytes(database_url)
+    captured = capfd.readouterr()
+    logged = (caplog.text + captured.out + captured.err).encode()
+    assert "INSERT INTO person_identifiers" in caplog.text  # statements were really logged
+    assert b"Send me news" in stored  # the search sees plaintext that is meant to be there
+    for needle in needles():
+        assert needle not in stored, needle
+        assert needle.lower() not in stored.lower(), needle
+        assert needle not in logged, needle

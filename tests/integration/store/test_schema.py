@@ -1,0 +1,88 @@
+"""Schema only by migrations: models and migrations agree, and a stale database is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import typer
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, text
+
+from steward.bootstrap import open_store
+from steward.cli.main import execute
+from steward.cli.store_commands import register
+from steward.config import load_settings
+from steward.errors import StoreError
+from steward.store.database import create_store_engine
+from steward.store.keyfile import create_key_file
+from steward.store.schema import head_revisions, schema_version, upgrade
+from steward.store.tables import metadata
+
+
+def cli() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+def test_migrations_build_exactly_the_tables_the_code_declares(engine: Engine) -> None:
+    with engine.connect() as connection:
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), metadata
+        )
+    assert differences == []
+
+
+def test_a_migrated_database_is_at_the_single_head(engine: Engine) -> None:
+    version = schema_version(engine)
+    assert version.up_to_date and len(head_revisions()) == 1
+
+
+def test_opening_an_unmigrated_database_says_to_run_db_upgrade(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    settings = load_settings(database_url=empty_database_url, key_file=tmp_path / "k.json")
+    with pytest.raises(StoreError) as raised:
+        open_store(settings)
+    assert "no Steward schema" in str(raised.value)
+    assert "steward db upgrade" in str(raised.value)
+
+
+def test_a_database_from_an_unknown_revision_is_refused(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '29990101_0001'"))
+    engine.dispose()
+    with pytest.raises(StoreError) as raised:
+        open_store(load_settings(database_url=empty_database_url, key_file=tmp_path / "k"))
+    assert "does not know" in str(raised.value)
+
+
+def test_db_upgrade_then_current_reports_up_to_date(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STEWARD_DATABASE_URL", empty_database_url)
+    assert execute(cli(), ["db", "current"]) == 0
+    assert "(empty)" in capsys.readouterr().out
+    assert execute(cli(), ["db", "upgrade"]) == 0
+    assert "upgraded (empty) ->" in capsys.readouterr().out
+    assert execute(cli(), ["db", "current"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_store_opens_once_migrated_and_keyed(empty_database_url: str, tmp_path: Path) -> None:
+    engine = create_store_engine(empty_database_url)
+    upgrade(engine)
+    engine.dispose()
+    key_file = tmp_path / "keys.json"
+    create_key_file(key_file, now=datetime(2026, 11, 26, tzinfo=UTC))
+    store = open_store(load_settings(database_url=empty_database_url, key_file=key_file))
+    with store.unit_of_work(actor="test") as uow:
+        assert uow.keys.current == 1
+    store.engine.dispose()
