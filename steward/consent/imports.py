@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
+from steward.consent.marketing_facts import ObtainedFrom, relationship_of
 from steward.errors import InvalidInput
 from steward.law.pecr import (
     Channel,
@@ -54,16 +55,6 @@ class Basis(StrEnum):
 
     CONSENT = "consent"
     SOFT_OPT_IN = "soft_opt_in"
-
-
-class ObtainedFrom(StrEnum):
-    """Who handed the organisation the address. Only ``directly`` can found a soft opt-in."""
-
-    DIRECTLY = "directly"
-    BOUGHT_LIST = "bought_list"
-    PARTNER = "partner"
-    GROUP_COMPANY = "group_company"
-    THIRD_PARTY = "third_party"
 
 
 @dataclass(frozen=True)
@@ -291,15 +282,10 @@ def _law_consent(entry: ListEntry) -> Consent | None:
 
 
 def _law_relationship(entry: ListEntry) -> Relationship | None:
-    """Only details we collected ourselves keep their sale or negotiation (R2.3 edge cases)."""
     if entry.relationship is None:
         return None
-    source = (
-        entry.relationship.kind if entry.obtained_from is ObtainedFrom.DIRECTLY
-        else DetailsSource.third_party
-    )
-    return Relationship(source=source, obtained_on=entry.relationship.on,
-                        opt_out_offered_at_collection=entry.relationship.opt_out_at_collection)
+    return relationship_of(entry.relationship.kind, entry.obtained_from,
+                           entry.relationship.opt_out_at_collection, entry.obtained_on)
 
 
 def _evidence(cells: dict[str, str], column: str) -> str:

@@ -13,10 +13,10 @@ from steward.consent.imports import (
     ListContext,
     ListEntry,
     MissingProvenance,
-    ObtainedFrom,
     RowProblem,
     read_list,
 )
+from steward.consent.marketing_facts import ObtainedFrom
 from steward.errors import InvalidInput
 from steward.law.pecr import Channel, DetailsSource
 from steward.law.subscribers import LegalForm
