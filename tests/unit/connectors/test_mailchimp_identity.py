@@ -1,0 +1,88 @@
+"""How Mailchimp names members and hosts, and what Steward lets through into its errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from steward.connectors.mailchimp_client import (
+    MailchimpClient,
+    base_url_for_key,
+    redact_addresses,
+    subscriber_hash,
+)
+from steward.connectors.mailchimp_sync import mailchimp_event_id
+from steward.errors import ConfigError, ConnectorError
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "urist.mcvankab@freddiesjokes.com",  # the example in Mailchimp's documentation
+        "Urist.McVankab@FreddiesJokes.com",
+        " urist.mcvankab@freddiesjokes.com\n",
+    ],
+)
+def test_subscriber_hash_is_the_md5_of_the_lower_cased_address(address: str) -> None:
+    assert subscriber_hash(address) == "62eeb292278cc15f5817cb78f7790b08"
+
+
+@pytest.mark.parametrize(("suffix", "host"), [("us21", "us21"), ("us6", "us6")])
+def test_the_data_centre_comes_from_the_key_suffix(suffix: str, host: str) -> None:
+    key = SecretStr(f"0123456789abcdef0123456789abcdef-{suffix}")
+    assert base_url_for_key(key) == f"https://{host}.api.mailchimp.com"
+
+
+@pytest.mark.parametrize("key", ["0123456789abcdef0123456789abcdef", "abc-", "abc-US 21"])
+def test_a_key_without_a_data_centre_is_a_config_error_that_hides_the_key(key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        base_url_for_key(SecretStr(key))
+    assert caught.value.where == "STEWARD_MAILCHIMP_API_KEY"
+    assert key not in str(caught.value)
+
+
+def test_addresses_in_free_text_are_redacted() -> None:
+    text = "Jane.Doe+news@example.co.uk is already a list member (see a@b.io)."
+    assert redact_addresses(text) == "<address> is already a list member (see <address>)."
+
+
+def test_a_refusal_quoting_the_address_becomes_an_error_without_it() -> None:
+    problem = {
+        "type": "https://mailchimp.com/developer/marketing/docs/errors/",
+        "title": "Member In Compliance State",
+        "status": 400,
+        "detail": "jane@example.org is in a compliance state and cannot be changed.",
+        "instance": "8f1c",
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json=problem)
+
+    with httpx.Client(transport=httpx.MockTransport(answer)) as http:
+        client = MailchimpClient(http, SecretStr("k-us1"), base_url="https://mc.test")
+        with pytest.raises(ConnectorError) as caught:
+            client.member_status("list1", "jane@example.org")
+
+    assert "HTTP 400 Member In Compliance State: <address> is in a compliance state" in str(
+        caught.value
+    )
+    assert "jane@example.org" not in str(caught.value)
+
+
+def test_the_same_mailchimp_change_always_gives_the_same_event_id() -> None:
+    moment = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
+    same_moment_elsewhere = moment.astimezone(timezone(timedelta(hours=1)))
+
+    first = mailchimp_event_id("list1", "62eeb292278cc15f5817cb78f7790b08", moment)
+
+    assert first == mailchimp_event_id("list1", "62eeb292278cc15f5817cb78f7790b08", moment)
+    assert first == mailchimp_event_id(
+        "list1", "62eeb292278cc15f5817cb78f7790b08", same_moment_elsewhere
+    )
+    assert first != mailchimp_event_id(
+        "list1", "62eeb292278cc15f5817cb78f7790b08", moment + timedelta(seconds=1)
+    )
+    assert first.startswith("mailchimp:") and "@" not in first
