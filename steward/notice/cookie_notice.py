@@ -1,0 +1,150 @@
+"""The cookie notice: every cookie and similar technology, and whether it needs your consent.
+
+PECR reg 6 and Sch A1 (DUAA 2025 s.112): clear and comprehensive information about each
+technology, who sets it, why, for how long and when; consent decided by ``law.cookies`` on the
+notice date; for the statistical and appearance exceptions, the purpose and the way to object
+(RULES.md §3, N-extra-3). Online identifiers are personal data where they single out a person
+(UK GDPR Art 4(1), Recital 30).
+"""
+
+from __future__ import annotations
+
+from steward.law.cookies import CookieDecision, CookiePurpose, StorageAccess, needs_consent
+from steward.manifest.schema import Cookie, Manifest
+from steward.manifest.vocabulary import CookieCategory, CookieLoads, Party, StorageTechnology
+from steward.notice.document import Block, Document, Section, para, table
+
+CATEGORY_PURPOSE = {
+    CookieCategory.strictly_necessary: CookiePurpose.strictly_necessary,
+    CookieCategory.functional: CookiePurpose.personalisation,
+    CookieCategory.analytics: CookiePurpose.analytics,
+    CookieCategory.marketing: CookiePurpose.advertising,
+    CookieCategory.embedded_content: CookiePurpose.embedded_content,
+}
+
+CATEGORY_TITLE = {
+    CookieCategory.strictly_necessary: "Strictly necessary",
+    CookieCategory.functional: "Functional",
+    CookieCategory.analytics: "Analytics",
+    CookieCategory.embedded_content: "Embedded content",
+    CookieCategory.marketing: "Marketing",
+}
+
+LOADS = {
+    CookieLoads.page_load: "When the page loads",
+    CookieLoads.after_consent: "Only after you agree",
+    CookieLoads.on_click: "When you click to play or open it",
+    CookieLoads.on_login: "When you log in",
+}
+
+TECHNOLOGY = {
+    StorageTechnology.cookie: "Cookie",
+    StorageTechnology.local_storage: "Local storage",
+    StorageTechnology.pixel: "Pixel",
+    StorageTechnology.script: "Script",
+    StorageTechnology.fingerprinting: "Device fingerprinting",
+}
+
+COLUMNS = (
+    "Name",
+    "Provider",
+    "Purpose",
+    "Duration",
+    "Party",
+    "Type",
+    "Consent needed",
+    "When it loads",
+)
+
+
+def storage_access(cookie: Cookie) -> StorageAccess:
+    """The law's view of a declared cookie: the exemption it claims, else its category's purpose.
+
+    This notice is itself the information the statistical and appearance exceptions require.
+    """
+    purpose = (
+        CookiePurpose(cookie.exemption.value)
+        if cookie.exemption
+        else CATEGORY_PURPOSE[cookie.category]
+    )
+    return StorageAccess(
+        purposes=frozenset({purpose}),
+        every_use_fits=not cookie.advertising_features,
+        provider_own_purposes=cookie.shared_for_provider_purposes or cookie.advertising_features,
+        notice_explains=True,
+        objection_means=cookie.objection_means,
+    )
+
+
+def consent_decision(cookie: Cookie, m: Manifest) -> CookieDecision:
+    return needs_consent(storage_access(cookie), m.notice.last_updated)
+
+
+def _consent_cell(decision: CookieDecision, cookie: Cookie) -> str:
+    if decision.consent_required:
+        return "Yes"
+    text = f"No ({decision.reason})"
+    if cookie.objection_means:
+        text += "; you can object with the switch in our cookie settings"
+    return text
+
+
+def _row(cookie: Cookie, m: Manifest) -> tuple[str, ...]:
+    return (
+        cookie.name,
+        cookie.provider,
+        cookie.purpose,
+        cookie.duration,
+        "First party (our site)" if cookie.party is Party.first else "Third party",
+        TECHNOLOGY[cookie.technology],
+        _consent_cell(consent_decision(cookie, m), cookie),
+        LOADS[cookie.loads],
+    )
+
+
+def cookie_notice(m: Manifest) -> Document:
+    sections = []
+    for category in CookieCategory:
+        cookies = [c for c in m.cookies if c.category is category]
+        if cookies:
+            title = CATEGORY_TITLE[category]
+            sections.append(
+                Section(
+                    category.value.replace("_", "-"),
+                    f"{title} cookies",
+                    (
+                        table(
+                            f"{title} cookies and similar technologies",
+                            COLUMNS,
+                            (_row(c, m) for c in cookies),
+                        ),
+                    ),
+                )
+            )
+    intro: tuple[Block, ...] = (
+        para(
+            "Cookies and similar technologies (local storage, pixels, scripts) store or read "
+            "information on your device. Identifiers they hold are personal data when they can "
+            "single you out, even without your name."
+        ),
+        para(
+            "We set those that are not strictly necessary only after you agree, and rejecting "
+            "is as easy as accepting. You can change your choice at any time in our cookie "
+            "settings; withdrawing is as easy as agreeing."
+        ),
+    )
+    if not m.cookies:
+        intro = (para("Our website does not use cookies or similar technologies."),)
+    return Document(
+        title=f"Cookie notice of {m.organisation.name}",
+        summary=para(
+            "Every cookie and similar technology our website uses: its name, who sets "
+            "it, why, for how long, whether it needs your consent (PECR reg 6 and "
+            "Sch A1) and when it loads."
+        ),
+        sections=(
+            Section("about-cookies", "About cookies and your choice", intro, covers=("N-extra-3",)),
+            *sections,
+        ),
+        last_updated=m.notice.last_updated,
+    )

@@ -1,0 +1,106 @@
+"""A format-neutral document: headings, paragraphs, lists and tables.
+
+Every compiled page is built once as a ``Document`` and rendered to both HTML and Markdown, so
+the two formats can never say different things. Sections nest (h2, h3, h4 under the one h1),
+which keeps heading order correct by construction (WCAG 2.2 SC 1.3.1, 2.4.6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+Inline = str | Link
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    parts: tuple[Inline, ...]
+
+    @property
+    def plain(self) -> str:
+        return "".join(p if isinstance(p, str) else p.text for p in self.parts)
+
+
+def para(*parts: Inline) -> Paragraph:
+    return Paragraph(tuple(parts))
+
+
+@dataclass(frozen=True)
+class Items:
+    """A bulleted list."""
+
+    entries: tuple[Paragraph, ...]
+
+
+def items(entries: Iterable[Paragraph | str]) -> Items:
+    return Items(tuple(e if isinstance(e, Paragraph) else para(e) for e in entries))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table; the first cell of each row is that row's header (th scope="row")."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Paragraph, ...], ...]
+
+
+def table(caption: str, columns: Iterable[str], rows: Iterable[Iterable[Paragraph | str]]) -> Table:
+    cells = tuple(tuple(c if isinstance(c, Paragraph) else para(c) for c in row) for row in rows)
+    header = tuple(columns)
+    for row in cells:
+        if len(row) != len(header):
+            raise ValueError(
+                f"table {caption!r}: a row has {len(row)} cells for {len(header)} columns"
+            )
+    return Table(caption, header, cells)
+
+
+Block = Paragraph | Items | Table
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of a page; ``covers`` names the RULES.md items it states (e.g. N13.1.c)."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    subsections: tuple[Section, ...] = ()
+    covers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    summary: Paragraph
+    sections: tuple[Section, ...]
+    last_updated: dt.date
+
+    def section(self, section_id: str) -> Section:
+        """The section (at any depth) with this id."""
+        stack = list(self.sections)
+        while stack:
+            current = stack.pop(0)
+            if current.id == section_id:
+                return current
+            stack.extend(current.subsections)
+        raise KeyError(section_id)
+
+    def covered_items(self) -> frozenset[str]:
+        found: set[str] = set()
+        stack = list(self.sections)
+        while stack:
+            current = stack.pop()
+            found.update(current.covers)
+            stack.extend(current.subsections)
+        return frozenset(found)

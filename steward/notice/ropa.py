@@ -1,0 +1,225 @@
+"""The Art 30 record of processing activities: one row per purpose, as CSV, XLSX and JSON.
+
+Columns are every UK GDPR Art 30(1)(a)-(g) field (RULES.md R8.1) plus the extras of R8.3: the
+lawful basis, the Art 9 / Art 10 condition with its DPA 2018 Sch 1 condition and appropriate
+policy document, sources, systems and where they are, and processors with their contracts. The
+record is written, electronic and can be handed to the ICO on request (Art 30(3)-(4)).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from steward.law.transfers import country_name
+from steward.manifest.schema import Contact, Manifest, Purpose
+from steward.manifest.vocabulary import RecipientRole
+from steward.notice import wording
+from steward.notice.privacy import category_retention, retention_text
+from steward.notice.xlsx import table_workbook
+
+
+@dataclass(frozen=True)
+class RopaColumn:
+    key: str
+    heading: str
+    field: str
+    """The Art 30 field id of RULES.md R8.1 (e.g. 30.1.b) or R8.3 for Steward's extras."""
+    value: Callable[[Manifest, Purpose], str]
+
+
+def _contact(contact: Contact) -> str:
+    parts = [
+        contact.name,
+        contact.role,
+        contact.email,
+        contact.phone,
+        contact.address.one_line() if contact.address else None,
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def _controller(m: Manifest, p: Purpose) -> str:
+    org = m.organisation
+    text = f"{org.name} (company {org.company_number}; ICO {org.ico_registration}); " + _contact(
+        org.privacy_contact
+    )
+    joint = [
+        m.recipient(r)
+        for r in p.recipients
+        if m.recipient(r).role is RecipientRole.joint_controller
+    ]
+    if joint:
+        text += "; joint controllers: " + ", ".join(r.name for r in joint)
+    if org.representative:
+        text += f"; representative: {_contact(org.representative)}"
+    return text + (f"; DPO: {_contact(org.dpo)}" if org.dpo else "; DPO: none appointed")
+
+
+def _purpose(m: Manifest, p: Purpose) -> str:
+    return f"{p.name}: {p.description}" if p.description else p.name
+
+
+def _subjects(m: Manifest, p: Purpose) -> str:
+    return "; ".join(m.subject_kind(s).name for s in p.data_subjects)
+
+
+def _categories(m: Manifest, p: Purpose) -> str:
+    return "; ".join(m.category(c).name for c in p.categories)
+
+
+def _recipients(m: Manifest, p: Purpose) -> str:
+    return (
+        "; ".join(
+            f"{r.category} ({r.name}, {country_name(r.country)})"
+            for r in (m.recipient(i) for i in p.recipients)
+        )
+        or "None"
+    )
+
+
+def _transfers(m: Manifest, p: Purpose) -> str:
+    on = m.notice.last_updated
+    found = []
+    for recipient in (m.recipient(i) for i in p.recipients):
+        for country in wording.destinations(recipient):
+            text = f"{recipient.name}: {wording.transfer(recipient, country, on)}"
+            if recipient.transfer and recipient.transfer.art49_reason:
+                text += f"; Art 49 documentation: {recipient.transfer.art49_reason}"
+            found.append(text)
+    return "; ".join(found) or "None"
+
+
+def _retention(m: Manifest, p: Purpose) -> str:
+    parts = []
+    for category in (m.category(c) for c in p.categories):
+        rules = category_retention(m, category)
+        if p.retention and not category.retention:
+            rules = (m.retention_rule(p.retention),)
+        parts.append(f"{category.name}: {retention_text(rules)}")
+    return "; ".join(parts)
+
+
+def _security(m: Manifest, p: Purpose) -> str:
+    return "; ".join(m.organisation.security_measures) or "Not described"
+
+
+def _basis(m: Manifest, p: Purpose) -> str:
+    return wording.lawful_basis(p.lawful_basis)
+
+
+def _interests(m: Manifest, p: Purpose) -> str:
+    if not p.legitimate_interests and not p.lia_reference:
+        return "-"
+    return f"{p.legitimate_interests or 'Not stated'} (assessment: {p.lia_reference or 'none'})"
+
+
+def _special(m: Manifest, p: Purpose) -> str:
+    if not any(m.category(c).special_category for c in p.categories):
+        return "-"
+    return wording.special_condition(p.special_category_condition)
+
+
+def _criminal(m: Manifest, p: Purpose) -> str:
+    if not any(m.category(c).criminal_offence for c in p.categories):
+        return "-"
+    return wording.criminal_condition(p.criminal_offence_condition)
+
+
+def _sources(m: Manifest, p: Purpose) -> str:
+    return "; ".join(wording.SOURCE[s.kind] + (f" ({s.name})" if s.name else "") for s in p.sources)
+
+
+def _systems(m: Manifest, p: Purpose) -> str:
+    return (
+        "; ".join(
+            f"{s.name} ({country_name(s.location)})" for s in (m.system(i) for i in p.systems)
+        )
+        or "None declared"
+    )
+
+
+def _processors(m: Manifest, p: Purpose) -> str:
+    processors = [m.recipient(i) for i in p.recipients]
+    return (
+        "; ".join(
+            f"{r.name}: contract {_contract(r.processing_contract)}"
+            for r in processors
+            if r.role is RecipientRole.processor
+        )
+        or "None"
+    )
+
+
+def _contract(in_place: bool | None) -> str:
+    return {True: "in place", False: "missing", None: "not stated"}[in_place]
+
+
+COLUMNS = (
+    RopaColumn("purpose_id", "Purpose id", "R8.3", lambda m, p: p.id),
+    RopaColumn(
+        "controller", "Controller, joint controllers, representative and DPO", "30.1.a", _controller
+    ),
+    RopaColumn("purpose", "Purpose of the processing", "30.1.b", _purpose),
+    RopaColumn("data_subjects", "Categories of data subjects", "30.1.c", _subjects),
+    RopaColumn("personal_data", "Categories of personal data", "30.1.c", _categories),
+    RopaColumn("recipients", "Categories of recipients", "30.1.d", _recipients),
+    RopaColumn("transfers", "Transfers outside the UK and safeguards", "30.1.e", _transfers),
+    RopaColumn("retention", "Time limits for erasure", "30.1.f", _retention),
+    RopaColumn("security", "Technical and organisational security measures", "30.1.g", _security),
+    RopaColumn("lawful_basis", "Lawful basis (Art 6)", "R8.3", _basis),
+    RopaColumn("legitimate_interests", "Legitimate interests and assessment", "R8.3", _interests),
+    RopaColumn(
+        "special_category_condition",
+        "Special category condition (Art 9, DPA Sch 1, policy document)",
+        "R8.3",
+        _special,
+    ),
+    RopaColumn(
+        "criminal_offence_condition",
+        "Criminal offence data condition (Art 10, DPA Sch 1, policy document)",
+        "R8.3",
+        _criminal,
+    ),
+    RopaColumn("sources", "Sources of the data", "R8.3", _sources),
+    RopaColumn("systems", "Systems and their locations", "R8.3", _systems),
+    RopaColumn("processors", "Processors and processing contracts", "R8.3", _processors),
+)
+
+
+def ropa_rows(m: Manifest) -> tuple[tuple[str, ...], ...]:
+    """One row per purpose, in the manifest's order, one value per column."""
+    return tuple(tuple(column.value(m, p) for column in COLUMNS) for p in m.purposes)
+
+
+def ropa_csv(m: Manifest) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([column.heading for column in COLUMNS])
+    writer.writerows(ropa_rows(m))
+    return out.getvalue()
+
+
+def ropa_json(m: Manifest) -> str:
+    document = {
+        "record": "UK GDPR Art 30(1) record of processing activities",
+        "controller": m.organisation.name,
+        "as_of": m.notice.last_updated.isoformat(),
+        "columns": [{"key": c.key, "heading": c.heading, "field": c.field} for c in COLUMNS],
+        "activities": [
+            dict(zip((c.key for c in COLUMNS), row, strict=True)) for row in ropa_rows(m)
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def ropa_xlsx(m: Manifest) -> bytes:
+    return table_workbook(
+        "Record of processing",
+        [column.heading for column in COLUMNS],
+        ropa_rows(m),
+        m.notice.last_updated,
+    )

@@ -1,0 +1,71 @@
+"""The Art 30 record: one row per purpose, every Art 30(1) field and the R8.3 extras."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+
+from steward.manifest.schema import Manifest
+from steward.notice.ropa import COLUMNS, ropa_csv, ropa_json, ropa_rows, ropa_xlsx
+
+ART_30_1 = ("30.1.a", "30.1.b", "30.1.c", "30.1.d", "30.1.e", "30.1.f", "30.1.g")
+
+
+def column(key: str) -> int:
+    return [c.key for c in COLUMNS].index(key)
+
+
+def test_every_art_30_1_field_has_a_column() -> None:
+    assert {c.field for c in COLUMNS} >= set(ART_30_1)
+
+
+def test_one_row_per_purpose_with_every_art_30_field_filled(outserve: Manifest) -> None:
+    rows = ropa_rows(outserve)
+    assert [row[0] for row in rows] == [p.id for p in outserve.purposes]
+    for row in rows:
+        for index, c in enumerate(COLUMNS):
+            if c.field in ART_30_1:
+                assert row[index].strip(), f"{row[0]} has an empty {c.key}"
+
+
+def test_lawful_basis_and_special_category_condition_are_recorded(complete: Manifest) -> None:
+    row = ropa_rows(complete)[2]
+    assert row[column("lawful_basis")].startswith("Legal obligation (UK GDPR Art 6(1)(c))")
+    assert "Art 9(2)(b)" in row[column("special_category_condition")]
+    assert "APD-HR-1" in row[column("criminal_offence_condition")]
+
+
+def test_transfers_record_the_safeguard_and_processors_their_contract(complete: Manifest) -> None:
+    row = ropa_rows(complete)[0]
+    assert "IDTA" in row[column("transfers")]
+    assert "IndiaDesk Pvt Ltd: contract missing" in row[column("processors")]
+    assert "CloudHost Inc.: contract in place" in row[column("processors")]
+
+
+def test_retention_is_given_per_category_of_the_purpose(complete: Manifest) -> None:
+    cell = ropa_rows(complete)[2][column("retention")]
+    for name in ("Contact details", "Health information", "Criminal record checks"):
+        assert f"{name}: 6 years after" in cell
+
+
+def test_csv_has_a_header_and_the_rows(complete: Manifest) -> None:
+    parsed = list(csv.reader(io.StringIO(ropa_csv(complete))))
+    assert parsed[0] == [c.heading for c in COLUMNS]
+    assert [tuple(r) for r in parsed[1:]] == list(ropa_rows(complete))
+
+
+def test_json_names_each_field_and_its_article(complete: Manifest) -> None:
+    data = json.loads(ropa_json(complete))
+    assert data["as_of"] == "2026-11-26"
+    assert {c["field"] for c in data["columns"]} >= set(ART_30_1)
+    assert [a["purpose_id"] for a in data["activities"]] == [p.id for p in complete.purposes]
+
+
+def test_xlsx_holds_the_same_rows(complete: Manifest) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(complete))).active
+    values = [tuple(cell or "" for cell in row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == tuple(c.heading for c in COLUMNS)
+    assert values[1:] == list(ropa_rows(complete))
