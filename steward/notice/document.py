@@ -95,12 +95,3 @@ class Document:
                 return current
             stack.extend(current.subsections)
         raise KeyError(section_id)
-
-    def covered_items(self) -> frozenset[str]:
-        found: set[str] = set()
-        stack = list(self.sections)
-        while stack:
-            current = stack.pop()
-            found.update(current.covers)
-            stack.extend(current.subsections)
-        return frozenset(found)

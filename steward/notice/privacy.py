@@ -166,7 +166,7 @@ def _about(m: Manifest) -> Section:
         "about",
         "Who we are and how to contact us",
         (items(facts), *contacts),
-        covers=("N13.1.a", "N13.1.b", "N-extra-4"),
+        covers=("N13.1.a", "N13.1.b", "N14.1.a", "N14.1.b", "N-extra-4"),
     )
 
 
@@ -259,7 +259,7 @@ def _purposes(m: Manifest) -> Section:
                 rows,
             ),
         ),
-        covers=("N13.1.c", "N13.1.d"),
+        covers=("N13.1.c", "N13.1.d", "N14.1.c", "N14.2.b"),
     )
 
 
@@ -335,7 +335,7 @@ def _sharing(m: Manifest) -> Section:
             "sharing",
             "Who we share your data with",
             (para("We do not share your personal data with anyone else."),),
-            covers=("N13.1.e",),
+            covers=("N13.1.e", "N14.1.e"),
         )
     return Section(
         "sharing",
@@ -347,7 +347,7 @@ def _sharing(m: Manifest) -> Section:
                 rows,
             ),
         ),
-        covers=("N13.1.e",),
+        covers=("N13.1.e", "N14.1.e"),
     )
 
 
@@ -366,7 +366,7 @@ def _transfers(m: Manifest) -> Section:
             "transfers",
             "Transfers outside the UK",
             (para("We do not transfer your personal data outside the UK."),),
-            covers=("N13.1.f", "N-extra-4"),
+            covers=("N13.1.f", "N14.1.f", "N-extra-4"),
         )
     return Section(
         "transfers",
@@ -383,7 +383,7 @@ def _transfers(m: Manifest) -> Section:
                 rows,
             ),
         ),
-        covers=("N13.1.f", "N-extra-4"),
+        covers=("N13.1.f", "N14.1.f", "N-extra-4"),
     )
 
 
@@ -418,7 +418,7 @@ def _retention(m: Manifest) -> Section:
                 rows,
             ),
         ),
-        covers=("N13.2.a",),
+        covers=("N13.2.a", "N14.2.a"),
     )
 
 

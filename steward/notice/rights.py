@@ -90,7 +90,9 @@ def rights_section(m: Manifest) -> Section:
         para(*how),
     ]
     subsections = [_withdraw_consent(m)]
-    return Section("rights", "Your rights", tuple(blocks), tuple(subsections), covers=("N13.2.b",))
+    return Section(
+        "rights", "Your rights", tuple(blocks), tuple(subsections), covers=("N13.2.b", "N14.2.c")
+    )
 
 
 def _withdraw_consent(m: Manifest) -> Section:
@@ -111,7 +113,9 @@ def _withdraw_consent(m: Manifest) -> Section:
             "We do not rely on your consent for any purpose. If we ever ask for it, you can "
             "withdraw it at any time, as easily as you gave it."
         )
-    return Section("withdraw-consent", "Withdrawing consent", (para(text),), covers=("N13.2.c",))
+    return Section(
+        "withdraw-consent", "Withdrawing consent", (para(text),), covers=("N13.2.c", "N14.2.d")
+    )
 
 
 def marketing_section(m: Manifest) -> Section:
@@ -191,7 +195,7 @@ def automated_decisions_section(m: Manifest) -> Section:
         "automated-decisions",
         "Automated decision-making and profiling",
         blocks,
-        covers=("N13.2.f",),
+        covers=("N13.2.f", "N14.2.g"),
     )
 
 
@@ -222,5 +226,5 @@ def complaints_section(m: Manifest) -> Section:
         "complaints",
         "How to complain",
         (para(*to_us), regulator),
-        covers=("N-extra-1", "N13.2.d"),
+        covers=("N-extra-1", "N13.2.d", "N14.2.e"),
     )

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from steward.law.transfers import country_name
 from steward.manifest.schema import Contact, Manifest, Purpose
-from steward.manifest.vocabulary import RecipientRole
+from steward.manifest.vocabulary import LawfulBasis, PecrRule, RecipientRole
 from steward.notice import wording
 from steward.notice.privacy import category_retention, retention_text
 from steward.notice.xlsx import table_workbook
+
+STEWARD_EXTRA = "steward"
+"""Field id of a column Steward adds beyond RULES.md §8 (the sources, which Art 14 needs)."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class RopaColumn:
     key: str
     heading: str
     field: str
-    """The Art 30 field id of RULES.md R8.1 (e.g. 30.1.b) or R8.3 for Steward's extras."""
+    """The ``law.notice_items`` id of the Art 30 field it records (30.1.b, 30.extra.apd, ...)."""
     value: Callable[[Manifest, Purpose], str]
 
 
@@ -154,12 +157,19 @@ def _processors(m: Manifest, p: Purpose) -> str:
     )
 
 
+def _consent_records(m: Manifest, p: Purpose) -> str:
+    marketing_consent = p.marketing is not None and p.marketing.pecr_rule is PecrRule.consent
+    if p.lawful_basis is LawfulBasis.consent or marketing_consent:
+        return "Steward consent ledger: consent_events and consent_states tables"
+    return "-"
+
+
 def _contract(in_place: bool | None) -> str:
     return {True: "in place", False: "missing", None: "not stated"}[in_place]
 
 
 COLUMNS = (
-    RopaColumn("purpose_id", "Purpose id", "R8.3", lambda m, p: p.id),
+    RopaColumn("purpose_id", "Purpose id", "30.1.b", lambda m, p: p.id),
     RopaColumn(
         "controller", "Controller, joint controllers, representative and DPO", "30.1.a", _controller
     ),
@@ -170,23 +180,34 @@ COLUMNS = (
     RopaColumn("transfers", "Transfers outside the UK and safeguards", "30.1.e", _transfers),
     RopaColumn("retention", "Time limits for erasure", "30.1.f", _retention),
     RopaColumn("security", "Technical and organisational security measures", "30.1.g", _security),
-    RopaColumn("lawful_basis", "Lawful basis (Art 6)", "R8.3", _basis),
-    RopaColumn("legitimate_interests", "Legitimate interests and assessment", "R8.3", _interests),
+    RopaColumn("lawful_basis", "Lawful basis (Art 6)", "30.extra.lawful_basis", _basis),
+    RopaColumn(
+        "legitimate_interests",
+        "Legitimate interests and assessment",
+        "30.extra.lawful_basis",
+        _interests,
+    ),
     RopaColumn(
         "special_category_condition",
         "Special category condition (Art 9, DPA Sch 1, policy document)",
-        "R8.3",
+        "30.extra.apd",
         _special,
     ),
     RopaColumn(
         "criminal_offence_condition",
         "Criminal offence data condition (Art 10, DPA Sch 1, policy document)",
-        "R8.3",
+        "30.extra.apd",
         _criminal,
     ),
-    RopaColumn("sources", "Sources of the data", "R8.3", _sources),
-    RopaColumn("systems", "Systems and their locations", "R8.3", _systems),
-    RopaColumn("processors", "Processors and processing contracts", "R8.3", _processors),
+    RopaColumn("sources", "Sources of the data", STEWARD_EXTRA, _sources),
+    RopaColumn("systems", "Systems and their locations", "30.extra.locations", _systems),
+    RopaColumn(
+        "processors",
+        "Processors and processing contracts",
+        "30.extra.processor_contracts",
+        _processors,
+    ),
+    RopaColumn("consent_records", "Consent records", "30.extra.consent_records", _consent_records),
 )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from steward.law.notice_items import ART13_ITEMS, ART14_ITEMS, EXTRA_NOTICE_ITEMS, Item
 from steward.manifest.schema import Manifest
 from steward.notice import wording
 from steward.notice.document import Document, Section
 from steward.notice.privacy import privacy_notice
-from steward.notice.render import render_markdown
+from steward.notice.render import render_html, render_markdown
 
 
 def text_of(section: Section) -> str:
@@ -177,3 +180,24 @@ def test_the_notice_names_the_uk_regime(complete: Manifest) -> None:
     summary = privacy_notice(complete).summary.plain
     assert "UK General Data Protection Regulation (UK GDPR)" in summary
     assert "Data Protection Act 2018" in summary and "PECR" in summary
+
+
+NOTICE_ITEMS = (*ART13_ITEMS, *ART14_ITEMS, *EXTRA_NOTICE_ITEMS)
+
+
+@pytest.mark.parametrize("item", NOTICE_ITEMS, ids=lambda item: item.id)
+def test_every_art_13_and_14_item_is_stated_in_a_section(complete: Manifest, item: Item) -> None:
+    notice = privacy_notice(complete)
+    stating = [s for s in sections(notice) if item.id in s.covers]
+    assert stating, f"no section states {item.id}: {item.text}"
+    assert all(s.blocks for s in stating)
+    assert item.id in render_html(notice, "Example Ltd")
+
+
+def sections(document: Document) -> list[Section]:
+    found, stack = [], list(document.sections)
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(current.subsections)
+    return found

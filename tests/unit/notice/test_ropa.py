@@ -8,10 +8,11 @@ import json
 
 import openpyxl
 
+from steward.law.notice_items import ALL_ITEMS, ART30_CONTROLLER_FIELDS, ART30_EXTRA_FIELDS
 from steward.manifest.schema import Manifest
-from steward.notice.ropa import COLUMNS, ropa_csv, ropa_json, ropa_rows, ropa_xlsx
+from steward.notice.ropa import COLUMNS, STEWARD_EXTRA, ropa_csv, ropa_json, ropa_rows, ropa_xlsx
 
-ART_30_1 = ("30.1.a", "30.1.b", "30.1.c", "30.1.d", "30.1.e", "30.1.f", "30.1.g")
+ART_30_1 = tuple(item.id for item in ART30_CONTROLLER_FIELDS)
 
 
 def column(key: str) -> int:
@@ -20,6 +21,22 @@ def column(key: str) -> int:
 
 def test_every_art_30_1_field_has_a_column() -> None:
     assert {c.field for c in COLUMNS} >= set(ART_30_1)
+
+
+def test_the_extras_the_manifest_can_state_have_a_column() -> None:
+    stated = {
+        "30.extra.apd",
+        "30.extra.lawful_basis",
+        "30.extra.consent_records",
+        "30.extra.processor_contracts",
+        "30.extra.locations",
+    }
+    assert stated <= {item.id for item in ART30_EXTRA_FIELDS}
+    assert stated <= {c.field for c in COLUMNS}
+
+
+def test_every_column_names_a_field_the_law_lists_or_marks_itself_as_steward_s() -> None:
+    assert all(c.field in ALL_ITEMS or c.field == STEWARD_EXTRA for c in COLUMNS)
 
 
 def test_one_row_per_purpose_with_every_art_30_field_filled(outserve: Manifest) -> None:
