@@ -2,6 +2,7 @@
 
 from steward.lint.rules import (
     basis,
+    cookies,
     marketing,
     minimisation,
     notice_items,
@@ -14,6 +15,7 @@ from steward.lint.rules import (
 
 __all__ = [
     "basis",
+    "cookies",
     "marketing",
     "minimisation",
     "notice_items",

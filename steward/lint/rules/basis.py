@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from steward.law.special_category import (
+    EqualityMonitoring,
+    criminal_ok,
+    equality_monitoring_ok,
+    schedule_1_id,
+    special_category_gaps,
+)
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
 from steward.manifest.schema import DataCategory, Purpose
@@ -38,28 +45,69 @@ def legitimate_interests_without_lia(ctx: LintContext) -> Iterator[Issue]:
 
 
 @rule(
-    "ST111", "special-category-without-condition", Severity.error,
-    summary="A purpose processes special category data without an Art 9(2) condition.",
-    why="Special category data needs both an Art 6 basis and an Art 9(2) condition; the notice "
-    "must state them.",
+    "ST111", "special-category-condition-incomplete", Severity.error,
+    summary="A purpose processes special category data without a complete Art 9 condition "
+    "(Art 9(2) condition, DPA 2018 Sch 1 condition where needed, appropriate policy document).",
+    why="Special category data needs an Art 6 basis and an Art 9(2) condition; conditions (b), "
+    "(g), (h), (i), (j) also need a Sch 1 condition, and most of those an APD.",
     fix="add 'special_category_condition: {article_9: 9(2)(b), schedule_1: para_1, "
-    "appropriate_policy_document: ...}' (para_8 for equality monitoring)",
-    citation="UK GDPR Arts 9(1)-(2), 13(1)(c); DPA 2018 s.10",
+    "appropriate_policy_document: ...}' (9(2)(g) with para_8 for equality monitoring)",
+    citation="UK GDPR Arts 9(1)-(2), 13(1)(c); DPA 2018 s.10, Sch 1 paras 1, 5, 8, 39",
+    covers=("SEED-10", "N13.1.c"),
+)
+def special_category_condition_incomplete(ctx: LintContext) -> Iterator[Issue]:
+    for path, purpose in ctx.purposes():
+        condition = purpose.special_category_condition
+        gaps: dict[str, None] = {}
+        for category in _categories(ctx, purpose):
+            if category.special_category is None:
+                continue
+            found = special_category_gaps(
+                category.special_category.value,
+                purpose.lawful_basis.value if purpose.lawful_basis else None,
+                condition.article_9 if condition else None,
+                sch1=condition.schedule_1 if condition else None,
+                apd=bool(condition and condition.appropriate_policy_document),
+            )
+            gaps.update((f"{category.id}: {gap}", None) for gap in found if "Art 6" not in gap)
+        if gaps:
+            yield Issue((*path, "special_category_condition"),
+                        f"purpose '{purpose.id}' processes special category data with "
+                        f"{'; '.join(gaps)}")
+
+
+@rule(
+    "ST112", "equality-monitoring-conditions", Severity.error,
+    summary="Equality monitoring under DPA 2018 Sch 1 para 8 is not limited to group statistics, "
+    "lacks an APD, or covers data para 8 does not.",
+    why="Para 8 allows racial or ethnic origin, religious beliefs, health and sexual orientation "
+    "to review equality of opportunity between groups, with an APD, never to decide about one "
+    "person.",
+    fix="set 'aggregate_only: true', name the APD, and keep only the four kinds para 8 covers",
+    citation="DPA 2018 Sch 1 paras 5, 8; RULES.md R10.3",
     covers=("SEED-10",),
 )
-def special_category_without_condition(ctx: LintContext) -> Iterator[Issue]:
+def equality_monitoring_conditions(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
-        special = sorted({c.id for c in _categories(ctx, purpose) if c.special_category})
-        if special and purpose.special_category_condition is None:
+        condition = purpose.special_category_condition
+        if condition is None or condition.schedule_1 is None:
+            continue
+        if schedule_1_id(condition.schedule_1) != "para_8":
+            continue
+        facts = EqualityMonitoring(group_statistics_only=purpose.aggregate_only,
+                                   apd=bool(condition.appropriate_policy_document))
+        failing = sorted({c.id for c in _categories(ctx, purpose) if c.special_category
+                          and not equality_monitoring_ok(c.special_category.value, facts)})
+        if failing:
             yield Issue((*path, "special_category_condition"),
-                        f"purpose '{purpose.id}' processes special category data "
-                        f"({', '.join(special)}) with no Art 9(2) condition")
+                        f"purpose '{purpose.id}' relies on Sch 1 para 8 but its conditions do "
+                        f"not hold for {', '.join(failing)}")
 
 
 @rule(
     "ST114", "criminal-offence-data-without-condition", Severity.error,
     summary="A purpose processes criminal offence data without official authority or a DPA 2018 "
-    "Sch 1 condition.",
+    "Sch 1 condition (with its appropriate policy document).",
     why="Criminal offence data may be processed only under official authority or with a Sch 1 "
     "condition (e.g. employment, para 1, with an appropriate policy document).",
     fix="add 'criminal_offence_condition: {schedule_1: para_1, appropriate_policy_document: ...}'",
@@ -70,8 +118,14 @@ def criminal_offence_data_without_condition(ctx: LintContext) -> Iterator[Issue]
     for path, purpose in ctx.purposes():
         criminal = sorted({c.id for c in _categories(ctx, purpose) if c.criminal_offence})
         condition = purpose.criminal_offence_condition
-        if criminal and (condition is None or not (condition.official_authority
-                                                   or condition.schedule_1)):
+        if not criminal:
+            continue
+        lawful = condition is not None and criminal_ok(
+            condition.schedule_1,
+            apd=bool(condition.appropriate_policy_document),
+            official_authority=condition.official_authority,
+        )
+        if not lawful:
             yield Issue((*path, "criminal_offence_condition"),
                         f"purpose '{purpose.id}' processes criminal offence data "
-                        f"({', '.join(criminal)}) with no Art 10 authorisation")
+                        f"({', '.join(criminal)}) with no valid Art 10 authorisation")

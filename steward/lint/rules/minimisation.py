@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from steward.law.children import digital_age_of_consent
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
+from steward.manifest.vocabulary import LawfulBasis
 
 
 @rule(
@@ -57,3 +59,25 @@ def children_without_age_rule(ctx: LintContext) -> Iterator[Issue]:
         if purpose.children is None and ctx.children_kinds.intersection(purpose.data_subjects):
             yield Issue((*path, "children"),
                         f"purpose '{purpose.id}' may process children's data but has no age rule")
+
+
+@rule(
+    "ST163", "child-consent-below-digital-age", Severity.error,
+    summary="A consent-based purpose accepts children's own consent below the digital age of "
+    "consent.",
+    why="Below the age (13 in the UK, configurable), a holder of parental responsibility must "
+    "give or authorise consent, with reasonable efforts to verify it.",
+    fix="set 'children.parental_authorisation_below: true' or raise 'minimum_age'",
+    citation="UK GDPR Art 8(1)-(2); RULES.md §11",
+    covers=(),
+)
+def child_consent_below_digital_age(ctx: LintContext) -> Iterator[Issue]:
+    age = digital_age_of_consent(ctx.on)
+    for path, purpose in ctx.purposes():
+        children = purpose.children
+        if (children is not None and purpose.lawful_basis is LawfulBasis.consent
+                and children.minimum_age < age and not children.parental_authorisation_below):
+            yield Issue((*path, "children", "minimum_age"),
+                        f"purpose '{purpose.id}' takes consent from children of "
+                        f"{children.minimum_age} without a parent, below the digital age of "
+                        f"consent ({age})")

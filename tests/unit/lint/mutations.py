@@ -104,3 +104,36 @@ def recipient(country: str = "US", transfer: dict[str, Any] | None = None) -> Mu
 DPF = {"mechanisms": ["uk_extension_dpf"], "dpf_uk_extension": True}
 IDTA = {"mechanisms": ["idta"], "transfer_risk_assessment": "TRA-2026-01",
         "safeguard_copy": "Ask privacy@example.co.uk for a copy of the IDTA."}
+
+
+def cookie(**fields: Any) -> Mutation:
+    """Add an analytics cookie loaded after consent, changed by ``fields``."""
+    item: dict[str, Any] = {
+        "name": "_stats",
+        "provider": "Example analytics",
+        "purpose": "Counts visits to improve the site.",
+        "category": "analytics",
+        "duration": "1 year",
+        "party": "first",
+        "loads": "after_consent",
+    }
+    item.update(fields)
+    return add("cookies", item)
+
+
+def special(condition: dict[str, Any] | None, **fields: Any) -> Mutation:
+    """Add an equality-monitoring purpose over ethnicity data with the given condition."""
+    item: dict[str, Any] = {
+        "id": "equality", "name": "Equality monitoring", "data_subjects": ["customer"],
+        "categories": ["ethnicity"], "lawful_basis": "legal_obligation",
+        "provision": {"requirement": "voluntary", "obligatory": False, "consequence": "None."},
+        **fields,
+    }
+    if condition is not None:
+        item["special_category_condition"] = condition
+    return chain(
+        add("data_categories", {"id": "ethnicity", "name": "Ethnic origin",
+                                "special_category": "racial_ethnic_origin",
+                                "retention": "two_years"}),
+        add("purposes", item),
+    )

@@ -21,11 +21,13 @@ from tests.unit.lint.mutations import (
     IDTA,
     add,
     chain,
+    cookie,
     drop,
     marketing,
     purpose,
     recipient,
     set_at,
+    special,
     statement,
 )
 
@@ -41,6 +43,8 @@ LI = {"lawful_basis": "legitimate_interests", "legitimate_interests": "Running o
       "lia_reference": "LIA-1"}
 UNUSED = {"id": "hobbies", "name": "Hobbies", "retention": "two_years"}
 CHILDREN = set_at("data_subjects", 0, "includes_children", value=True)
+PARA_8 = {"article_9": "9(2)(g)", "schedule_1": "para_8", "appropriate_policy_document": "APD-2"}
+YOUNG = {"minimum_age": 10, "parental_authorisation_below": False, "age_check": "asked"}
 
 FIRES = [
     Case("ST101", "purpose without lawful basis", purpose(lawful_basis=None)),
@@ -61,6 +65,11 @@ FIRES = [
         add("data_categories", {"id": "health", "name": "Health", "special_category": "health",
                                 "retention": "two_years"}),
         purpose(categories=["contact_details", "health"]))),
+    Case("ST111", "Art 9(2)(g) without a Sch 1 condition", special({"article_9": "9(2)(g)"},
+                                                                   aggregate_only=True)),
+    Case("ST111", "Sch 1 para 8 without an APD",
+         special({**PARA_8, "appropriate_policy_document": None}, aggregate_only=True)),
+    Case("ST112", "equality monitoring used beyond group statistics", special(PARA_8)),
     Case("ST114", "criminal offence data without Art 10 authorisation", chain(
         add("data_categories", {"id": "dbs", "name": "DBS checks", "criminal_offence": True,
                                 "retention": "two_years"}),
@@ -110,6 +119,18 @@ FIRES = [
         marketing())),
     Case("ST144", "tax retention counted from the event", chain(
         set_at("retention", 0, "citation", value="PAYE Regs 2003 reg 97"))),
+    Case("ST150", "consent cookie filed as strictly necessary",
+         cookie(category="strictly_necessary", shared_for_provider_purposes=True)),
+    Case("ST151", "analytics cookie set on page load", cookie(loads="page_load")),
+    Case("ST152", "statistical exemption without the site's own objection means",
+         cookie(exemption="statistical", loads="page_load")),
+    Case("ST152", "statistical exemption before Sch A1 commenced",
+         cookie(exemption="statistical", objection_means=True), dt.date(2026, 1, 15)),
+    Case("ST153", "video player set on click", cookie(category="embedded_content",
+                                                      loads="on_click")),
+    Case("ST154", "persistent cookie called a session cookie", cookie(described_as_session=True)),
+    Case("ST155", "vendor cookie claimed strictly necessary unscanned",
+         cookie(category="functional", exemption="strictly_necessary", party="third")),
     Case("ST160", "category used by no purpose", add("data_categories", UNUSED)),
     Case("ST161", "system holds a category no purpose keeps there", chain(
         add("data_categories", UNUSED),
@@ -119,6 +140,8 @@ FIRES = [
                          "provision": {"requirement": "voluntary", "obligatory": False,
                                        "consequence": "None."}}))),
     Case("ST162", "children with no age rule", CHILDREN),
+    Case("ST163", "children consent alone at 10", chain(CHILDREN, purpose(
+        lawful_basis="consent", children=YOUNG))),
     Case("ST170", "no complaints route after 19 June 2026", drop("rights", "complaints")),
     Case("ST171", "complaints by post only",
          set_at("rights", "complaints", value={"post": True})),
@@ -173,6 +196,9 @@ QUIET = [
                                       "safeguards": "human review on request"})),
     Case("ST110", "legitimate interests with LIA", purpose(**LI)),
     Case("ST111", "no special category data", None),
+    Case("ST111", "equality monitoring under Art 9(2)(g) and Sch 1 para 8 with APD",
+         special(PARA_8, aggregate_only=True)),
+    Case("ST112", "equality monitoring as group statistics", special(PARA_8, aggregate_only=True)),
     Case("ST114", "criminal data under Sch 1 para 1", chain(
         add("data_categories", {"id": "dbs", "name": "DBS checks", "criminal_offence": True,
                                 "retention": "two_years"}),
@@ -207,10 +233,23 @@ QUIET = [
     Case("ST144", "tax retention from the end of the tax year", chain(
         set_at("retention", 0, "citation", value="PAYE Regs 2003 reg 97"),
         set_at("retention", 0, "anchor", value="end_of_tax_year"))),
+    Case("ST150", "consent choice cookie is strictly necessary",
+         cookie(name="steward_consent", category="strictly_necessary", loads="page_load")),
+    Case("ST151", "analytics cookie set after consent", cookie()),
+    Case("ST152", "statistical exemption with every condition met",
+         cookie(exemption="statistical", objection_means=True, loads="page_load")),
+    Case("ST153", "video player loaded after consent", cookie(category="embedded_content")),
+    Case("ST154", "session cookie called a session cookie",
+         cookie(described_as_session=True, duration="session")),
+    Case("ST155", "vendor cookie exemption verified by scan",
+         cookie(category="functional", exemption="strictly_necessary", party="third",
+                verified_by_scan=dt.date(2026, 11, 20))),
     Case("ST160", "every category used", None),
     Case("ST161", "system categories all kept by its purposes", None),
     Case("ST162", "children with an age rule", chain(CHILDREN, purpose(children={
         "minimum_age": 13, "age_check": "date of birth at sign-up"}))),
+    Case("ST163", "children under 13 with parental authorisation", chain(CHILDREN, purpose(
+        lawful_basis="consent", children={**YOUNG, "parental_authorisation_below": True}))),
     Case("ST170", "no complaints duty before 19 June 2026", drop("rights", "complaints"),
          dt.date(2026, 6, 18)),
     Case("ST171", "complaint form online", None),
