@@ -17,7 +17,7 @@ from steward.manifest.vocabulary import LawfulBasis
 
 RECORD_KEEPING = (LawfulBasis.legal_obligation, LawfulBasis.contract)
 """Bases under which tax and company records arise (RULES.md R5.3)."""
-TAX_LAW = re.compile(r"\b(tax|HMRC|PAYE)\b", re.IGNORECASE)
+TAX_LAW = re.compile(r"\b(?:tax\s+(?:law|legislation|rules)|HMRC|PAYE)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b\d+\s*(?:years?|months?|weeks?|days?)\b", re.IGNORECASE)
 _WORD_NUMBER = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)\s+"
