@@ -15,6 +15,7 @@ from steward.errors import ConfigError
 
 SQLITE_FILE_NAME = "steward.sqlite3"
 KEY_FILE_NAME = "keys.json"
+_SECRETS = frozenset({"STEWARD_DATABASE_URL"})
 
 
 class Settings(BaseSettings):
@@ -57,10 +58,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = "STEWARD_" + "_".join(str(part) for part in first["loc"]).upper()
+        shown = "" if name in _SECRETS else f" (got {first.get('input')!r})"
         raise ConfigError(
-            f"{first['msg']} (got {first.get('input')!r})"
-            if name != "STEWARD_DATABASE_URL"
-            else first["msg"],
+            f"{first['msg']}{shown}",
             where=name,
             hint=f"fix or unset the environment variable {name}",
         ) from error

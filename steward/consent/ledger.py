@@ -8,13 +8,14 @@ effect at once: RULES.md R2.8 "same transaction, before any further send"), Art 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError as DatabaseIntegrityError
 
@@ -41,6 +42,21 @@ __all__ = [
 ]
 
 _BATCH = 500
+_CURRENT = select(consent_states).where(
+    consent_states.c.person_ref == bindparam("person"),
+    consent_states.c.purpose == bindparam("purpose"),
+    consent_states.c.channel == bindparam("channel"),
+)
+_STATE_FIELDS = (
+    "status",
+    "kind",
+    "event_id",
+    "occurred_at",
+    "source",
+    "wording_version",
+    "order_key",
+    "updated_at",
+)
 
 
 class ConflictingEvent(InvalidInput):
@@ -65,29 +81,24 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     digest = event.content_digest()
     received_at = uow.clock()
     connection = uow.connection
-    upsert = _insert_for(uow)
-    new_event = (
-        upsert(consent_events)
-        .values(
-            event_id=event.event_id,
-            content_digest=digest,
-            person_ref=event.person,
-            kind=event.kind.value,
-            purpose=event.purpose,
-            channel=event.channel,
-            source=event.source,
-            wording=event.wording,
-            wording_version=event.wording_version,
-            evidence=json.dumps(dict(event.evidence), sort_keys=True),
-            opted_in=event.opted_in,
-            occurred_at=event.occurred_at,
-            received_at=received_at,
-        )
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(consent_events.c.sequence)
-    )
+    insert_event, upsert_state = _statements(uow.dialect)
+    row = {
+        "event_id": event.event_id,
+        "content_digest": digest,
+        "person_ref": event.person,
+        "kind": event.kind.value,
+        "purpose": event.purpose,
+        "channel": event.channel,
+        "source": event.source,
+        "wording": event.wording,
+        "wording_version": event.wording_version,
+        "evidence": json.dumps(dict(event.evidence), sort_keys=True),
+        "opted_in": event.opted_in,
+        "occurred_at": event.occurred_at,
+        "received_at": received_at,
+    }
     try:
-        sequence = connection.execute(new_event).scalar()
+        sequence = connection.execute(insert_event, row).scalar()
     except DatabaseIntegrityError as error:  # the only constraint left is the person reference
         raise NotFound(
             f"no person {event.person}",
@@ -97,41 +108,20 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     if sequence is None:
         return _replay(uow, event, digest)
     state = state_after(event)
-    insert_state = upsert(consent_states).values(
-        person_ref=event.person,
-        purpose=event.purpose,
-        channel=event.channel,
-        status=state.status.value,
-        kind=state.kind.value,
-        event_id=state.event_id,
-        occurred_at=state.occurred_at,
-        source=state.source,
-        wording_version=state.wording_version,
-        order_key=order_key(event),
-        updated_at=received_at,
-    )
-    changed = (
-        connection.execute(
-            insert_state.on_conflict_do_update(
-                index_elements=["person_ref", "purpose", "channel"],
-                set_={
-                    name: insert_state.excluded[name]
-                    for name in (
-                        "status",
-                        "kind",
-                        "event_id",
-                        "occurred_at",
-                        "source",
-                        "wording_version",
-                        "order_key",
-                        "updated_at",
-                    )
-                },
-                where=insert_state.excluded.order_key > consent_states.c.order_key,
-            ).returning(consent_states.c.event_id)
-        ).first()
-        is not None
-    )
+    state_row = {
+        "person_ref": event.person,
+        "purpose": event.purpose,
+        "channel": event.channel,
+        "status": state.status.value,
+        "kind": state.kind.value,
+        "event_id": state.event_id,
+        "occurred_at": state.occurred_at,
+        "source": state.source,
+        "wording_version": state.wording_version,
+        "order_key": order_key(event),
+        "updated_at": received_at,
+    }
+    changed = connection.execute(upsert_state, state_row).first() is not None
     audit.append(
         uow,
         action=f"consent.{event.kind.value}",
@@ -155,11 +145,7 @@ def current_state(
 ) -> ConsentState | None:
     """The state in force, or None when the ledger holds nothing for this combination."""
     row = uow.connection.execute(
-        select(consent_states).where(
-            consent_states.c.person_ref == person,
-            consent_states.c.purpose == purpose,
-            consent_states.c.channel == channel,
-        )
+        _CURRENT, {"person": person, "purpose": purpose, "channel": channel}
     ).first()
     return None if row is None else _state(row)
 
@@ -232,8 +218,22 @@ def _replay(uow: UnitOfWork, event: ConsentEvent, digest: str) -> RecordResult:
     return RecordResult(event.event_id, original.sequence, original.received_at, True, False, state)
 
 
-def _insert_for(uow: UnitOfWork) -> Any:
-    return postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
+@functools.cache
+def _statements(dialect: str) -> tuple[Any, Any]:
+    """Built once per dialect: append-or-nothing for events; upsert-if-later for the state."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_event = (
+        insert(consent_events)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(consent_events.c.sequence)
+    )
+    state = insert(consent_states)
+    upsert_state = state.on_conflict_do_update(
+        index_elements=["person_ref", "purpose", "channel"],
+        set_={name: state.excluded[name] for name in _STATE_FIELDS},
+        where=state.excluded.order_key > consent_states.c.order_key,
+    ).returning(consent_states.c.event_id)
+    return insert_event, upsert_state
 
 
 def _state(row: Row[Any]) -> ConsentState:

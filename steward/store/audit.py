@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import RowMapping, insert, select, text
@@ -26,6 +26,13 @@ GENESIS_HASH = "0" * 64
 CHAIN_LOCK_KEY = 0x5354_4557_4155_4400  # b"STEWAUD\0": the advisory lock guarding the head
 _SUBJECT = re.compile(r"^[a-z][a-z_]*:[A-Za-z0-9_.:-]{1,180}$")
 _STREAM_BATCH = 1000
+_HEAD = (
+    select(audit_events.c.sequence, audit_events.c.hash)
+    .order_by(audit_events.c.sequence.desc())
+    .limit(1)
+)
+_APPEND = insert(audit_events)
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 @dataclass(frozen=True)
@@ -89,12 +96,8 @@ def append(
         )
     connection = uow.connection
     if uow.dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    head = connection.execute(
-        select(audit_events.c.sequence, audit_events.c.hash)
-        .order_by(audit_events.c.sequence.desc())
-        .limit(1)
-    ).first()
+        connection.execute(_LOCK, {"key": CHAIN_LOCK_KEY})
+    head = connection.execute(_HEAD).first()
     sequence = 1 if head is None else head.sequence + 1
     previous = GENESIS_HASH if head is None else head.hash
     occurred_at = uow.clock().astimezone(UTC)
@@ -109,7 +112,19 @@ def append(
         previous_hash=previous,
         hash=link_hash(sequence, occurred_at, uow.actor, action, subject, digest, previous),
     )
-    connection.execute(insert(audit_events).values(**asdict(event)))
+    connection.execute(
+        _APPEND,
+        {
+            "sequence": sequence,
+            "occurred_at": occurred_at,
+            "actor": event.actor,
+            "action": action,
+            "subject": subject,
+            "payload_digest": digest,
+            "previous_hash": previous,
+            "hash": event.hash,
+        },
+    )
     return event
 
 

@@ -56,7 +56,7 @@ def create_store_engine(url: str) -> Engine:
         ) from None
     if parsed.drivername in ("postgresql", "postgresql+psycopg"):
         return create_engine(
-            parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True, future=True
+            parsed.set(drivername="postgresql+psycopg"), pool_recycle=1800, future=True
         )
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         if parsed.database and parsed.database != ":memory:":

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from steward.consent.events import PersonRef
 from steward.errors import InvalidInput, NotFound
@@ -151,15 +151,16 @@ def _find(uow: UnitOfWork, kind: IdentifierKind, value: str) -> PersonRef | None
     return next(iter(found.values()), None)
 
 
+_MATCH = select(person_identifiers.c.blind_index, person_identifiers.c.person_ref).where(
+    person_identifiers.c.kind == bindparam("kind"),
+    person_identifiers.c.blind_index.in_(bindparam("indexes", expanding=True)),
+)
+
+
 def _match(
     uow: UnitOfWork, indexes: dict[bytes, str], kind: IdentifierKind = IdentifierKind.EMAIL
 ) -> dict[str, PersonRef]:
-    rows = uow.connection.execute(
-        select(person_identifiers.c.blind_index, person_identifiers.c.person_ref).where(
-            person_identifiers.c.kind == kind.value,
-            person_identifiers.c.blind_index.in_(list(indexes)),
-        )
-    )
+    rows = uow.connection.execute(_MATCH, {"kind": kind.value, "indexes": list(indexes)})
     return {indexes[row.blind_index]: PersonRef(row.person_ref) for row in rows}
 
 

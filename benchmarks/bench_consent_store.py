@@ -1,0 +1,258 @@
+"""Consent store: ledger write throughput vs a raw INSERT, and current-state lookup among 1M.
+
+Issue 5 targets: a ledger write (event + current state + audit link, one transaction) reaches at
+least 50% of the throughput of a raw INSERT of the same row shape through the same driver, one
+row per transaction; looking up one identifier's current state among 1M people takes p99 < 2 ms
+on PostgreSQL. Each comparison is measured in the same run on fresh databases.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
+from steward.consent.ledger import current_state, ensure_person, find_person, record
+from steward.store.crypto import KeyRing, KeyVersion
+from steward.store.database import FixedKeys, Store, create_store_engine
+from steward.store.schema import upgrade
+
+SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
+WRITES = 2000
+PEOPLE_FOR_WRITES = 200
+MILLION = 1_000_000
+LOOKUPS = 5000
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+RAW_COLUMNS = (
+    "event_id, content_digest, person_ref, kind, purpose, channel, source, wording, "
+    "wording_version, evidence, opted_in, occurred_at, received_at"
+)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    name = f"steward_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(SERVER, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def migrated_store(url: str) -> Store:
+    engine = create_store_engine(url)
+    upgrade(engine)
+    return Store(engine, FixedKeys(KeyRing({1: KeyVersion.generate(1)}, current=1)))
+
+
+def event(number: int, person: PersonRef) -> ConsentEvent:
+    kind = ConsentEventKind.WITHDRAWN if number % 3 == 2 else ConsentEventKind.GIVEN
+    return ConsentEvent(
+        event_id=f"bench-{number}",
+        person=person,
+        kind=kind,
+        purpose="newsletter",
+        channel="email",
+        source="web-form",
+        wording="Send me the Outserve newsletter",
+        wording_version="v3",
+        occurred_at=T0 + timedelta(seconds=number),
+        evidence={"form": "footer", "ip_hash": "9f2c41"},
+    )
+
+
+def writes_per_second(store: Store) -> tuple[float, float]:
+    """(ledger writes/s, raw INSERTs/s), each one row per committed transaction."""
+    with store.unit_of_work(actor="bench") as uow:
+        people = [ensure_person(uow, email=f"w{n}@example.org") for n in range(PEOPLE_FOR_WRITES)]
+        uow.commit()
+    events = [event(n, people[n % PEOPLE_FOR_WRITES]) for n in range(WRITES)]
+    started = time.perf_counter()
+    for item in events:
+        with store.unit_of_work(actor="bench") as uow:
+            record(uow, item)
+            uow.commit()
+    ledger = WRITES / (time.perf_counter() - started)
+
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE raw_events AS SELECT * FROM consent_events WHERE 1 = 0"
+        )
+    rows = [
+        (
+            f"raw-{item.event_id}",
+            item.content_digest(),
+            item.person,
+            item.kind.value,
+            item.purpose,
+            item.channel,
+            item.source,
+            item.wording,
+            item.wording_version,
+            '{"form": "footer", "ip_hash": "9f2c41"}',
+            None,
+            item.occurred_at,
+            T0,
+        )
+        for item in events
+    ]
+    raw = store.engine.raw_connection()
+    marker = "%s" if store.engine.dialect.name == "postgresql" else "?"
+    statement = f"INSERT INTO raw_events ({RAW_COLUMNS}) VALUES ({', '.join([marker] * 13)})"
+    if store.engine.dialect.name == "sqlite":
+        rows = [(*row[:11], str(row[11]), str(row[12])) for row in rows]
+    started = time.perf_counter()
+    cursor = raw.cursor()
+    for row in rows:
+        if store.engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(statement, row)
+        raw.commit()
+    baseline = WRITES / (time.perf_counter() - started)
+    raw.close()
+    return ledger, baseline
+
+
+def bulk_load_million(store: Store, url: str) -> tuple[list[str], float]:
+    """1M people, each with a sealed email, its blind index and a current state, via COPY."""
+    keys = store.keys.ring()
+    started = time.perf_counter()
+    emails = [f"person{n}@example.org" for n in range(MILLION)]
+    refs = [uuid.UUID(int=n + 1).hex for n in range(MILLION)]
+    order_key = b"20260101T000000.000000\x002\x00seed"
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+        with connection.cursor() as cursor:
+            with cursor.copy("COPY people (ref, created_at) FROM STDIN") as copy:
+                for ref in refs:
+                    copy.write_row((ref, T0))
+            with cursor.copy(
+                "COPY person_identifiers (person_ref, kind, blind_index, ciphertext, key_version)"
+                " FROM STDIN"
+            ) as copy:
+                for ref, email in zip(refs, emails, strict=True):
+                    sealed = keys.seal(email, context="email")
+                    index = keys.blind_index(email, context="email")
+                    copy.write_row((ref, "email", index, sealed.ciphertext, 1))
+            with cursor.copy(
+                "COPY consent_states (person_ref, purpose, channel, status, kind, event_id, "
+                "occurred_at, source, wording_version, order_key, updated_at) FROM STDIN"
+            ) as copy:
+                for n, ref in enumerate(refs):
+                    status = "withdrawn" if n % 3 == 2 else "given"
+                    copy.write_row(
+                        (
+                            ref,
+                            "newsletter",
+                            "email",
+                            status,
+                            status,
+                            f"seed-{n}",
+                            T0,
+                            "import",
+                            "v3",
+                            order_key,
+                            T0,
+                        )
+                    )
+        connection.commit()
+        connection.execute("ANALYZE")
+    return emails, time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return statistics.median(samples) * 1000, cuts[98] * 1000
+
+
+def lookup_latencies(store: Store, emails: list[str]) -> tuple[list[float], list[float]]:
+    """(ledger API: find_person + current_state, raw single SQL join on a precomputed index),
+    timed alternately probe by probe so background load hits both alike, after a warm-up."""
+    step = len(emails) // LOOKUPS
+    probes = [emails[(n * step * 7919) % len(emails)] for n in range(LOOKUPS)]
+    keys = store.keys.ring()
+    query = (
+        "SELECT s.status FROM person_identifiers i JOIN consent_states s "
+        "ON s.person_ref = i.person_ref WHERE i.kind = 'email' AND i.blind_index = %s "
+        "AND s.purpose = 'newsletter' AND s.channel = 'email'"
+    )
+    api: list[float] = []
+    raw: list[float] = []
+    with store.unit_of_work(actor="bench") as uow:
+        cursor = uow.connection.connection.cursor()
+        for number, email in enumerate(probes[: LOOKUPS // 5] + probes):
+            started = time.perf_counter()
+            person = find_person(uow, email=email)
+            assert person is not None
+            current_state(uow, person, "newsletter", "email")
+            middle = time.perf_counter()
+            cursor.execute(query, (keys.blind_index(email, context="email"),))
+            cursor.fetchone()
+            ended = time.perf_counter()
+            if number >= LOOKUPS // 5:
+                api.append(middle - started)
+                raw.append(ended - middle)
+    return api, raw
+
+
+def run() -> str:
+    lines = [
+        "## Consent store (ledger writes, current-state lookup)",
+        "",
+        f"Ledger write = `record()` of one event (event row, current-state upsert, audit link) "
+        f"in its own committed transaction; raw = one plain INSERT of the same 13 columns into an "
+        f"unindexed copy of the table through the same driver, also one per transaction. "
+        f"{WRITES} writes each.",
+        "",
+        "| backend | ledger writes/s | raw INSERTs/s | ratio (target ≥ 50%) |",
+        "|---|---:|---:|---:|",
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        store = migrated_store(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        ledger, raw = writes_per_second(store)
+        store.engine.dispose()
+    lines.append(f"| SQLite | {ledger:,.0f} | {raw:,.0f} | {ledger / raw:.0%} |")
+    try:
+        with postgres_database() as url:
+            store = migrated_store(url)
+            ledger, raw = writes_per_second(store)
+            lines.append(f"| PostgreSQL | {ledger:,.0f} | {raw:,.0f} | {ledger / raw:.0%} |")
+            store.engine.dispose()
+        with postgres_database() as url:
+            store = migrated_store(url)
+            emails, load_seconds = bulk_load_million(store, url)
+            api, plain = lookup_latencies(store, emails)
+            store.engine.dispose()
+    except psycopg.OperationalError as error:
+        lines += ["", f"PostgreSQL not reachable ({error}); its rows were not measured."]
+        return "\n".join(lines) + "\n"
+    api_p50, api_p99 = percentiles(api)
+    raw_p50, raw_p99 = percentiles(plain)
+    lines += [
+        "",
+        f"Lookup of one email's current state among {MILLION:,} people on PostgreSQL "
+        f"({LOOKUPS:,} probes spread over the table after {LOOKUPS // 5:,} warm-up ones; "
+        f"bulk load by COPY took {load_seconds:.0f} s). Ledger API = "
+        "`find_person` (blind index under every key version) then `current_state`; raw = one "
+        "SQL join on a precomputed blind index, same driver and connection.",
+        "",
+        "| lookup | p50 ms | p99 ms |",
+        "|---|---:|---:|",
+        f"| ledger API (target p99 < 2 ms) | {api_p50:.3f} | {api_p99:.3f} |",
+        f"| raw SQL join | {raw_p50:.3f} | {raw_p99:.3f} |",
+        f"| ratio API / raw (p50) | {api_p50 / raw_p50:.2f}× | |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(run())
