@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli import manifest_commands
+from steward.cli import deadline_commands, manifest_commands
 from steward.errors import StewardError
 
 app = typer.Typer(
@@ -29,7 +29,7 @@ def _root() -> None:
     """Steward: declare processing once, publish notices, lint against UK law."""
 
 
-for _commands in (manifest_commands,):
+for _commands in (manifest_commands, deadline_commands):
     _commands.register(app)
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 # The manifest's nation is the law's nation (RULES.md C-3), re-exported here.
 from steward.law.calendar import Nation as Nation
+from steward.law.cookies import Exemption
 
 
 class LawfulBasis(StrEnum):
@@ -138,14 +139,8 @@ class CookieCategory(StrEnum):
     embedded_content = "embedded_content"
 
 
-class CookieExemption(StrEnum):
-    """The PECR Sch A1 exceptions a cookie may claim (RULES.md R3.1)."""
-
-    strictly_necessary = "strictly_necessary"
-    communication = "communication"
-    statistical = "statistical"
-    appearance = "appearance"
-    emergency_assistance = "emergency_assistance"
+# The Sch A1 exceptions a cookie may claim are the law's own list (RULES.md R3.1).
+CookieExemption = Exemption
 
 
 class Party(StrEnum):

@@ -25,3 +25,8 @@ def test_schema_output_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
     first = capsys.readouterr().out
     execute(app, ["schema"])
     assert capsys.readouterr().out == first
+
+
+def test_deadline_command_is_wired_into_steward(capsys: pytest.CaptureFixture[str]) -> None:
+    assert execute(app, ["deadline", "2026-03-03"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "2026-04-07"
