@@ -12,7 +12,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli import deadline_commands, manifest_commands
+from steward.cli import (
+    build_commands,
+    deadline_commands,
+    lint_commands,
+    manifest_commands,
+    marketing_commands,
+    store_commands,
+)
 from steward.errors import StewardError
 
 app = typer.Typer(
@@ -29,7 +36,14 @@ def _root() -> None:
     """Steward: declare processing once, publish notices, lint against UK law."""
 
 
-for _commands in (manifest_commands, deadline_commands):
+for _commands in (
+    manifest_commands,
+    build_commands,
+    lint_commands,
+    deadline_commands,
+    store_commands,
+    marketing_commands,
+):
     _commands.register(app)
 
 

@@ -30,3 +30,8 @@ def test_schema_output_is_stable(capsys: pytest.CaptureFixture[str]) -> None:
 def test_deadline_command_is_wired_into_steward(capsys: pytest.CaptureFixture[str]) -> None:
     assert execute(app, ["deadline", "2026-03-03"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "2026-04-07"
+
+
+def test_every_command_group_is_wired_into_steward() -> None:
+    names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    assert names >= {"schema", "build", "lint", "deadline", "db", "keys", "audit", "marketing"}
