@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/steward lint examples/outserve/fixed
-	$(BIN)/steward build examples/outserve --out build/outserve
-	@echo "Compiled outputs for Outserve are in build/outserve/ (privacy notice, cookie notice, Art. 30 record, data audit, promise matrix)."
+	$(BIN)/steward build examples/outserve/fixed --out build/outserve
+	@echo "The seed policy as declared in 2018, and what lint finds wrong with it today:"
 	-$(BIN)/steward lint examples/outserve
+	@echo
+	@echo "Compiled outputs for Outserve are in build/outserve/: privacy-notice.html, cookie-notice.html,"
+	@echo "ropa.csv/.xlsx/.json (Art. 30 record), data-audit.html and promise-matrix.html."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
