@@ -71,18 +71,18 @@ def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign
             f"lists hold email addresses; cannot filter for channel {campaign.channel.value!r}",
             where="--channel", hint="use --channel email",
         )
-    duplicates: dict[int, int] = {}
+    early: dict[int, tuple[str, str]] = {}
     with _open(source) as header:
         columns = _columns(header, source)
     with _open(source) as first:
-        states = matched_states(uow, _entries(uow, first, columns, duplicates), campaign.purpose)
+        states = matched_states(uow, _entries(uow, first, columns, early), campaign.purpose)
         out_dir.mkdir(parents=True, exist_ok=True)
         with (
             _open(source) as second,
             (out_dir / ALLOWED_FILE).open("w", newline="", encoding="utf-8") as allowed_out,
             (out_dir / EXCLUDED_FILE).open("w", newline="", encoding="utf-8") as excluded_out,
         ):
-            return _write(uow, second, columns, states, duplicates, campaign,
+            return _write(second, columns, states, early, campaign,
                           csv.writer(allowed_out), csv.writer(excluded_out), out_dir)
 
 
@@ -105,23 +105,27 @@ def _columns(handle: TextIO, source: Path) -> _Columns:
 
 
 def _entries(
-    uow: UnitOfWork, handle: TextIO, columns: _Columns, duplicates: dict[int, int]
+    uow: UnitOfWork, handle: TextIO, columns: _Columns, early: dict[int, tuple[str, str]]
 ) -> Iterator[Entry]:
-    """First pass: the blind indexes of every valid, first-seen address, in line order."""
+    """First pass: the blind indexes of every valid, first-seen address, in line order; lines
+    excluded before any law applies (not an address, a repeat) go into ``early``."""
     keys = uow.keys
     versions = keys.versions
     seen: dict[bytes, int] = {}
     reader = csv.reader(handle)
     next(reader, None)
     for row in reader:
-        address = _address(row, columns)
-        if address is None:
+        if not any(row):
             continue
         line = reader.line_num
+        address = _address(row, columns)
+        if address is None:
+            early[line] = ("invalid_address", "not an email address")
+            continue
         current = keys.blind_index(address, context=IdentifierKind.EMAIL)
         first = seen.setdefault(current, line)
         if first != line:
-            duplicates[line] = first
+            early[line] = ("duplicate", f"the same address as line {first}")
             continue
         for version in versions:
             index = (
@@ -141,11 +145,10 @@ def _address(row: list[str], columns: _Columns) -> str | None:
 
 
 def _write(
-    uow: UnitOfWork,
     handle: TextIO,
     columns: _Columns,
     states: Iterator[tuple[int, StateFact]],
-    duplicates: dict[int, int],
+    early: dict[int, tuple[str, str]],
     campaign: Campaign,
     allowed: _CsvWriter,
     excluded: _CsvWriter,
@@ -153,6 +156,7 @@ def _write(
 ) -> FilterSummary:
     """Second pass: merge the states back by line and write each row where it belongs."""
     decide = _decider(campaign)
+    subscribers: dict[str | None, SubscriberType | str] = {}
     allowed.writerow([*columns.header, "route"])
     excluded.writerow(["line", *columns.header, "route", "reason", "citation"])
     routes: Counter[str] = Counter()
@@ -161,7 +165,7 @@ def _write(
     next(reader, None)
     count = sent = 0
     for row in reader:
-        if not any(cell.strip() for cell in row):
+        if not any(row):
             continue
         line = reader.line_num
         count += 1
@@ -169,7 +173,10 @@ def _write(
         while pending is not None and pending[0] <= line:
             facts.append(pending[1])
             pending = next(states, None)
-        route, reason, citation = _judge(row, line, columns, facts, duplicates, decide)
+        route, reason, citation = (
+            (*early[line], "") if line in early
+            else _judge(row, columns, facts, subscribers, decide)
+        )
         routes[route] += 1
         if reason is None:
             sent += 1
@@ -184,24 +191,26 @@ def _write(
 
 def _judge(
     row: list[str],
-    line: int,
     columns: _Columns,
     facts: list[StateFact],
-    duplicates: dict[int, int],
+    subscribers: dict[str | None, SubscriberType | str],
     decide: _Decide,
 ) -> tuple[str, str | None, str]:
-    """(route, reason or None when allowed, citation) for one row."""
-    if _address(row, columns) is None:
-        return "invalid_address", "not an email address", ""
-    if line in duplicates:
-        return "duplicate", f"the same address as line {duplicates[line]}", ""
+    """(route, reason or None when allowed, citation) for one valid, first-seen address."""
     at = columns.legal_form
     form = row[at] if at is not None and at < len(row) else None
-    try:
-        subscriber = classify_subscriber(form)
-    except InvalidInput as error:
-        return "invalid_legal_form", error.message, ""
-    ordered = tuple(sorted(facts, key=lambda f: (f.purpose, f.channel, f.status.value)))
+    subscriber = subscribers.get(form)
+    if subscriber is None:
+        try:
+            subscriber = subscribers[form] = classify_subscriber(form)
+        except InvalidInput as error:
+            subscriber = subscribers[form] = error.message
+    if not isinstance(subscriber, SubscriberType):
+        return "invalid_legal_form", subscriber, ""
+    ordered = (
+        tuple(facts) if len(facts) < 2
+        else tuple(sorted(facts, key=lambda f: (f.purpose, f.channel, f.status.value)))
+    )
     decision = decide(ordered, subscriber)
     return decision.route.value, None if decision.send else decision.reason, decision.citation
 

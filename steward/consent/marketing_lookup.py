@@ -192,21 +192,25 @@ def _copy_out(uow: UnitOfWork, purpose: str) -> Iterator[tuple[int, StateFact]]:
         )
     )
     pending = b""
+    known: dict[bytes, StateFact] = {}  # most rows repeat a few situations: parse each once
     with _driver(uow).cursor() as cursor, cursor.copy(f"COPY ({statement}) TO STDOUT") as copy:
         for block in copy:
             lines = (pending + bytes(block)).split(b"\n")
             pending = lines.pop()
-            for line in lines:
-                yield _copied(line)
+            for raw in lines:
+                line, _, rest = raw.partition(b"\t")
+                fact = known.get(rest)
+                if fact is None:
+                    fact = known[rest] = _copied(rest)
+                yield int(line), fact
     if pending:
-        yield _copied(pending)
+        line, _, rest = pending.partition(b"\t")
+        yield int(line), _copied(rest)
 
 
-def _copied(raw: bytes) -> tuple[int, StateFact]:
-    line, purpose, channel, status, on, relationship, obtained_from, opt_out = (
-        raw.decode().split("\t")
-    )
-    return int(line), _fact(
+def _copied(rest: bytes) -> StateFact:
+    purpose, channel, status, on, relationship, obtained_from, opt_out = rest.decode().split("\t")
+    return _fact(
         purpose, channel, status, dt.date.fromisoformat(on),
         None if relationship == "\\N" else relationship,
         None if obtained_from == "\\N" else obtained_from,
