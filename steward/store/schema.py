@@ -14,10 +14,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from steward.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_LOCK_NOT_AVAILABLE = "55P03"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
@@ -53,9 +55,20 @@ def schema_version(engine: Engine) -> SchemaVersion:
 
 def upgrade(engine: Engine, *, lock_timeout_ms: int = 5000) -> SchemaVersion:
     """Apply every pending migration in one transaction; return the resulting version."""
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection, lock_timeout_ms=lock_timeout_ms), "heads")
-        connection.commit()
+    try:
+        with engine.connect() as connection:
+            command.upgrade(alembic_config(connection, lock_timeout_ms=lock_timeout_ms), "heads")
+            connection.commit()
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+            raise
+        raise StoreError(
+            f"the migration gave up after waiting {lock_timeout_ms} ms for a table lock; "
+            "nothing was changed",
+            where=engine.url.render_as_string(hide_password=True),
+            hint="retry when long-running transactions have finished, or raise "
+            "STEWARD_MIGRATION_LOCK_TIMEOUT_MS",
+        ) from error
     return schema_version(engine)
 
 

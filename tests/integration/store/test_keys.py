@@ -82,8 +82,12 @@ def test_ciphertext_carries_its_version_and_tampering_is_detected() -> None:
 
 
 @pytest.fixture
-def keyed_store(database_url: str, tmp_path: Path) -> Store:
-    key_file = tmp_path / "keys.json"
+def key_file(tmp_path: Path) -> Path:
+    return tmp_path / "keys.json"
+
+
+@pytest.fixture
+def keyed_store(database_url: str, key_file: Path) -> Store:
     create_key_file(key_file, now=NOW)
     store = Store(create_store_engine(database_url), KeyFile(key_file))
     with store.unit_of_work(actor="test") as uow:
@@ -93,8 +97,9 @@ def keyed_store(database_url: str, tmp_path: Path) -> Store:
     return store
 
 
-def test_rotation_moves_every_value_to_the_new_version_in_batches(keyed_store: Store) -> None:
-    key_file = keyed_store.keys.path  # type: ignore[attr-defined]
+def test_rotation_moves_every_value_to_the_new_version_in_batches(
+    keyed_store: Store, key_file: Path
+) -> None:
     add_key_version(key_file, now=NOW)
     report = reencrypt(keyed_store, batch_size=3, actor="test")
     assert (report.version, report.identifiers, report.names) == (2, 7, 7)
@@ -109,8 +114,9 @@ def test_rotation_moves_every_value_to_the_new_version_in_batches(keyed_store: S
     keyed_store.engine.dispose()
 
 
-def test_a_running_service_finds_everyone_at_every_step_of_a_rotation(keyed_store: Store) -> None:
-    key_file = keyed_store.keys.path  # type: ignore[attr-defined]
+def test_a_running_service_finds_everyone_at_every_step_of_a_rotation(
+    keyed_store: Store, key_file: Path
+) -> None:
     service = Store(keyed_store.engine, KeyFile(key_file))
     with service.unit_of_work(actor="service") as uow:
         before = {email: find_person(uow, email=email) for email in EMAILS}
@@ -128,11 +134,11 @@ def test_a_running_service_finds_everyone_at_every_step_of_a_rotation(keyed_stor
 
 def test_keys_rotate_command_reports_what_it_moved(
     keyed_store: Store,
+    key_file: Path,
     database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    key_file = keyed_store.keys.path  # type: ignore[attr-defined]
     monkeypatch.setenv("STEWARD_DATABASE_URL", database_url)
     monkeypatch.setenv("STEWARD_KEY_FILE", str(key_file))
     monkeypatch.setenv("STEWARD_ROTATE_BATCH_SIZE", "4")

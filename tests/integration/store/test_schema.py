@@ -86,3 +86,28 @@ def test_store_opens_once_migrated_and_keyed(empty_database_url: str, tmp_path: 
     with store.unit_of_work(actor="test") as uow:
         assert uow.keys.current == 1
     store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_migration_blocked_by_a_lock_gives_up_after_the_lock_timeout(
+    empty_database_url: str,
+) -> None:
+    if not empty_database_url.startswith("postgresql"):
+        pytest.skip("lock timeouts apply to PostgreSQL")
+    engine = create_store_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)")
+        )
+    blocker = create_store_engine(empty_database_url)
+    try:
+        with blocker.connect() as holding:
+            holding.execute(text("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE"))
+            with pytest.raises(StoreError) as raised:
+                upgrade(engine, lock_timeout_ms=200)
+            holding.rollback()
+        assert "STEWARD_MIGRATION_LOCK_TIMEOUT_MS" in str(raised.value)
+        assert schema_version(engine).current == ()
+    finally:
+        blocker.dispose()
+        engine.dispose()
