@@ -180,6 +180,7 @@ def _writer(url: str, writer: int) -> None:
     store.engine.dispose()
 
 
+@pytest.mark.slow
 def test_concurrent_writer_processes_form_one_linear_chain(database_url: str, store: Store) -> None:
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_writer, args=(database_url, w)) for w in range(WRITERS)]
