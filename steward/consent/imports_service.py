@@ -20,6 +20,7 @@ from steward.consent.events import ConsentEvent, ConsentEventKind, EvidenceValue
 from steward.consent.imports import ListContext, ListEntry, RowProblem, read_list
 from steward.consent.marketing_facts import LONDON, soft_opt_in_evidence
 from steward.errors import InvalidInput
+from steward.law.pecr import Channel
 from steward.store.database import UnitOfWork
 
 SOFT_OPT_IN_WORDING_VERSION = "list-import"
@@ -57,6 +58,11 @@ def import_list(
     uow: UnitOfWork, path: Path, context: ListContext, *, skip_invalid: bool = False
 ) -> ImportReport:
     """Check the whole file first, then record each good row (two passes, streamed)."""
+    if context.channel is not Channel.email:
+        raise InvalidInput(
+            f"lists hold email addresses; cannot import them for channel "
+            f"{context.channel.value!r}", where="--channel", hint="use --channel email",
+        )
     problems: list[RowProblem] = []
     count = 0
     for item in _rows(path, context):

@@ -13,6 +13,7 @@ from steward.consent import ledger
 from steward.consent.imports import ListContext, MissingProvenance
 from steward.consent.imports_service import ImportReport, ListRefused, import_list
 from steward.consent.state import ConsentStatus
+from steward.errors import InvalidInput
 from steward.law.pecr import Channel
 from steward.store.database import Store
 from steward.store.tables import consent_events, people
@@ -110,3 +111,10 @@ def test_import_evidence_never_holds_the_address(store: Store, tmp_path: Path) -
     with store.unit_of_work(actor="test") as uow:
         evidence = [row[0] for row in uow.connection.execute(select(consent_events.c.evidence))]
     assert evidence and not any("@" in text for text in evidence)
+
+
+def test_a_list_of_addresses_is_imported_for_email_only(store: Store, tmp_path: Path) -> None:
+    sms = ListContext(file="list.csv", purpose="newsletter", channel=Channel.sms,
+                      today=dt.date(2026, 11, 26))
+    with store.unit_of_work(actor="staff:7") as uow, pytest.raises(InvalidInput, match="email"):
+        import_list(uow, write(tmp_path, CONSENT), sms)
