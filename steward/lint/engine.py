@@ -68,6 +68,10 @@ def lint(
     return LintReport(on=on, findings=tuple(findings), rules=chosen)
 
 
+QUOTE_WINDOW = 400
+"""Lines searched after a text field's start: a paragraph, never the rest of a large file."""
+
+
 @dataclass
 class _QuoteFinder:
     """Find quoted words in the source file at or after a text field's start.
@@ -85,7 +89,7 @@ class _QuoteFinder:
             return start
         words = [re.escape(word) for word in quote.split()]
         pattern = re.compile(r"\s+".join(words), re.IGNORECASE)
-        text = "\n".join(lines[first:])
+        text = "\n".join(lines[first : first + QUOTE_WINDOW])
         offset = (start.column or 1) - 1
         match = pattern.search(text, offset)
         if match is None:

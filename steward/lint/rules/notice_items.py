@@ -144,3 +144,28 @@ def automated_decisions_without_safeguards(ctx: LintContext) -> Iterator[Issue]:
             yield Issue((*path, "automated_decisions", "safeguards"),
                         f"purpose '{purpose.id}' uses automated decisions but declares no "
                         "safeguards")
+
+
+@rule(
+    "ST108", "controller-contacts-unexplained", Severity.warning,
+    summary="The organisation gives several contact points without saying what each is for.",
+    why="The controller's identity and contact details must be clear; contacts on different "
+    "domains or addresses with no stated role confuse people about where to send a request.",
+    fix="reconcile the contacts, or give each one a 'purpose:' (e.g. 'privacy requests')",
+    citation="UK GDPR Art 13(1)(a); RULES.md SEED-32",
+    covers=("N13.1.a", "SEED-32"),
+)
+def controller_contacts_unexplained(ctx: LintContext) -> Iterator[Issue]:
+    organisation = ctx.manifest.organisation
+    contacts = [(("organisation", "privacy_contact"), organisation.privacy_contact)]
+    contacts += [(("organisation", "other_contacts", i), c)
+                 for i, c in enumerate(organisation.other_contacts)]
+    if len(contacts) < 2:
+        return
+    domains = sorted({c.email.rsplit("@", 1)[1].lower() for _, c in contacts if c.email})
+    spread = f" (contacts use {len(domains)} email domains: {', '.join(domains)})" if len(
+        domains) > 1 else ""
+    for path, contact in contacts:
+        if not contact.purpose:
+            label = contact.email or contact.phone or "this contact"
+            yield Issue(path, f"contact {label} has no stated purpose{spread}")

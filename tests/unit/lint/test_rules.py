@@ -60,6 +60,8 @@ FIRES = [
          set_at("changes", 0, "date", value=dt.date(2026, 1, 1))),
     Case("ST107", "automated decisions without safeguards",
          purpose(automated_decisions={"used": True, "logic": "score", "significance": "price"})),
+    Case("ST108", "second contact on another domain with no purpose",
+         set_at("organisation", "other_contacts", value=[{"email": "info@example.com"}])),
     Case("ST110", "legitimate interests without LIA", purpose(**{**LI, "lia_reference": None})),
     Case("ST111", "special category data without Art 9 condition", chain(
         add("data_categories", {"id": "health", "name": "Health", "special_category": "health",
@@ -194,6 +196,10 @@ QUIET = [
     Case("ST107", "automated decisions with safeguards",
          purpose(automated_decisions={"used": True, "logic": "score", "significance": "price",
                                       "safeguards": "human review on request"})),
+    Case("ST108", "each contact's purpose stated", chain(
+        set_at("organisation", "privacy_contact", "purpose", value="privacy requests"),
+        set_at("organisation", "other_contacts",
+               value=[{"email": "info@example.com", "purpose": "sales enquiries"}]))),
     Case("ST110", "legitimate interests with LIA", purpose(**LI)),
     Case("ST111", "no special category data", None),
     Case("ST111", "equality monitoring under Art 9(2)(g) and Sch 1 para 8 with APD",
