@@ -11,6 +11,8 @@ from datetime import date
 
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
+from steward.manifest.schema import Contact
+from steward.manifest.source import Path
 from steward.manifest.vocabulary import LawfulBasis, SourceKind
 
 FIRST_HAND = (SourceKind.data_subject, SourceKind.automatic)
@@ -157,7 +159,8 @@ def automated_decisions_without_safeguards(ctx: LintContext) -> Iterator[Issue]:
 )
 def controller_contacts_unexplained(ctx: LintContext) -> Iterator[Issue]:
     organisation = ctx.manifest.organisation
-    contacts = [(("organisation", "privacy_contact"), organisation.privacy_contact)]
+    contacts: list[tuple[Path, Contact]] = [
+        (("organisation", "privacy_contact"), organisation.privacy_contact)]
     contacts += [(("organisation", "other_contacts", i), c)
                  for i, c in enumerate(organisation.other_contacts)]
     if len(contacts) < 2:
