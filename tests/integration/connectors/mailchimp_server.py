@@ -113,6 +113,7 @@ class MailchimpServer:
 def _handler_for(server: MailchimpServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body leave as separate writes
 
         def _respond(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
