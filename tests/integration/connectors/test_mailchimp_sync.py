@@ -229,3 +229,18 @@ def test_push_then_pull_twice_changes_nothing_the_second_time(
     assert (pushed.changed, repulled.recorded) == (0, 0)
     assert mailchimp.contract.snapshot(LIST_ID) == audience
     assert event_count(store) == events
+
+
+def test_consent_given_in_steward_after_a_pulled_unsubscribe_survives_a_re_pull(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, CY)
+    mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
+    ledger = LedgerSuppressions(store)
+    pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
+    note(store, CY, ConsentEventKind.GIVEN, at=START.replace(hour=12))
+
+    again = pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
+
+    assert (again.recorded, again.duplicates) == (0, 1)
+    assert email_status(store, CY) is ConsentStatus.GIVEN
