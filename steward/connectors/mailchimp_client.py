@@ -177,7 +177,7 @@ class MailchimpClient:
         response = self._call("GET", path, params={"fields": "status"}, allow=(404,))
         if response.status_code == 404:
             return None
-        return str(response.json()["status"])
+        return str(_json_document(response, "GET", path)["status"])
 
     def unsubscribe(self, list_id: str, email: str) -> MemberChange:
         """Set the member to ``unsubscribed``: Mailchimp then refuses to mail or re-add them."""
@@ -210,9 +210,9 @@ class MailchimpClient:
         """Submit operations as one batch, wait until Mailchimp finishes it, read each result."""
         if not operations:
             return []
-        submitted = self._call(
+        submitted = self._call_json(
             "POST", "/batches", json_body={"operations": [op.as_json() for op in operations]}
-        ).json()
+        )
         batch_id = str(submitted["id"])
         batch = submitted
         polls = 0
@@ -221,11 +221,11 @@ class MailchimpClient:
                 raise ConnectorError(
                     f"batch {batch_id} is still '{batch.get('status')}' after {polls} checks",
                     where=f"{SERVICE} batch {batch_id}",
-                    hint="Mailchimp is busy; run again later (re-running changes nothing twice)",
+                    hint="Mailchimp is busy; run again later (members already changed are skipped)",
                 )
             self._sleep(self._poll_interval)
             polls += 1
-            batch = self._call("GET", f"/batches/{batch_id}").json()
+            batch = self._call_json("GET", f"/batches/{batch_id}")
         log.info(
             "Mailchimp batch %s finished: %s operations, %s errored",
             batch_id,
@@ -296,7 +296,7 @@ class MailchimpClient:
             params: dict[str, str | int] = {
                 **filters, "fields": fields, "count": self._page_size, "offset": offset
             }
-            page = self._call("GET", f"/lists/{list_id}/members", params=params).json()
+            page = self._call_json("GET", f"/lists/{list_id}/members", params=params)
             members = page.get("members") or []
             yield from members
             offset += len(members)
@@ -304,6 +304,17 @@ class MailchimpClient:
                 return
 
     # -- transport ------------------------------------------------------------------------------
+
+    def _call_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+    ) -> Mapping[str, Any]:
+        response = self._call(method, path, params=params, json_body=json_body)
+        return _json_document(response, method, path)
 
     def _call(
         self,
@@ -323,6 +334,21 @@ class MailchimpClient:
         if response.is_success or response.status_code in allow:
             return response
         raise _problem_error(response, method, path)
+
+
+def _json_document(response: httpx.Response, method: str, path: str) -> Mapping[str, Any]:
+    """A JSON object, or a ConnectorError (a proxy or captive portal can answer 200 with HTML)."""
+    try:
+        document = response.json()
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        raise ConnectorError(
+            "Mailchimp answered with something that is not a JSON object",
+            where=f"{SERVICE} {method} {API_ROOT}{path}",
+            hint="check that STEWARD_MAILCHIMP_BASE_URL (if set) points at the API",
+        )
+    return document
 
 
 def _problem_error(response: httpx.Response, method: str, path: str) -> ConnectorError:

@@ -268,3 +268,18 @@ def urlpath(target: str) -> str:
 
 def query(target: str) -> dict[str, str]:
     return dict(httpx.URL(target).params)
+
+
+def test_a_batch_not_finished_within_the_allowed_checks_raises_connector_error(
+    mailchimp: MailchimpServer, http: httpx.Client, sleeps: list[float]
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE)
+    impatient = MailchimpClient(
+        http, SecretStr(API_KEY), base_url=mailchimp.base_url, sleep=sleeps.append, max_polls=1
+    )
+
+    with pytest.raises(ConnectorError) as caught:
+        impatient.run_batch([unsubscribe_operation(LIST_ID, md5(JANE))])
+
+    assert "is still 'started' after 1 checks" in str(caught.value)
+    assert mailchimp.contract.status_of(LIST_ID, JANE) == "subscribed"

@@ -86,3 +86,13 @@ def test_the_same_mailchimp_change_always_gives_the_same_event_id() -> None:
         "list1", "62eeb292278cc15f5817cb78f7790b08", moment + timedelta(seconds=1)
     )
     assert first.startswith("mailchimp:") and "@" not in first
+
+
+def test_an_answer_that_is_not_json_becomes_a_connector_error() -> None:
+    def portal(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>Please log in to the hotel Wi-Fi</html>")
+
+    with httpx.Client(transport=httpx.MockTransport(portal)) as http:
+        client = MailchimpClient(http, SecretStr("k-us1"), base_url="https://mc.test")
+        with pytest.raises(ConnectorError, match="not a JSON object"):
+            client.member_status("list1", "jane@example.org")
