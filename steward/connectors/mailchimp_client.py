@@ -1,20 +1,13 @@
 """Mailchimp Marketing API v3 client: the few calls Steward needs to keep an audience in step.
 
-Members are addressed by the MD5 of the lower-cased address (Mailchimp's "subscriber hash"), so
-no plaintext address travels in a URL, a log line or an error; Steward only ever sends status
-changes, never addresses (UK GDPR Art 5(1)(c) data minimisation; RULES.md R2.7).
-Unsubscribing keeps the member as a suppression entry inside Mailchimp; archiving (HTTP DELETE)
-hides the member but keeps its history; Steward never calls delete-permanent, which would also
-drop Mailchimp's own record of the opt-out (RULES.md R2.7: suppress rather than delete).
+Members are addressed by their subscriber hash (``mailchimp_operations``), so no plaintext
+address travels in a URL, a log line or an error; Steward only ever sends status changes, never
+addresses (UK GDPR Art 5(1)(c) data minimisation; RULES.md R2.7).
 """
 
 from __future__ import annotations
 
 import base64
-import enum
-import hashlib
-import io
-import json
 import logging
 import re
 import tarfile
@@ -28,6 +21,17 @@ import httpx
 from pydantic import SecretStr
 
 from steward.connectors.http_retry import RetryingSender, RetryPolicy, Sleep
+from steward.connectors.mailchimp_operations import (
+    BatchOperation,
+    MemberChange,
+    OperationResult,
+    archive_operation,
+    member_path,
+    read_results_archive,
+    redact_addresses,
+    subscriber_hash,
+    unsubscribe_operation,
+)
 from steward.errors import ConfigError, ConnectorError, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -36,13 +40,7 @@ SERVICE = "Mailchimp"
 API_ROOT = "/3.0"
 MAX_PAGE_SIZE = 1000  # the largest ``count`` the members endpoint accepts
 _DATA_CENTRE = re.compile(r"^[a-z]+[0-9]+$")
-_ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[^\s@<>\"'(),;:]+")
 _BATCH_DONE = "finished"
-
-
-def subscriber_hash(email: str) -> str:
-    """Mailchimp's member id: the MD5 hex digest of the lower-cased address."""
-    return hashlib.md5(email.strip().lower().encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def base_url_for_key(api_key: SecretStr) -> str:
@@ -58,28 +56,6 @@ def base_url_for_key(api_key: SecretStr) -> str:
     return f"https://{centre}.api.mailchimp.com"
 
 
-def redact_addresses(text: str) -> str:
-    """Mailchimp's error details sometimes quote the address; errors must not (DESIGN.md §3)."""
-    return _ADDRESS.sub("<address>", text)
-
-
-class MemberChange(enum.Enum):
-    """What a suppression did to one member."""
-
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"  # already in the wanted state
-    ABSENT = "absent"  # not in the audience, so nothing to suppress there
-
-
-def change_for_status(status_code: int) -> MemberChange | None:
-    """Outcome of an unsubscribe PATCH or archive DELETE by HTTP status; None is a failure."""
-    if 200 <= status_code < 300:
-        return MemberChange.CHANGED
-    if status_code == 404:
-        return MemberChange.ABSENT
-    return None
-
-
 @dataclass(frozen=True)
 class Member:
     """An audience member as the pull needs it."""
@@ -88,49 +64,6 @@ class Member:
     email: str
     status: str
     last_changed: datetime
-
-
-@dataclass(frozen=True)
-class BatchOperation:
-    """One call inside POST /3.0/batches; ``path`` is relative to /3.0."""
-
-    method: str
-    path: str
-    operation_id: str
-    body: Mapping[str, Any] | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "method": self.method,
-            "path": self.path,
-            "operation_id": self.operation_id,
-        }
-        if self.body is not None:
-            data["body"] = json.dumps(self.body)
-        return data
-
-
-@dataclass(frozen=True)
-class OperationResult:
-    """One operation's answer from a finished batch; ``detail`` is redacted."""
-
-    operation_id: str
-    status_code: int
-    detail: str
-
-
-def member_path(list_id: str, member_id: str) -> str:
-    return f"/lists/{list_id}/members/{member_id}"
-
-
-def unsubscribe_operation(list_id: str, member_id: str) -> BatchOperation:
-    return BatchOperation(
-        "PATCH", member_path(list_id, member_id), member_id, {"status": "unsubscribed"}
-    )
-
-
-def archive_operation(list_id: str, member_id: str) -> BatchOperation:
-    return BatchOperation("DELETE", member_path(list_id, member_id), member_id)
 
 
 class MailchimpClient:
@@ -248,7 +181,7 @@ class MailchimpClient:
                 hint="the results link expires after a while; run the push again",
             )
         try:
-            return list(_read_results_archive(response.content))
+            return list(read_results_archive(response.content))
         except (tarfile.TarError, ValueError, KeyError, TypeError) as error:
             raise ConnectorError(
                 f"the batch results could not be read ({type(error).__name__})",
@@ -356,10 +289,11 @@ def _problem_error(response: httpx.Response, method: str, path: str) -> Connecto
     title, detail = response.reason_phrase, ""
     try:
         problem = response.json()
+    except ValueError:
+        problem = None
+    if isinstance(problem, dict):
         title = str(problem.get("title") or title)
         detail = str(problem.get("detail") or "")
-    except ValueError:
-        pass
     status = response.status_code
     if status in (401, 403):
         hint = (
@@ -374,33 +308,3 @@ def _problem_error(response: httpx.Response, method: str, path: str) -> Connecto
     if detail:
         message += f": {redact_addresses(detail)}"
     return ConnectorError(message, where=f"{SERVICE} {method} {API_ROOT}{path}", hint=hint)
-
-
-def _read_results_archive(content: bytes) -> Iterator[OperationResult]:
-    """Per-operation results: a tar.gz of JSON files, each a list of operation answers."""
-    with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
-        for entry in archive:
-            if not entry.isfile() or not entry.name.endswith(".json"):
-                continue
-            handle = archive.extractfile(entry)
-            if handle is None:
-                continue
-            for item in json.loads(handle.read()):
-                status_code = int(item["status_code"])
-                yield OperationResult(
-                    operation_id=str(item["operation_id"]),
-                    status_code=status_code,
-                    detail=_operation_detail(status_code, item.get("response")),
-                )
-
-
-def _operation_detail(status_code: int, response: object) -> str:
-    if status_code < 400 or not isinstance(response, str):
-        return ""
-    try:
-        problem = json.loads(response)
-    except ValueError:
-        return ""
-    if not isinstance(problem, dict):
-        return ""
-    return redact_addresses(str(problem.get("detail") or problem.get("title") or ""))

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from steward.connectors.mailchimp_client import (
+from steward.connectors.mailchimp_client import MailchimpClient
+from steward.connectors.mailchimp_operations import (
     BatchOperation,
-    MailchimpClient,
     MemberChange,
     archive_operation,
     change_for_status,

@@ -12,9 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from steward.connectors.http_retry import RetryPolicy
-from steward.connectors.mailchimp_client import (
+from steward.connectors.mailchimp_client import MailchimpClient
+from steward.connectors.mailchimp_operations import (
     BatchOperation,
-    MailchimpClient,
     MemberChange,
     archive_operation,
     member_path,

@@ -1,0 +1,122 @@
+"""What Steward asks Mailchimp to do to a member, and what Mailchimp answers.
+
+Mailchimp names a member by the MD5 of the lower-cased address (its "subscriber hash"), which
+is all Steward ever sends. Unsubscribing (PATCH status) keeps the member as a suppression entry
+inside Mailchimp; archiving (DELETE) hides the member but keeps its history; Steward never calls
+delete-permanent, which would also drop Mailchimp's record of the opt-out (RULES.md R2.7:
+suppress rather than delete). Batch results arrive as a tar.gz of JSON files.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import io
+import json
+import re
+import tarfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[^\s@<>\"'(),;:]+")
+
+
+def subscriber_hash(email: str) -> str:
+    """Mailchimp's member id: the MD5 hex digest of the lower-cased address."""
+    return hashlib.md5(email.strip().lower().encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def redact_addresses(text: str) -> str:
+    """Mailchimp's error details sometimes quote the address; errors must not (DESIGN.md §3)."""
+    return _ADDRESS.sub("<address>", text)
+
+
+class MemberChange(enum.Enum):
+    """What a suppression did to one member."""
+
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"  # already in the wanted state
+    ABSENT = "absent"  # not in the audience, so nothing to suppress there
+
+
+def change_for_status(status_code: int) -> MemberChange | None:
+    """Outcome of an unsubscribe PATCH or archive DELETE by HTTP status; None is a failure."""
+    if 200 <= status_code < 300:
+        return MemberChange.CHANGED
+    if status_code == 404:
+        return MemberChange.ABSENT
+    return None
+
+
+@dataclass(frozen=True)
+class BatchOperation:
+    """One call inside POST /3.0/batches; ``path`` is relative to /3.0."""
+
+    method: str
+    path: str
+    operation_id: str
+    body: Mapping[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "method": self.method,
+            "path": self.path,
+            "operation_id": self.operation_id,
+        }
+        if self.body is not None:
+            data["body"] = json.dumps(self.body)
+        return data
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    """One operation's answer from a finished batch; ``detail`` is redacted."""
+
+    operation_id: str
+    status_code: int
+    detail: str
+
+
+def member_path(list_id: str, member_id: str) -> str:
+    return f"/lists/{list_id}/members/{member_id}"
+
+
+def unsubscribe_operation(list_id: str, member_id: str) -> BatchOperation:
+    return BatchOperation(
+        "PATCH", member_path(list_id, member_id), member_id, {"status": "unsubscribed"}
+    )
+
+
+def archive_operation(list_id: str, member_id: str) -> BatchOperation:
+    return BatchOperation("DELETE", member_path(list_id, member_id), member_id)
+
+
+def read_results_archive(content: bytes) -> Iterator[OperationResult]:
+    """Per-operation results: a tar.gz of JSON files, each a list of operation answers."""
+    with tarfile.open(fileobj=io.BytesIO(content), mode="r:gz") as archive:
+        for entry in archive:
+            if not entry.isfile() or not entry.name.endswith(".json"):
+                continue
+            handle = archive.extractfile(entry)
+            if handle is None:
+                continue
+            for item in json.loads(handle.read()):
+                status_code = int(item["status_code"])
+                yield OperationResult(
+                    operation_id=str(item["operation_id"]),
+                    status_code=status_code,
+                    detail=_operation_detail(status_code, item.get("response")),
+                )
+
+
+def _operation_detail(status_code: int, response: object) -> str:
+    if status_code < 400 or not isinstance(response, str):
+        return ""
+    try:
+        problem = json.loads(response)
+    except ValueError:
+        return ""
+    if not isinstance(problem, dict):
+        return ""
+    return redact_addresses(str(problem.get("detail") or problem.get("title") or ""))
