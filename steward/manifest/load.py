@@ -120,44 +120,44 @@ def _merge(
     source: SourceMap,
     origins: dict[str, Location],
 ) -> list[ManifestError]:
-    """Merge one file's sections into the whole: single sections once, lists concatenated."""
+    """Merge one file's sections into the whole: single sections once, lists concatenated.
+
+    Locations move with their entries in one pass over the file's source map, so a folder of
+    any size merges in linear time.
+    """
     errors = []
+    offsets: dict[str, int] = {}
+    taken: set[str] = set()
     for section, value in part.items():
         where = part_source.keys.get((section,))
         if section not in KNOWN_SECTIONS:
             errors.append(_unknown_field(section, KNOWN_SECTIONS, (section,), where))
-            continue
-        if section in SINGLE_SECTIONS:
-            if section in data:
-                errors.append(ManifestError(
-                    f"'{section}' is defined in more than one place (first at {origins[section]})",
-                    location=where, field=section, hint="define each single section once",
-                ))
-                continue
+        elif section in SINGLE_SECTIONS and section in data:
+            errors.append(ManifestError(
+                f"'{section}' is defined in more than one place (first at {origins[section]})",
+                location=where, field=section, hint="define each single section once",
+            ))
+        elif section in SINGLE_SECTIONS:
             data[section] = value
             origins[section] = where or Location("?")
-            _copy(part_source, source, (section,), (section,))
-            continue
-        if not isinstance(value, list):
+            taken.add(section)
+        elif not isinstance(value, list):
             errors.append(ManifestError(f"'{section}' must be a list", location=where,
                                         field=section, hint="start each entry with '- '"))
-            continue
-        merged = data.setdefault(section, [])
-        for index, item in enumerate(value):
-            new_path = (section, len(merged))
-            merged.append(item)
-            _copy(part_source, source, (section, index), new_path)
-        source.keys.setdefault((section,), where or Location("?"))
+        else:
+            merged = data.setdefault(section, [])
+            offsets[section] = len(merged)
+            merged.extend(value)
+            taken.add(section)
+    for table, target in ((part_source.values, source.values), (part_source.keys, source.keys)):
+        for path, location in table.items():
+            if not path or path[0] not in taken:
+                continue
+            section = str(path[0])
+            if section in offsets and len(path) > 1 and isinstance(path[1], int):
+                path = (section, offsets[section] + path[1], *path[2:])
+            target.setdefault(path, location)
     return errors
-
-
-def _copy(part_source: SourceMap, source: SourceMap, old: Path, new: Path) -> None:
-    moved = SourceMap(
-        values={p: loc for p, loc in part_source.values.items() if p[: len(old)] == old},
-        keys={p: loc for p, loc in part_source.keys.items() if p[: len(old)] == old},
-    )
-    moved.rebase(old, new)
-    source.update(moved)
 
 
 def _duplicate_ids(data: dict[str, Any], source: SourceMap) -> list[ManifestError]:

@@ -18,7 +18,11 @@ from steward.errors import Location, ManifestError
 
 Path = tuple[str | int, ...]
 
-MAX_NODES = 200_000
+# libyaml's parser keeps the same marks and is an order of magnitude faster on large manifests.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_NODES = 2_000_000
+MAX_ALIAS_EXPANSIONS = 50_000
 MAX_DEPTH = 64
 
 
@@ -52,22 +56,14 @@ class SourceMap:
                 return None
             probe = probe[:-1]
 
-    def rebase(self, old: Path, new: Path) -> None:
-        """Move every entry under ``old`` to ``new`` (used when folder files are merged)."""
-        for table in (self.values, self.keys):
-            for path in [p for p in table if p[: len(old)] == old]:
-                table[new + path[len(old) :]] = table.pop(path)
-
-    def update(self, other: SourceMap) -> None:
-        self.values.update(other.values)
-        self.keys.update(other.keys)
-
 
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.source = SourceMap()
         self.nodes = 0
+        self.built: set[int] = set()
+        self.expansions = 0
         self.scalars = SafeConstructor()
 
     def where(self, node: Node) -> Location:
@@ -87,6 +83,12 @@ class _Builder:
             raise self.fail(node, path, f"the document nests deeper than {MAX_DEPTH} levels")
         if id(node) in active:
             raise self.fail(node, path, "an alias refers to a value that contains it")
+        if id(node) in self.built:
+            self.expansions += 1
+            if self.expansions > MAX_ALIAS_EXPANSIONS:
+                raise self.fail(node, path, f"aliases expand to more than {MAX_ALIAS_EXPANSIONS} "
+                                "copies", "write the values out, or use fewer aliases")
+        self.built.add(id(node))
         self.source.values[path] = self.where(node)
         inner = active | {id(node)}
         if isinstance(node, MappingNode):
@@ -126,7 +128,7 @@ class _Builder:
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Parse one YAML document into plain data and its source map."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
