@@ -29,6 +29,9 @@ class Mechanism(StrEnum):
     legacy_eu_scc = "legacy_eu_scc"
     uk_bcr = "uk_bcr"
     art49_derogation = "art49_derogation"
+    gdpr_compliance = "gdpr_compliance"
+    """Not a mechanism at all: some notices claim "GDPR compliance" as a safeguard (SEED-05).
+    It is accepted as a value only so that it can be named and rejected."""
 
 
 UK_GDPR_FROM = date(2021, 1, 1)
@@ -250,6 +253,8 @@ def mechanism_gap(
         return "Safe Harbour was invalidated in October 2015 (Schrems I)"
     if mechanism is Mechanism.eu_scc_2021_without_addendum:
         return "the 2021 EU SCCs alone are never valid for UK transfers; add the UK Addendum"
+    if mechanism is Mechanism.gdpr_compliance:
+        return "GDPR compliance is not a transfer mechanism under UK GDPR Chapter V (Arts 44-49)"
     if mechanism in (Mechanism.idta, Mechanism.uk_addendum):
         if on < IDTA_AND_ADDENDUM_FROM:
             return f"the IDTA and UK Addendum apply only from {IDTA_AND_ADDENDUM_FROM.isoformat()}"

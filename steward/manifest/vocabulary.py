@@ -11,6 +11,8 @@ from enum import StrEnum
 # The manifest's nation is the law's nation (RULES.md C-3), re-exported here.
 from steward.law.calendar import Nation as Nation
 from steward.law.cookies import Exemption
+from steward.law.special_category import SpecialCategory as SpecialCategory
+from steward.law.transfers import Mechanism
 
 
 class LawfulBasis(StrEnum):
@@ -25,42 +27,11 @@ class LawfulBasis(StrEnum):
     recognised_legitimate_interest = "recognised_legitimate_interest"
 
 
-class SpecialCategory(StrEnum):
-    """UK GDPR Art 9(1); criminal offence data is deliberately absent (Art 10, RULES.md R10.4)."""
-
-    racial_ethnic_origin = "racial_ethnic_origin"
-    political_opinions = "political_opinions"
-    religious_philosophical_beliefs = "religious_philosophical_beliefs"
-    trade_union_membership = "trade_union_membership"
-    genetic = "genetic"
-    biometric = "biometric"
-    health = "health"
-    sex_life = "sex_life"
-    sexual_orientation = "sexual_orientation"
-
-
 class RecipientRole(StrEnum):
     processor = "processor"
     controller = "controller"
     joint_controller = "joint_controller"
     public_authority = "public_authority"
-
-
-class TransferMechanism(StrEnum):
-    """Mechanism ids of RULES.md R4.3, plus ``gdpr_compliance``: a claim some notices make that is
-    not a Chapter V mechanism at all (RULES.md SEED-05), accepted so lint can reject it."""
-
-    uk_adequacy = "uk_adequacy"
-    uk_extension_dpf = "uk_extension_dpf"
-    eu_us_privacy_shield = "eu_us_privacy_shield"
-    eu_us_safe_harbour = "eu_us_safe_harbour"
-    idta = "idta"
-    uk_addendum = "uk_addendum"
-    eu_scc_2021_without_addendum = "eu_scc_2021_without_addendum"
-    legacy_eu_scc = "legacy_eu_scc"
-    uk_bcr = "uk_bcr"
-    art49_derogation = "art49_derogation"
-    gdpr_compliance = "gdpr_compliance"
 
 
 class MarketingChannel(StrEnum):
@@ -141,6 +112,8 @@ class CookieCategory(StrEnum):
 
 # The Sch A1 exceptions a cookie may claim are the law's own list (RULES.md R3.1).
 CookieExemption = Exemption
+# Transfer mechanisms are the law's ids (RULES.md R4.3), including the SEED-05 non-mechanism.
+TransferMechanism = Mechanism
 
 
 class Party(StrEnum):
