@@ -16,6 +16,7 @@ from steward.cli import (
     build_commands,
     deadline_commands,
     lint_commands,
+    mailchimp_commands,
     manifest_commands,
     marketing_commands,
     store_commands,
@@ -43,6 +44,7 @@ for _commands in (
     deadline_commands,
     store_commands,
     marketing_commands,
+    mailchimp_commands,
 ):
     _commands.register(app)
 

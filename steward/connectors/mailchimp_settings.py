@@ -36,9 +36,18 @@ class MailchimpSettings(BaseSettings):
     base_url: str | None = Field(
         default=None, description="Only for tests and proxies; normally from the key."
     )
+    batch_poll_seconds: float = Field(
+        default=5.0, ge=0.0, le=300.0, description="Wait between checks of a running batch."
+    )
 
     def client(self, http: httpx.Client, *, sleep: Sleep = time.sleep) -> MailchimpClient:
-        return MailchimpClient(http, self.api_key, base_url=self.base_url, sleep=sleep)
+        return MailchimpClient(
+            http,
+            self.api_key,
+            base_url=self.base_url,
+            sleep=sleep,
+            poll_interval=self.batch_poll_seconds,
+        )
 
 
 def load_mailchimp_settings(**overrides: object) -> MailchimpSettings:

@@ -34,4 +34,6 @@ def test_deadline_command_is_wired_into_steward(capsys: pytest.CaptureFixture[st
 
 def test_every_command_group_is_wired_into_steward() -> None:
     names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    assert names >= {"schema", "build", "lint", "deadline", "db", "keys", "audit", "marketing"}
+    assert names >= {
+        "schema", "build", "lint", "deadline", "db", "keys", "audit", "marketing", "mailchimp"
+    }

@@ -1,0 +1,116 @@
+"""`steward mailchimp push|pull` as an operator runs it, against the local contract server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+
+from steward.bootstrap import open_store
+from steward.cli.mailchimp_commands import register
+from steward.cli.main import execute
+from steward.config import load_settings
+from steward.consent.events import ConsentEvent, ConsentEventKind
+from steward.consent.ledger import current_state, ensure_person, find_person, record
+from steward.consent.state import ConsentStatus
+from steward.store.database import Store
+from steward.store.keyfile import create_key_file
+from steward.store.tables import audit_events
+from tests.integration.connectors.conftest import API_KEY, LIST_ID, START
+from tests.integration.connectors.mailchimp_server import MailchimpServer
+
+ADA, CY = "ada@example.org", "cy@example.org"
+
+
+@pytest.fixture
+def cli(
+    database_url: str, mailchimp: MailchimpServer, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> typer.Typer:
+    key_file = tmp_path / "keys" / "keys.json"
+    create_key_file(key_file, now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    for name, value in {
+        "STEWARD_DATABASE_URL": database_url,
+        "STEWARD_KEY_FILE": str(key_file),
+        "STEWARD_MAILCHIMP_API_KEY": API_KEY,
+        "STEWARD_MAILCHIMP_LIST_ID": LIST_ID,
+        "STEWARD_MAILCHIMP_BASE_URL": mailchimp.base_url,
+        "STEWARD_MAILCHIMP_BATCH_POLL_SECONDS": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+@pytest.fixture
+def steward_store(cli: typer.Typer) -> Iterator[Store]:
+    store = open_store(load_settings())
+    yield store
+    store.engine.dispose()
+
+
+def note(store: Store, email: str, kind: ConsentEventKind, day: int) -> None:
+    with store.unit_of_work(actor="test") as uow:
+        record(uow, ConsentEvent(
+            event_id=uuid.uuid4().hex, person=ensure_person(uow, email=email), kind=kind,
+            purpose="newsletter", channel="email", source="web-form",
+            wording="Send me the Outserve newsletter", wording_version="v1",
+            occurred_at=dt.datetime(2026, 2, day, 12, tzinfo=dt.UTC),
+        ))
+        uow.commit()
+
+
+def audit_actions(store: Store) -> list[str]:
+    with store.unit_of_work(actor="test") as uow:
+        rows = uow.connection.execute(audit_events.select().order_by(audit_events.c.sequence)).all()
+    return [row.action for row in rows]
+
+
+def test_push_unsubscribes_the_suppressed_and_audits_the_run(
+    cli: typer.Typer, steward_store: Store, mailchimp: MailchimpServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for email in (ADA, CY):
+        mailchimp.contract.add_member(LIST_ID, email)
+        note(steward_store, email, ConsentEventKind.GIVEN, 1)
+    note(steward_store, ADA, ConsentEventKind.WITHDRAWN, 2)
+
+    assert execute(cli, ["mailchimp", "push"]) == 0
+
+    assert mailchimp.contract.status_of(LIST_ID, ADA) == "unsubscribed"
+    assert mailchimp.contract.status_of(LIST_ID, CY) == "subscribed"
+    assert "suppressed 1: changed 1" in capsys.readouterr().out
+    assert audit_actions(steward_store)[-1] == "mailchimp.pushed"
+
+
+def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
+    cli: typer.Typer, steward_store: Store, mailchimp: MailchimpServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, CY)
+    note(steward_store, CY, ConsentEventKind.GIVEN, 1)
+    mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
+
+    assert execute(cli, ["mailchimp", "pull", "--since", START.isoformat()]) == 0
+
+    out = capsys.readouterr().out
+    assert "recorded 1" in out and "next --since 2026-" in out
+    with steward_store.unit_of_work(actor="test") as uow:
+        person = find_person(uow, email=CY)
+        assert person is not None
+        state = current_state(uow, person, "newsletter", "email")
+    assert state is not None and state.status is ConsentStatus.UNSUBSCRIBED
+    assert audit_actions(steward_store)[-1] == "mailchimp.pulled"
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2026-11-01T00:00:00"])
+def test_pull_refuses_a_since_that_is_not_an_aware_date_time(
+    cli: typer.Typer, since: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert execute(cli, ["mailchimp", "pull", "--since", since]) == 2
+    assert "--since" in capsys.readouterr().err
