@@ -8,16 +8,14 @@ effect at once: RULES.md R2.8 "same transaction, before any further send"), Art 
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError as DatabaseIntegrityError
 
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
 from steward.consent.state import ConsentState, ConsentStatus, order_key, state_after
@@ -25,6 +23,7 @@ from steward.errors import InvalidInput, NotFound
 from steward.store import audit
 from steward.store.database import UnitOfWork
 from steward.store.people import ensure_person, find_people_by_email, find_person, get_person
+from steward.store.prepared import Prepared
 from steward.store.tables import consent_events, consent_states
 
 __all__ = [
@@ -80,9 +79,8 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     """Append the event, move the current state if the event is now the latest, audit it."""
     digest = event.content_digest()
     received_at = uow.clock()
-    connection = uow.connection
-    insert_event, upsert_state = _statements(uow.dialect)
-    row = {
+    state = state_after(event)
+    values = {
         "event_id": event.event_id,
         "content_digest": digest,
         "person_ref": event.person,
@@ -96,32 +94,21 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
         "opted_in": event.opted_in,
         "occurred_at": event.occurred_at,
         "received_at": received_at,
+        "status": state.status.value,
+        "order_key": order_key(event),
     }
     try:
-        sequence = connection.execute(insert_event, row).scalar()
-    except DatabaseIntegrityError as error:  # the only constraint left is the person reference
+        written = _write(uow, values)
+    except uow.connection.dialect.loaded_dbapi.IntegrityError as error:
+        # the only constraint left is the person reference
         raise NotFound(
             f"no person {event.person}",
             where="event.person",
             hint="create or find the person first with ensure_person/find_person",
         ) from error
-    if sequence is None:
+    if written is None:
         return _replay(uow, event, digest)
-    state = state_after(event)
-    state_row = {
-        "person_ref": event.person,
-        "purpose": event.purpose,
-        "channel": event.channel,
-        "status": state.status.value,
-        "kind": state.kind.value,
-        "event_id": state.event_id,
-        "occurred_at": state.occurred_at,
-        "source": state.source,
-        "wording_version": state.wording_version,
-        "order_key": order_key(event),
-        "updated_at": received_at,
-    }
-    changed = connection.execute(upsert_state, state_row).first() is not None
+    sequence, changed, head = written
     audit.append(
         uow,
         action=f"consent.{event.kind.value}",
@@ -134,10 +121,32 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
             "content_digest": digest,
             "state_changed": changed,
         },
+        locked_head=head,
     )
     current = state if changed else current_state(uow, event.person, event.purpose, event.channel)
     assert current is not None  # the upsert guarantees a row for this key
     return RecordResult(event.event_id, sequence, received_at, False, changed, current)
+
+
+def _write(
+    uow: UnitOfWork, values: dict[str, Any]
+) -> tuple[int, bool, audit.ChainHead | None] | None:
+    """Insert the event and upsert the state: (event sequence, state changed, audit head if
+    already locked), or None when the event id was recorded before.
+
+    PostgreSQL does both and locks the audit head in one statement (one round trip).
+    """
+    if uow.dialect == "postgresql":
+        row = _RECORD.run(uow, values).fetchone()
+        if row is None:
+            return None
+        head = None if row[2] is None else audit.ChainHead(int(row[2]), str(row[3]))
+        return int(row[0]), bool(row[1]), head
+    inserted = _INSERT_EVENT.run(uow, values).fetchone()
+    if inserted is None:
+        return None
+    changed = _UPSERT_STATE.run(uow, values).fetchone() is not None
+    return int(inserted[0]), changed, None
 
 
 def current_state(
@@ -218,22 +227,61 @@ def _replay(uow: UnitOfWork, event: ConsentEvent, digest: str) -> RecordResult:
     return RecordResult(event.event_id, original.sequence, original.received_at, True, False, state)
 
 
-@functools.cache
-def _statements(dialect: str) -> tuple[Any, Any]:
-    """Built once per dialect: append-or-nothing for events; upsert-if-later for the state."""
+def _insert_event(dialect: str) -> Any:
+    """Append-or-nothing on the client's event id, returning the new sequence."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    insert_event = (
+    columns = [column for column in consent_events.c if column.name != "sequence"]
+    return (
         insert(consent_events)
+        .values({column.name: bindparam(column.name, type_=column.type) for column in columns})
         .on_conflict_do_nothing(index_elements=["event_id"])
         .returning(consent_events.c.sequence)
     )
+
+
+def _state_values() -> dict[str, Any]:
+    """The state row's values, named as in ``record``'s values (updated_at is received_at)."""
+    return {
+        column.name: bindparam(
+            "received_at" if column.name == "updated_at" else column.name, type_=column.type
+        )
+        for column in consent_states.c
+    }
+
+
+def _upsert_state(dialect: str, rows: Any = None) -> Any:
+    """Insert the state, or overwrite it only if this event orders after the one in force;
+    returns a row only when it wrote. ``rows`` is a select to insert from instead of values."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = _state_values()
     state = insert(consent_states)
-    upsert_state = state.on_conflict_do_update(
+    state = state.values(values) if rows is None else state.from_select(list(values), rows)
+    return state.on_conflict_do_update(
         index_elements=["person_ref", "purpose", "channel"],
         set_={name: state.excluded[name] for name in _STATE_FIELDS},
         where=state.excluded.order_key > consent_states.c.order_key,
     ).returning(consent_states.c.event_id)
-    return insert_event, upsert_state
+
+
+def _record_postgres(_dialect: str) -> Any:
+    """Event insert, state upsert and audit head lock as one statement.
+
+    Yields (event sequence, states written, head sequence, head hash), or no row for a replay
+    (then nothing was written and the head was not needed).
+    """
+    event = _insert_event("postgresql").cte("event")
+    rows = select(*_state_values().values()).select_from(event)
+    state = _upsert_state("postgresql", rows).cte("state")
+    head = audit.HEAD_FOR_UPDATE.cte("head")
+    written = select(func.count()).select_from(state).scalar_subquery()
+    return select(event.c.sequence, written, head.c.sequence, head.c.hash).select_from(
+        event.outerjoin(head, true())
+    )
+
+
+_INSERT_EVENT = Prepared(_insert_event)
+_UPSERT_STATE = Prepared(_upsert_state)
+_RECORD = Prepared(_record_postgres)
 
 
 def _state(row: Row[Any]) -> ConsentState:

@@ -2,9 +2,11 @@
 
 UK GDPR Art 5(2) (accountability) and Art 30: Steward must be able to prove what it did. Each
 event's hash covers its fields and the previous event's hash, so an edit, deletion, reordering or
-insertion breaks the chain at a named sequence number. Appends are serialised (PostgreSQL advisory
-transaction lock; SQLite's write lock) so concurrent writers still form one line. Subjects are
-references such as ``person:<ref>``, never plaintext identifiers (DESIGN.md §3).
+insertion breaks the chain at a named sequence number. Appends are serialised on the one-row
+``audit_head`` table (PostgreSQL: ``SELECT ... FOR UPDATE`` on that row; SQLite: the write lock
+every transaction takes at ``BEGIN IMMEDIATE``), so concurrent writers still form one line, and
+the head is moved in the same transaction as the link it points to. Subjects are references such
+as ``person:<ref>``, never plaintext identifiers (DESIGN.md §3).
 """
 
 from __future__ import annotations
@@ -16,23 +18,84 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import RowMapping, insert, select, text
+from sqlalchemy import RowMapping, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ClauseElement
 
 from steward.errors import InvalidInput
 from steward.store.database import UnitOfWork
-from steward.store.tables import audit_events
+from steward.store.prepared import Prepared
+from steward.store.tables import audit_events, audit_head
 
 GENESIS_HASH = "0" * 64
-CHAIN_LOCK_KEY = 0x5354_4557_4155_4400  # b"STEWAUD\0": the advisory lock guarding the head
+_HEAD_ROW = 1
 _SUBJECT = re.compile(r"^[a-z][a-z_]*:[A-Za-z0-9_.:-]{1,180}$")
 _STREAM_BATCH = 1000
-_HEAD = (
-    select(audit_events.c.sequence, audit_events.c.hash)
-    .order_by(audit_events.c.sequence.desc())
-    .limit(1)
+
+HEAD_FOR_UPDATE = (
+    select(audit_head.c.sequence, audit_head.c.hash)
+    .where(audit_head.c.id == _HEAD_ROW)
+    .with_for_update()
 )
-_APPEND = insert(audit_events)
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+"""Reads the head and holds it until commit; the ledger folds it into its own statement."""
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The last link's sequence and hash (0 and the genesis hash for an empty chain)."""
+
+    sequence: int
+    hash: str
+
+
+def _restore_head(dialect: str) -> ClauseElement:
+    """Rebuild a missing head row from the chain itself (a truncated table must not fork it).
+
+    Concurrent restorers wait on the row's key; all but the first then do nothing.
+    """
+    last = select(audit_events).order_by(audit_events.c.sequence.desc()).limit(1)
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert_for(audit_head)
+        .values(
+            id=_HEAD_ROW,
+            sequence=func.coalesce(
+                last.with_only_columns(audit_events.c.sequence).scalar_subquery(), 0
+            ),
+            hash=func.coalesce(
+                last.with_only_columns(audit_events.c.hash).scalar_subquery(), GENESIS_HASH
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+
+
+def _add_link(dialect: str) -> ClauseElement:
+    """Insert the link; on PostgreSQL move the head in the same statement (one round trip)."""
+    link = insert(audit_events).values(
+        {column.name: bindparam(column.name, type_=column.type) for column in audit_events.c}
+    )
+    if dialect != "postgresql":
+        return link
+    added = link.returning(audit_events.c.sequence, audit_events.c.hash).cte("link")
+    return (
+        update(audit_head)
+        .where(audit_head.c.id == _HEAD_ROW)
+        .values(sequence=added.c.sequence, hash=added.c.hash)
+        .add_cte(added)
+    )
+
+
+_LOCK_HEAD = Prepared(lambda _dialect: HEAD_FOR_UPDATE)
+_RESTORE_HEAD = Prepared(_restore_head)
+_ADD_LINK = Prepared(_add_link)
+_MOVE_HEAD = Prepared(
+    lambda _dialect: (
+        update(audit_head)
+        .where(audit_head.c.id == _HEAD_ROW)
+        .values(sequence=bindparam("sequence"), hash=bindparam("hash"))
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -84,22 +147,36 @@ def link_hash(
     return hashlib.sha256(_canonical(fields).encode()).hexdigest()
 
 
+def lock_head(uow: UnitOfWork) -> ChainHead:
+    """Read the head and hold it until the transaction ends."""
+    row = _LOCK_HEAD.run(uow, {}).fetchone()
+    if row is None:
+        _RESTORE_HEAD.run(uow, {})
+        row = _LOCK_HEAD.run(uow, {}).fetchone()
+    return ChainHead(int(row[0]), str(row[1]))
+
+
 def append(
-    uow: UnitOfWork, *, action: str, subject: str, payload: Mapping[str, object]
+    uow: UnitOfWork,
+    *,
+    action: str,
+    subject: str,
+    payload: Mapping[str, object],
+    locked_head: ChainHead | None = None,
 ) -> AuditEvent:
-    """Add the next link; call it last in a transaction so the chain lock is held briefly."""
+    """Add the next link; call it last in a transaction so the head is held briefly.
+
+    ``locked_head`` is the head this transaction already holds (read with ``HEAD_FOR_UPDATE``);
+    without it the head is locked and read here.
+    """
     if not _SUBJECT.match(subject):
         raise InvalidInput(
             f"audit subject {subject!r} is not a reference",
             where="audit subject",
             hint="use kind:reference such as person:3f2a…, never an email, phone or name",
         )
-    connection = uow.connection
-    if uow.dialect == "postgresql":
-        connection.execute(_LOCK, {"key": CHAIN_LOCK_KEY})
-    head = connection.execute(_HEAD).first()
-    sequence = 1 if head is None else head.sequence + 1
-    previous = GENESIS_HASH if head is None else head.hash
+    head = lock_head(uow) if locked_head is None else locked_head
+    sequence = head.sequence + 1
     occurred_at = uow.clock().astimezone(UTC)
     digest = payload_digest(payload)
     event = AuditEvent(
@@ -109,22 +186,22 @@ def append(
         action=action,
         subject=subject,
         payload_digest=digest,
-        previous_hash=previous,
-        hash=link_hash(sequence, occurred_at, uow.actor, action, subject, digest, previous),
+        previous_hash=head.hash,
+        hash=link_hash(sequence, occurred_at, uow.actor, action, subject, digest, head.hash),
     )
-    connection.execute(
-        _APPEND,
-        {
-            "sequence": sequence,
-            "occurred_at": occurred_at,
-            "actor": event.actor,
-            "action": action,
-            "subject": subject,
-            "payload_digest": digest,
-            "previous_hash": previous,
-            "hash": event.hash,
-        },
-    )
+    values = {
+        "sequence": sequence,
+        "occurred_at": occurred_at,
+        "actor": event.actor,
+        "action": action,
+        "subject": subject,
+        "payload_digest": digest,
+        "previous_hash": head.hash,
+        "hash": event.hash,
+    }
+    _ADD_LINK.run(uow, values)
+    if uow.dialect != "postgresql":  # PostgreSQL moved the head in the same statement
+        _MOVE_HEAD.run(uow, values)
     return event
 
 

@@ -82,7 +82,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Straight to the driver: this runs once per unit of work, so it is on every write path."""
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
 class UnitOfWork:
@@ -96,6 +97,7 @@ class UnitOfWork:
         self.key_source = keys
         self.clock = clock
         self.actor = actor
+        self._cursor: Any = None
 
     @property
     def keys(self) -> KeyRing:
@@ -104,6 +106,12 @@ class UnitOfWork:
     @property
     def dialect(self) -> str:
         return self.connection.dialect.name
+
+    def cursor(self) -> Any:
+        """The driver's cursor on this transaction's connection, for ``store.prepared``."""
+        if self._cursor is None:
+            self._cursor = self.connection.connection.cursor()
+        return self._cursor
 
     def commit(self) -> None:
         self.connection.commit()

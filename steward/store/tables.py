@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Dialect,
@@ -130,6 +131,15 @@ audit_events = Table(
     Column("hash", String(64), nullable=False),
 )
 
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
 Index(
     "ix_consent_states_purpose_channel_status",
     consent_states.c.purpose,
@@ -139,6 +149,7 @@ Index(
 
 __all__ = [
     "audit_events",
+    "audit_head",
     "consent_events",
     "consent_states",
     "metadata",
