@@ -1,52 +1,55 @@
 """The ``steward`` command: one Typer app, one module per command group.
 
-Each command module exposes ``register(app)``. A StewardError is printed without a traceback
-and exits 2 (DESIGN.md §1); lint findings of error severity exit 1.
+Each command module exposes ``register(app)``. Only the module of the command asked for is
+imported, so ``steward lint`` does not load the database layer or an HTTP client. A
+StewardError is printed without a traceback and exits 2 (DESIGN.md §1); lint findings of error
+severity exit 1.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli import (
-    build_commands,
-    deadline_commands,
-    lint_commands,
-    mailchimp_commands,
-    manifest_commands,
-    marketing_commands,
-    store_commands,
-)
 from steward.errors import StewardError
 
-app = typer.Typer(
-    name="steward",
-    help="Steward: declare processing once, publish notices, lint against UK law.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+COMMAND_MODULES: dict[str, str] = {
+    "schema": "steward.cli.manifest_commands",
+    "build": "steward.cli.build_commands",
+    "lint": "steward.cli.lint_commands",
+    "deadline": "steward.cli.deadline_commands",
+    "db": "steward.cli.store_commands",
+    "keys": "steward.cli.store_commands",
+    "audit": "steward.cli.store_commands",
+    "marketing": "steward.cli.marketing_commands",
+    "mailchimp": "steward.cli.mailchimp_commands",
+}
 
 
-@app.callback()
-def _root() -> None:
-    """Steward: declare processing once, publish notices, lint against UK law."""
+def build_app(args: Sequence[str] = ()) -> typer.Typer:
+    """The ``steward`` app with the command named in ``args`` (all of them when none is named)."""
+    application = typer.Typer(
+        name="steward",
+        help="Steward: declare processing once, publish notices, lint against UK law.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
 
+    @application.callback()
+    def _root() -> None:
+        """Steward: declare processing once, publish notices, lint against UK law."""
 
-for _commands in (
-    manifest_commands,
-    build_commands,
-    lint_commands,
-    deadline_commands,
-    store_commands,
-    marketing_commands,
-    mailchimp_commands,
-):
-    _commands.register(app)
+    named = next((a for a in args if not a.startswith("-")), None)
+    wanted = [COMMAND_MODULES[named]] if named in COMMAND_MODULES else COMMAND_MODULES.values()
+    for module in dict.fromkeys(wanted):
+        importlib.import_module(module).register(application)
+    return application
 
 
 def execute(application: typer.Typer, args: list[str] | None = None) -> int:
@@ -69,4 +72,5 @@ def execute(application: typer.Typer, args: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console entry point."""
-    sys.exit(execute(app))
+    args = sys.argv[1:]
+    sys.exit(execute(build_app(args), args))

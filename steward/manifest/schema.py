@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -442,19 +443,27 @@ class Manifest(Model):
     changes: tuple[ChangeEntry, ...] = ()
 
     def category(self, category_id: str) -> DataCategory:
-        return next(c for c in self.data_categories if c.id == category_id)
+        return self._by_id["data_categories"][category_id]  # type: ignore[return-value]
 
     def recipient(self, recipient_id: str) -> Recipient:
-        return next(r for r in self.recipients if r.id == recipient_id)
+        return self._by_id["recipients"][recipient_id]  # type: ignore[return-value]
 
     def retention_rule(self, rule_id: str) -> RetentionRule:
-        return next(r for r in self.retention if r.id == rule_id)
+        return self._by_id["retention"][rule_id]  # type: ignore[return-value]
 
     def subject_kind(self, kind_id: str) -> DataSubjectKind:
-        return next(s for s in self.data_subjects if s.id == kind_id)
+        return self._by_id["data_subjects"][kind_id]  # type: ignore[return-value]
 
     def system(self, system_id: str) -> System:
-        return next(s for s in self.systems if s.id == system_id)
+        return self._by_id["systems"][system_id]  # type: ignore[return-value]
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Model]]:
+        """Each id-bearing section indexed once, so lookups stay constant-time at any size."""
+        return {
+            section: {item.id: item for item in getattr(self, section)}
+            for section in SECTIONS_WITH_IDS
+        }
 
 
 SECTIONS_WITH_IDS = (
