@@ -9,18 +9,11 @@ notice date; for the statistical and appearance exceptions, the purpose and the 
 
 from __future__ import annotations
 
-from steward.law.cookies import CookieDecision, CookiePurpose, StorageAccess, needs_consent
+from steward.law.cookies import CookieDecision, needs_consent
+from steward.manifest.cookie_access import storage_access
 from steward.manifest.schema import Cookie, Manifest
 from steward.manifest.vocabulary import CookieCategory, CookieLoads, Party, StorageTechnology
 from steward.notice.document import Block, Document, Section, para, table
-
-CATEGORY_PURPOSE = {
-    CookieCategory.strictly_necessary: CookiePurpose.strictly_necessary,
-    CookieCategory.functional: CookiePurpose.personalisation,
-    CookieCategory.analytics: CookiePurpose.analytics,
-    CookieCategory.marketing: CookiePurpose.advertising,
-    CookieCategory.embedded_content: CookiePurpose.embedded_content,
-}
 
 CATEGORY_TITLE = {
     CookieCategory.strictly_necessary: "Strictly necessary",
@@ -55,25 +48,6 @@ COLUMNS = (
     "Consent needed",
     "When it loads",
 )
-
-
-def storage_access(cookie: Cookie) -> StorageAccess:
-    """The law's view of a declared cookie: the exemption it claims, else its category's purpose.
-
-    This notice is itself the information the statistical and appearance exceptions require.
-    """
-    purpose = (
-        CookiePurpose(cookie.exemption.value)
-        if cookie.exemption
-        else CATEGORY_PURPOSE[cookie.category]
-    )
-    return StorageAccess(
-        purposes=frozenset({purpose}),
-        every_use_fits=not cookie.advertising_features,
-        provider_own_purposes=cookie.shared_for_provider_purposes or cookie.advertising_features,
-        notice_explains=True,
-        objection_means=cookie.objection_means,
-    )
 
 
 def consent_decision(cookie: Cookie, m: Manifest) -> CookieDecision:

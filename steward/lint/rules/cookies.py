@@ -8,50 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from steward.law.cookies import CookieDecision, CookiePurpose, StorageAccess, needs_consent
+from steward.law.cookies import CookieDecision, needs_consent
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
+from steward.manifest.cookie_access import storage_access
 from steward.manifest.schema import Cookie
 from steward.manifest.source import Path
-from steward.manifest.vocabulary import CookieCategory, CookieExemption, CookieLoads, Party
+from steward.manifest.vocabulary import CookieCategory, CookieLoads, Party
 
-_CLAIMABLE_FOR_FUNCTIONS = (CookieExemption.strictly_necessary, CookieExemption.appearance,
-                            CookieExemption.communication)
-_CATEGORY_PURPOSE = {
-    CookieCategory.strictly_necessary: CookiePurpose.strictly_necessary,
-    CookieCategory.functional: CookiePurpose.personalisation,
-    CookieCategory.analytics: CookiePurpose.analytics,
-    CookieCategory.marketing: CookiePurpose.advertising,
-    CookieCategory.embedded_content: CookiePurpose.embedded_content,
-}
 BEFORE_CHOICE = frozenset({CookieLoads.page_load, CookieLoads.on_login})
-
-
-def storage_access(cookie: Cookie) -> StorageAccess:
-    """The cookie as the law sees it: what it is used for and the conditions declared.
-
-    A claimed exemption is taken as the purpose only where the category can fit it
-    (statistical for analytics; strictly necessary, appearance or communication for
-    functional cookies); otherwise the category's own purpose stands beside the claim.
-    """
-    purpose = _CATEGORY_PURPOSE[cookie.category]
-    claimed = cookie.exemption
-    if claimed is not None:
-        fits = ((cookie.category is CookieCategory.analytics
-                 and claimed is CookieExemption.statistical)
-                or (cookie.category is CookieCategory.functional
-                    and claimed in _CLAIMABLE_FOR_FUNCTIONS)
-                or cookie.category is CookieCategory.strictly_necessary)
-        claim = CookiePurpose(claimed.value)
-        purposes = frozenset({claim}) if fits else frozenset({claim, purpose})
-    else:
-        purposes = frozenset({purpose})
-    return StorageAccess(
-        purposes=purposes,
-        provider_own_purposes=cookie.shared_for_provider_purposes or cookie.advertising_features,
-        notice_explains=True,
-        objection_means=cookie.objection_means,
-    )
 
 
 def _decisions(ctx: LintContext) -> Iterator[tuple[Path, Cookie, CookieDecision]]:
