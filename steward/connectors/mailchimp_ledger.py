@@ -14,6 +14,7 @@ pulled from Mailchimp is committed at once (RULES.md R2.8: effective immediately
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from steward.connectors.mailchimp_sync import ExternalUnsubscribe
@@ -26,8 +27,9 @@ from steward.consent.ledger import (
     states_of,
     states_with,
 )
+from steward.consent.marketing_facts import StateFact, law_facts, london_date
 from steward.consent.state import ConsentState, ConsentStatus
-from steward.law.pecr import DEFAULT_POLICY, Channel, PecrPolicy
+from steward.law.pecr import DEFAULT_POLICY, Channel, PecrPolicy, objection_stops
 from steward.store.database import Store
 
 REFUSALS = tuple(status for status in ConsentStatus if status.is_refusal)
@@ -35,24 +37,19 @@ _KNOWN_CHANNELS = frozenset(channel.value for channel in Channel)
 
 
 def refuses(
-    states: Iterable[ConsentState], purpose: str, channel: str, policy: PecrPolicy
+    states: Iterable[ConsentState], purpose: str, channel: str, on: dt.date, policy: PecrPolicy
 ) -> bool:
-    """Whether any of one person's current states forbids ``purpose`` on ``channel`` (R2.6)."""
-    for state in states:
-        covers = (
-            state.channel == channel
-            or policy.objection_covers_all_channels
-            or state.channel not in _KNOWN_CHANNELS
-        )
-        if state.status is ConsentStatus.OBJECTED and covers:
-            return True
-        if state.purpose != purpose:
-            continue
-        if state.status is ConsentStatus.UNSUBSCRIBED and covers:
-            return True
-        if state.status is ConsentStatus.WITHDRAWN and state.channel == channel:
-            return True
-    return False
+    """Whether one person's current states forbid ``purpose`` on ``channel``: a withdrawal of
+    consent there, or an objection the law says covers it (RULES.md R2.6, via ``law.pecr``).
+
+    The states are read exactly as the marketing filter reads them (``law_facts``), so
+    Mailchimp and Steward's own list filter never disagree on who is suppressed.
+    """
+    known = tuple(StateFact(s.purpose, s.channel, s.status, london_date(s.occurred_at))
+                  for s in states)
+    facts = law_facts(known, purpose, channel)
+    withdrawn = facts.consent is not None and facts.consent.withdrawn_on is not None
+    return withdrawn or objection_stops(facts.objections, Channel(channel), purpose, on, policy)
 
 
 class LedgerSuppressions:
@@ -66,12 +63,13 @@ class LedgerSuppressions:
         self._policy = policy
 
     def suppressed_emails(self, purpose: str, channel: str) -> list[str]:
+        today = london_date(self._store.clock())
         with self._store.unit_of_work(self._actor) as uow:
             people = {
                 state.person
                 for each in sorted(_KNOWN_CHANNELS | {channel})
                 for state in states_with(uow, channel=each, statuses=REFUSALS)
-                if refuses((state,), purpose, channel, self._policy)
+                if refuses((state,), purpose, channel, today, self._policy)
             }
             emails = (get_person(uow, person).email for person in people)
             return sorted(email for email in emails if email is not None)
@@ -81,7 +79,8 @@ class LedgerSuppressions:
             person = find_person(uow, email=email)
             if person is None:
                 return False
-            return refuses(states_of(uow, person), purpose, channel, self._policy)
+            today = london_date(self._store.clock())
+            return refuses(states_of(uow, person), purpose, channel, today, self._policy)
 
     def record_unsubscribe(self, event: ExternalUnsubscribe) -> bool:
         """Record and commit it, creating a minimal person if Steward did not know the address."""

@@ -226,6 +226,20 @@ def may_send(
     return _individual_decision(message, on, consent, relationship, policy)
 
 
+def objection_stops(
+    objections: Iterable[Objection],
+    channel: Channel,
+    purpose: str | None,
+    on: date,
+    policy: PecrPolicy = DEFAULT_POLICY,
+) -> bool:
+    """Whether a recorded objection, unsubscribe or withdrawal stops marketing for ``purpose``
+    on ``channel`` on ``on``, whatever else holds: it always wins (RULES.md R2.6; UK GDPR
+    Art 21(3)). Used to keep other systems' suppression lists in step."""
+    message = Message(channel=channel, purpose=purpose)
+    return _covering_objection(objections, message, on, policy) is not None
+
+
 def _covering_objection(
     objections: Iterable[Objection], message: Message, on: date, policy: PecrPolicy
 ) -> Objection | None:

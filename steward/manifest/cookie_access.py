@@ -21,6 +21,7 @@ _CATEGORY_PURPOSE = {
     CookieCategory.embedded_content: CookiePurpose.embedded_content,
 }
 
+
 def storage_access(cookie: Cookie) -> StorageAccess:
     """The cookie as the law sees it: what it is used for and the conditions declared.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,6 +12,8 @@ from steward.consent.state import ConsentState, ConsentStatus
 from steward.law.pecr import DEFAULT_POLICY, PecrPolicy
 
 LIMITED = PecrPolicy(objection_covers_all_channels=False)
+
+TODAY = date(2026, 11, 26)
 
 
 def state(
@@ -69,4 +71,4 @@ def state(
 def test_suppression_for_newsletter_by_email(
     states: list[ConsentState], policy: PecrPolicy, suppressed: bool
 ) -> None:
-    assert refuses(states, "newsletter", "email", policy) is suppressed
+    assert refuses(states, "newsletter", "email", TODAY, policy) is suppressed

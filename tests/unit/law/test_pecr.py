@@ -18,6 +18,7 @@ from steward.law.pecr import (
     Relationship,
     Route,
     may_send,
+    objection_stops,
 )
 from steward.law.subscribers import LegalForm, SubscriberType, classify_subscriber
 
@@ -244,3 +245,20 @@ def test_a_non_charity_cannot_use_the_charity_soft_opt_in() -> None:
 def test_postal_marketing_is_not_decided_by_pecr_electronic_mail_rules() -> None:
     with pytest.raises(InvalidInput, match="not electronic mail"):
         may_send(INDIVIDUAL, Message(Channel.post), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("objection", "purpose", "stops"),
+    [
+        (Objection(date(2026, 10, 2), channel=Channel.sms), "newsletter", True),
+        (Objection(date(2026, 10, 2), channel=Channel.sms, limited_to_channel=True),
+         "newsletter", False),
+        (Objection(date(2026, 10, 2), purpose="newsletter"), "newsletter", True),
+        (Objection(date(2026, 10, 2), purpose="events"), "newsletter", False),
+        (Objection(date(2026, 12, 1)), "newsletter", False),
+    ],
+)
+def test_objection_stops_email_marketing_as_r2_6_reads_it(
+    objection: Objection, purpose: str, stops: bool
+) -> None:
+    assert objection_stops([objection], Channel.email, purpose, date(2026, 11, 26)) is stops
