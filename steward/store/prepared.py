@@ -24,18 +24,25 @@ Processor = Callable[[Any], Any]
 
 @dataclass(frozen=True)
 class _Compiled:
+    """The SQL text and, per parameter in the driver's order, its name, fixed value and type
+    processor (a fixed value is a literal Core turned into a parameter, such as ``id = 1``)."""
+
     sql: str
-    defaults: Mapping[str, Any]
-    processors: Mapping[str, Processor]
-    order: tuple[str, ...] | None  # parameter order for positional drivers (SQLite)
+    plan: tuple[tuple[str, Any, Processor | None], ...]
+    positional: bool
 
     def bind(self, values: Mapping[str, Any]) -> Any:
-        params = {**self.defaults, **values}
-        for name, process in self.processors.items():
-            params[name] = process(params[name])
-        if self.order is None:
-            return params
-        return tuple(params[name] for name in self.order)
+        bound = [
+            (name, values[name] if fixed is None else fixed, process)
+            for name, fixed, process in self.plan
+        ]
+        if self.positional:
+            return tuple(
+                value if process is None else process(value) for _, value, process in bound
+            )
+        return {
+            name: value if process is None else process(value) for name, value, process in bound
+        }
 
 
 class Prepared:
@@ -56,15 +63,15 @@ class Prepared:
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled: Any = self._build(dialect.name).compile(dialect=dialect)
-        processors = {}
-        for name, bind in compiled.binds.items():
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                processors[name] = process
-        defaults = {
-            name: bind.value for name, bind in compiled.binds.items() if bind.value is not None
-        }
-        order = tuple(compiled.positiontup) if compiled.positional else None
-        result = _Compiled(compiled.string, defaults, processors, order)
+        names = compiled.positiontup if compiled.positional else list(compiled.binds)
+        plan = tuple(
+            (
+                name,
+                compiled.binds[name].value,
+                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect),
+            )
+            for name in names
+        )
+        result = _Compiled(compiled.string, plan, bool(compiled.positional))
         self._by_dialect[dialect.name] = result
         return result

@@ -121,7 +121,7 @@ consent_states = Table(
 audit_events = Table(
     "audit_events",
     metadata,
-    Column("sequence", BigInteger, primary_key=True, autoincrement=False),
+    Column("sequence", Serial, primary_key=True, autoincrement=False),
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(100), nullable=False),

@@ -19,7 +19,7 @@ from steward.store import audit
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store, create_store_engine
 from steward.store.keyfile import create_key_file
-from steward.store.tables import audit_events
+from steward.store.tables import audit_events, audit_head
 
 Tamper = Callable[[Connection], None]
 
@@ -116,6 +116,29 @@ def test_tampering_is_detected_at_the_first_broken_link(
     assert report.broken is not None
     assert report.broken.sequence == broken_at and words in report.broken.reason
     assert report.length == broken_at - 1
+
+
+def head_row(store: Store) -> tuple[int, str] | None:
+    with store.engine.connect() as connection:
+        row = connection.execute(select(audit_head.c.sequence, audit_head.c.hash)).first()
+    return None if row is None else (row.sequence, row.hash)
+
+
+def test_the_head_row_points_at_the_last_link(store: Store) -> None:
+    assert head_row(store) in (None, (0, audit.GENESIS_HASH))  # PostgreSQL runs truncate it
+    write_events(store, 3)
+    report = verify(store)
+    assert head_row(store) == (3, report.head_hash)
+
+
+def test_a_lost_head_row_is_rebuilt_from_the_chain_without_forking_it(store: Store) -> None:
+    write_events(store, 3)
+    with store.engine.begin() as connection:
+        connection.execute(delete(audit_head))
+    write_events(store, 2)
+    report = verify(store)
+    assert report.intact and report.length == 5
+    assert head_row(store) == (5, report.head_hash)
 
 
 def test_a_subject_that_looks_like_an_identifier_is_refused(store: Store) -> None:

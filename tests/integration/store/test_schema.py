@@ -7,19 +7,21 @@ from pathlib import Path
 
 import pytest
 import typer
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from steward.bootstrap import open_store
 from steward.cli.main import execute
 from steward.cli.store_commands import register
 from steward.config import load_settings
 from steward.errors import StoreError
+from steward.store import audit
 from steward.store.database import create_store_engine
 from steward.store.keyfile import create_key_file
-from steward.store.schema import head_revisions, schema_version, upgrade
-from steward.store.tables import metadata
+from steward.store.schema import alembic_config, head_revisions, schema_version, upgrade
+from steward.store.tables import audit_head, metadata
 
 
 def cli() -> typer.Typer:
@@ -34,6 +36,29 @@ def test_migrations_build_exactly_the_tables_the_code_declares(engine: Engine) -
             MigrationContext.configure(connection, opts={"compare_type": True}), metadata
         )
     assert differences == []
+
+
+def test_the_audit_head_migration_starts_from_the_existing_chain(empty_database_url: str) -> None:
+    engine = create_store_engine(empty_database_url)
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "20261126_0001")
+        connection.commit()
+    links = [(1, audit.GENESIS_HASH, "1" * 64), (2, "1" * 64, "2" * 64)]
+    with engine.begin() as connection:
+        for sequence, previous, digest in links:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (sequence, occurred_at, actor, action, subject, "
+                    "payload_digest, previous_hash, hash) VALUES (:s, '2026-11-26 09:00:00', "
+                    "'test', 'x.y', 'thing:1', :d, :p, :d)"
+                ),
+                {"s": sequence, "d": digest, "p": previous},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        head = connection.execute(select(audit_head.c.sequence, audit_head.c.hash)).one()
+    engine.dispose()
+    assert tuple(head) == (2, "2" * 64)
 
 
 def test_a_migrated_database_is_at_the_single_head(engine: Engine) -> None:

@@ -1,4 +1,5 @@
-"""The audit chain's head in a one-row table, so appends lock one row instead of a whole table.
+"""The audit chain's head in a one-row table that appenders lock; on SQLite the link's sequence
+becomes the rowid (one B-tree per append instead of two).
 
 Revision ID: 20261126_0002
 Revises: 20261126_0001
@@ -21,12 +22,14 @@ GENESIS_HASH = "0" * 64
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        _sequence_type(sa.BigInteger(), sa.Integer())
     op.create_table(
         "audit_head",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("sequence", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
-        sa.CheckConstraint("id = 1", name="ck_audit_head_single_row"),
+        sa.CheckConstraint("id = 1", name=op.f("ck_audit_head_single_row")),
         sa.PrimaryKeyConstraint("id", name="pk_audit_head"),
     )
     op.execute(
@@ -39,3 +42,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("audit_head")
+    if op.get_bind().dialect.name == "sqlite":
+        _sequence_type(sa.Integer(), sa.BigInteger())
+
+
+def _sequence_type(old: sa.types.TypeEngine[int], new: sa.types.TypeEngine[int]) -> None:
+    """SQLite makes an ``INTEGER`` primary key the rowid itself; ``BIGINT`` gets its own index."""
+    with op.batch_alter_table("audit_events", recreate="always") as batch:
+        batch.alter_column("sequence", type_=new, existing_type=old, existing_nullable=False)
