@@ -86,6 +86,9 @@ def _add_link(dialect: str) -> ClauseElement:
     )
 
 
+_RECORDED_HEAD = select(audit_head.c.sequence, audit_head.c.hash).where(
+    audit_head.c.id == _HEAD_ROW
+)
 _LOCK_HEAD = Prepared(lambda _dialect: HEAD_FOR_UPDATE)
 _RESTORE_HEAD = Prepared(_restore_head)
 _ADD_LINK = Prepared(_add_link)
@@ -206,9 +209,15 @@ def append(
 
 
 def verify_chain(uow: UnitOfWork) -> ChainReport:
-    """Recompute every link in sequence order; report the first break, or the head hash."""
+    """Recompute every link in sequence order; report the first break, or the head hash.
+
+    The head row is read first, so links appended meanwhile cannot make it look ahead of the
+    chain: the link it names must be in the chain, or events were cut off the end.
+    """
+    recorded = uow.connection.execute(_RECORDED_HEAD).first()
     expected_sequence = 1
     previous = GENESIS_HASH
+    hash_at_head: str | None = None
     rows = uow.connection.execution_options(yield_per=_STREAM_BATCH).execute(
         select(audit_events).order_by(audit_events.c.sequence)
     )
@@ -218,8 +227,20 @@ def verify_chain(uow: UnitOfWork) -> ChainReport:
             rows.close()
             return ChainReport(expected_sequence - 1, previous, broken)
         previous = row.hash
+        if recorded is not None and expected_sequence == recorded.sequence:
+            hash_at_head = row.hash
         expected_sequence += 1
-    return ChainReport(expected_sequence - 1, previous, None)
+    length = expected_sequence - 1
+    if recorded is None or recorded.sequence == 0 or hash_at_head == recorded.hash:
+        return ChainReport(length, previous, None)
+    if hash_at_head is None:
+        reason = (
+            f"audit_head records sequence {recorded.sequence} but the chain ends at "
+            f"{length}: events were cut off the end"
+        )
+        return ChainReport(length, previous, BrokenLink(length + 1, reason))
+    reason = "the hash here differs from the one audit_head recorded: the chain was rewritten"
+    return ChainReport(length, previous, BrokenLink(recorded.sequence, reason))
 
 
 def _check(row: RowMapping, expected: int, previous: str) -> BrokenLink | None:

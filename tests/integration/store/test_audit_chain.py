@@ -141,6 +141,45 @@ def test_a_lost_head_row_is_rebuilt_from_the_chain_without_forking_it(store: Sto
     assert head_row(store) == (5, report.head_hash)
 
 
+def test_events_cut_off_the_end_are_detected_through_the_head_row(store: Store) -> None:
+    write_events(store, 5)
+    with store.engine.begin() as connection:
+        connection.execute(delete(audit_events).where(audit_events.c.sequence > 3))
+    report = verify(store)
+    assert report.broken is not None
+    assert report.broken.sequence == 4 and "cut off the end" in report.broken.reason
+
+
+def test_a_rewritten_end_of_the_chain_is_detected_through_the_head_row(store: Store) -> None:
+    write_events(store, 3)
+    with store.engine.begin() as connection:
+        _rewrite_from(connection, 3, "someone-else")
+    report = verify(store)
+    assert report.broken is not None
+    assert report.broken.sequence == 3 and "rewritten" in report.broken.reason
+
+
+def _rewrite_from(connection: Connection, sequence: int, actor: str) -> None:
+    """Re-hash one link consistently, as someone with write access could."""
+    row = connection.execute(select(audit_events).where(audit_events.c.sequence == sequence)).one()
+    connection.execute(
+        update(audit_events)
+        .where(audit_events.c.sequence == sequence)
+        .values(
+            actor=actor,
+            hash=audit.link_hash(
+                sequence,
+                row.occurred_at,
+                actor,
+                row.action,
+                row.subject,
+                row.payload_digest,
+                row.previous_hash,
+            ),
+        )
+    )
+
+
 def test_a_subject_that_looks_like_an_identifier_is_refused(store: Store) -> None:
     with store.unit_of_work(actor="test") as uow, pytest.raises(InvalidInput):
         audit.append(uow, action="x.y", subject="person:ada@example.org", payload={})
