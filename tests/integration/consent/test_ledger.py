@@ -3,6 +3,7 @@ current state kept in the same transaction, and one audit event per write."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +26,8 @@ from steward.consent.ledger import (
 from steward.consent.state import ConsentStatus
 from steward.errors import NotFound
 from steward.store.audit import verify_chain
-from steward.store.database import Store
+from steward.store.crypto import KeyRing, KeyVersion
+from steward.store.database import FixedKeys, Store, create_store_engine
 from steward.store.tables import audit_events, consent_events
 
 T0 = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
@@ -268,3 +270,50 @@ def test_states_for_many_people_and_refusals_on_a_channel(store: Store) -> None:
     }
     assert [(s.person, s.purpose) for s in refusals] == [(bob, "newsletter")]
     assert [s.purpose for s in bobs] == ["newsletter", "offers"]
+
+
+WRITERS = 8
+EVENTS_PER_WRITER = 20
+
+
+def _ledger_writer(url: str, people: list[str], writer: int) -> None:
+    """Each writer records events for every person, so writers contend for the same states."""
+    store = Store(
+        create_store_engine(url), FixedKeys(KeyRing({1: KeyVersion.generate(1)}, current=1))
+    )
+    for number in range(EVENTS_PER_WRITER):
+        person = PersonRef(people[number % len(people)])
+        kind = ConsentEventKind.WITHDRAWN if (writer + number) % 2 else ConsentEventKind.GIVEN
+        event = make_event(
+            person,
+            event_id=f"w{writer}-{number}",
+            kind=kind,
+            occurred_at=T0 + timedelta(seconds=number, milliseconds=writer),
+        )
+        with store.unit_of_work(actor=f"writer:{writer}") as uow:
+            record(uow, event)
+            uow.commit()
+    store.engine.dispose()
+
+
+@pytest.mark.slow
+def test_concurrent_ledger_writers_keep_one_chain_and_the_latest_state(
+    database_url: str, store: Store
+) -> None:
+    people = [new_person(store, f"p{n}@example.org") for n in range(4)]
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_ledger_writer, args=(database_url, people, writer))
+        for writer in range(WRITERS)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0] * WRITERS
+    with store.unit_of_work(actor="test") as uow:
+        report = verify_chain(uow)
+        latest = current_state(uow, PersonRef(people[0]), "newsletter", "email")
+    assert report.intact and report.length == len(people) + WRITERS * EVENTS_PER_WRITER
+    last_number = max(n for n in range(EVENTS_PER_WRITER) if n % len(people) == 0)
+    assert latest is not None and latest.event_id == f"w{WRITERS - 1}-{last_number}"
