@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -456,6 +457,37 @@ class Manifest(Model):
 
     def system(self, system_id: str) -> System:
         return self._by_id["systems"][system_id]  # type: ignore[return-value]
+
+    def purposes_using(self, category_id: str) -> tuple[Purpose, ...]:
+        """Purposes that use a data category, in declaration order."""
+        return self._referrers[("categories", category_id)]  # type: ignore[return-value]
+
+    def purposes_sharing_with(self, recipient_id: str) -> tuple[Purpose, ...]:
+        """Purposes that disclose data to a recipient, in declaration order."""
+        return self._referrers[("recipients", recipient_id)]  # type: ignore[return-value]
+
+    def cookies_set_by(self, recipient_id: str) -> tuple[Cookie, ...]:
+        return self._referrers[("cookies", recipient_id)]  # type: ignore[return-value]
+
+    def systems_hosted_by(self, recipient_id: str) -> tuple[System, ...]:
+        return self._referrers[("systems", recipient_id)]  # type: ignore[return-value]
+
+    @cached_property
+    def _referrers(self) -> defaultdict[tuple[str, str], tuple[Model, ...]]:
+        """Who refers to an id, built once, so notices over large manifests stay linear."""
+        found: defaultdict[tuple[str, str], list[Model]] = defaultdict(list)
+        for purpose in self.purposes:
+            for category_id in dict.fromkeys(purpose.categories):
+                found["categories", category_id].append(purpose)
+            for recipient_id in dict.fromkeys(purpose.recipients):
+                found["recipients", recipient_id].append(purpose)
+        for cookie in self.cookies:
+            if cookie.recipient:
+                found["cookies", cookie.recipient].append(cookie)
+        for system in self.systems:
+            if system.recipient:
+                found["systems", system.recipient].append(system)
+        return defaultdict(tuple, {key: tuple(items) for key, items in found.items()})
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Model]]:

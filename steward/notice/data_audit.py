@@ -35,9 +35,9 @@ def software_ids(m: Manifest) -> frozenset[str]:
 
 
 def _used_for(m: Manifest, r: Recipient) -> str:
-    uses = [s.name for s in m.systems if s.recipient == r.id]
-    uses += [f"cookie {c.name}" for c in m.cookies if c.recipient == r.id]
-    uses += [p.name for p in m.purposes if r.id in p.recipients]
+    uses = [s.name for s in m.systems_hosted_by(r.id)]
+    uses += [f"cookie {c.name}" for c in m.cookies_set_by(r.id)]
+    uses += [p.name for p in m.purposes_sharing_with(r.id)]
     return "; ".join(dict.fromkeys(uses)) or "-"
 
 

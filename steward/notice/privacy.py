@@ -172,13 +172,12 @@ def _about(m: Manifest) -> Section:
 
 def _category_sources(m: Manifest, category: DataCategory) -> str:
     found: dict[str, None] = {}
-    for purpose in m.purposes:
-        if category.id in purpose.categories:
-            for source in purpose.sources:
-                text = wording.SOURCE[source.kind] + (f" ({source.name})" if source.name else "")
-                if source.publicly_accessible:
-                    text += ", publicly accessible"
-                found.setdefault(text)
+    for purpose in m.purposes_using(category.id):
+        for source in purpose.sources:
+            text = wording.SOURCE[source.kind] + (f" ({source.name})" if source.name else "")
+            if source.publicly_accessible:
+                text += ", publicly accessible"
+            found.setdefault(text)
     return "; ".join(found) or "Not stated"
 
 
@@ -320,7 +319,7 @@ def _special_category(m: Manifest) -> Section:
 
 
 def _purposes_of(m: Manifest, recipient_id: str) -> str:
-    return "; ".join(p.name for p in m.purposes if recipient_id in p.recipients) or "-"
+    return "; ".join(p.name for p in m.purposes_sharing_with(recipient_id)) or "-"
 
 
 def _sharing(m: Manifest) -> Section:
@@ -396,9 +395,7 @@ def category_retention(m: Manifest, category: DataCategory) -> tuple[RetentionRu
     """The category's own rule, else the rules of the purposes that use it (Art 30(1)(f))."""
     if category.retention:
         return (m.retention_rule(category.retention),)
-    ids = dict.fromkeys(
-        p.retention for p in m.purposes if category.id in p.categories and p.retention
-    )
+    ids = dict.fromkeys(p.retention for p in m.purposes_using(category.id) if p.retention)
     return tuple(m.retention_rule(i) for i in ids if i)
 
 
