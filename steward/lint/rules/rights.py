@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from steward.law.deadlines import complaint_ack_due
+from steward.law.deadlines import COMPLAINTS_DUTY_FROM
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
 from steward.manifest.vocabulary import SupervisoryAuthority, VerificationMethod
@@ -12,7 +12,7 @@ from steward.manifest.vocabulary import SupervisoryAuthority, VerificationMethod
 
 def _complaints_duty_in_force(ctx: LintContext) -> bool:
     """DPA 2018 s.164A applies to a complaint received on the lint date (RULES.md R7.1)."""
-    return complaint_ack_due(ctx.on, ctx.manifest.organisation.nation) is not None
+    return ctx.on >= COMPLAINTS_DUTY_FROM
 
 
 @rule(
