@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
 import pkgutil
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,6 +40,16 @@ def machine() -> str:
     )
 
 
+def run_isolated(name: str) -> str:
+    """One benchmark in a fresh interpreter, so no figure carries another's memory or caches
+    (a child's peak RSS on Linux includes its parent's at fork time)."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys, benchmarks.{name} as m; sys.stdout.write(m.run())"],
+        cwd=DOC.parent.parent, check=True, stdout=subprocess.PIPE, text=True,
+    )
+    return done.stdout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("only", nargs="*", help="run only these benchmark modules (e.g. law)")
@@ -52,8 +62,7 @@ def main() -> None:
     sections = []
     for name in names:
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        module = importlib.import_module(f"benchmarks.{name}")
-        sections.append(module.run().rstrip() + "\n")
+        sections.append(run_isolated(name).rstrip() + "\n")
     header = (
         "# Benchmarks\n\n"
         "Written by `make bench` (`python -m benchmarks`); do not edit by hand.\n\n"

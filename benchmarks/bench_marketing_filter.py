@@ -166,10 +166,19 @@ def _run_anti_join(url: str, key_file: Path, source: Path, out: Path) -> dict[st
     return {"seconds": time.perf_counter() - started, "allowed": allowed}
 
 
+def _peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM): unlike ru_maxrss, it excludes the parent's memory
+    inherited at fork, which would otherwise inflate the figure by the loaded ledger."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(mode: str, url: str, key_file: str, source: str, out: str) -> None:
     run = _run_filter if mode == "filter" else _run_anti_join
     result = run(url, Path(key_file), Path(source), Path(out))
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(result))
 
 

@@ -11,8 +11,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
-import holidays
-
 from steward.errors import InvalidInput
 
 
@@ -84,6 +82,8 @@ class RolledDay:
 def _holiday_names(nation: Nation, year: int) -> dict[date, str]:
     """Bank holidays of one nation in one year, cached (RULES.md C-3, C-4)."""
     try:
+        import holidays  # loaded on first use: lint and build seldom need a calendar
+
         table = holidays.country_holidays("GB", subdiv=nation.holiday_subdivision, years=year)
     except NotImplementedError as error:  # pragma: no cover - every Nation maps to a known subdiv
         raise InvalidInput(
