@@ -13,6 +13,7 @@ from enum import StrEnum
 from steward.errors import InvalidInput
 
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
+_WHITESPACE = re.compile(r"\s")
 
 
 class IdentifierKind(StrEnum):
@@ -26,7 +27,7 @@ def normalise_email(raw: str) -> str:
     """Trim and lower-case the whole address (mail providers treat local parts case-blind)."""
     value = raw.strip().lower()
     local, at, domain = value.partition("@")
-    if not at or not local or not domain or "@" in domain or any(c.isspace() for c in value):
+    if not at or not local or not domain or "@" in domain or _WHITESPACE.search(value):
         raise InvalidInput(
             "not an email address",
             where="email",
