@@ -14,7 +14,6 @@ from steward.lint.engine import LintReport
 from steward.lint.rule import Finding, Rule, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/steward-privacy/steward/blob/main/docs/lint.md"
 _LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
 
 
@@ -44,7 +43,6 @@ def _rule(rule: Rule) -> dict[str, object]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": f"{rule.why} ({rule.citation}).{covers}"},
         "help": {"text": f"Fix: {rule.fix}", "markdown": f"**Fix:** {rule.fix}"},
-        "helpUri": f"{INFORMATION_URI}#{rule.id.lower()}",
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"tags": ["privacy", "uk-gdpr", *rule.covers]},
     }
@@ -74,7 +72,6 @@ def sarif_report(report: LintReport, root: Path) -> str:
         "runs": [{
             "tool": {"driver": {
                 "name": "steward-lint",
-                "informationUri": INFORMATION_URI,
                 "version": __version__,
                 "rules": [_rule(rule) for rule in report.rules],
             }},

@@ -31,8 +31,8 @@ def test_log_names_version_and_schema(sarif: dict[str, Any]) -> None:
 
 def test_driver_describes_every_rule(sarif: dict[str, Any]) -> None:
     driver = sarif["runs"][0]["tool"]["driver"]
-    assert {"name", "informationUri", "version", "rules"} <= set(driver)
-    assert driver["informationUri"].startswith("https://")
+    assert {"name", "version", "rules"} <= set(driver)
+    assert "informationUri" not in driver  # optional; Steward has no public home to point at
     for rule in driver["rules"]:
         assert rule["id"].startswith("ST1")
         assert rule["name"] and rule["shortDescription"]["text"]
