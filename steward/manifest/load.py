@@ -15,10 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from steward.errors import Location, ManifestError, ManifestErrors
+from steward.manifest.fields import PATTERN_DESCRIPTIONS
 from steward.manifest.references import check_references
 from steward.manifest.schema import (
     LIST_SECTIONS,
-    PATTERN_DESCRIPTIONS,
     SECTIONS_WITH_IDS,
     SINGLE_SECTIONS,
     Manifest,

@@ -11,20 +11,24 @@ import datetime as dt
 import re
 from collections import defaultdict
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    StringConstraints,
-    WithJsonSchema,
-    model_validator,
+from pydantic import Field, StringConstraints, model_validator
+
+from steward.law.retention import Action, Anchor
+from steward.manifest.fields import (
+    Art9Condition,
+    CountryCode,
+    Email,
+    EnvReference,
+    Identifier,
+    Model,
+    RetentionPeriod,
+    Schedule1Condition,
+    Text,
+    Url,
+    VatNumber,
 )
-
-from steward.law.retention import Action, Anchor, Period
 from steward.manifest.vocabulary import (
     CookieCategory,
     CookieExemption,
@@ -51,87 +55,6 @@ from steward.manifest.vocabulary import (
 )
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-Identifier = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
-    Field(description="A lower-case identifier (letters, digits, underscores)"),
-]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Email = Annotated[
-    str,
-    StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", max_length=254),
-    Field(description="An email address"),
-]
-Url = Annotated[
-    str,
-    StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000),
-    Field(description="An http(s) URL"),
-]
-CountryCode = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Z]{2}$"),
-    Field(description="ISO 3166-1 alpha-2 country code, e.g. GB, US, IE"),
-]
-Art9Condition = Annotated[
-    str,
-    StringConstraints(pattern=r"^9\(2\)\([a-j]\)$"),
-    Field(description="UK GDPR Art 9(2) condition, written like 9(2)(b)"),
-]
-Schedule1Condition = Annotated[
-    str,
-    StringConstraints(pattern=r"^para_[0-9]{1,2}$"),
-    Field(description="DPA 2018 Schedule 1 paragraph, written like para_1"),
-]
-EnvReference = Annotated[
-    str,
-    StringConstraints(pattern=r"^env:[A-Z][A-Z0-9_]*$"),
-    Field(description="Name of an environment variable holding the value, written env:NAME"),
-]
-
-
-UNBOUNDED = ("indefinite", "indefinitely", "forever", "unbounded")
-
-
-def _describe_patterns(*types: Any) -> dict[str, str]:
-    """Pattern -> plain description, so a mismatch can say what form was expected."""
-    described: dict[str, str] = {}
-    for annotated in types:
-        meta = annotated.__metadata__
-        pattern = next(m.pattern for m in meta if isinstance(m, StringConstraints))
-        described[str(pattern)] = next(m.description for m in meta if hasattr(m, "description"))
-    return described
-
-
-PATTERN_DESCRIPTIONS = _describe_patterns(
-    Identifier, Email, Url, CountryCode, Art9Condition, Schedule1Condition, EnvReference
-)
-
-
-def _parse_period(value: Any) -> Any:
-    """'indefinite' is accepted so that lint, not the loader, reports unbounded retention."""
-    if isinstance(value, str):
-        return None if value.strip().lower() in UNBOUNDED else Period.parse(value)
-    return value
-
-
-RetentionPeriod = Annotated[
-    Period | None,
-    BeforeValidator(_parse_period),
-    PlainSerializer(lambda p: str(p) if p else "indefinite", return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "A period such as '6 years', '3 months', '30 days' or ISO 8601 "
-            "'P6Y'; 'indefinite' declares no limit (lint reports it)",
-        }
-    ),
-]
-
-
 class Address(Model):
     lines: tuple[Text, ...] = Field(min_length=1)
     postcode: Annotated[str, StringConstraints(max_length=16)] | None = None
@@ -156,9 +79,6 @@ class Contact(Model):
         if not (self.email or self.phone or self.address):
             raise ValueError("a contact needs at least one of email, phone or address")
         return self
-
-
-VatNumber = Annotated[str, StringConstraints(pattern=r"^GB ?[0-9]{3} ?[0-9]{4} ?[0-9]{2}$")]
 
 
 class Organisation(Model):
