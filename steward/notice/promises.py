@@ -17,8 +17,8 @@ from steward.manifest.vocabulary import LawfulBasis, SystemKind
 from steward.notice import wording
 from steward.notice.controls import CONTROLS, ControlId
 from steward.notice.document import Document, Section, para, table
-from steward.notice.privacy import category_retention, retention_text
 from steward.notice.rights import RESPONSE_TIME
+from steward.notice.sharing import category_retention, retention_text
 
 C = ControlId
 

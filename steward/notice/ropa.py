@@ -18,7 +18,7 @@ from steward.law.transfers import country_name
 from steward.manifest.schema import Contact, Manifest, Purpose
 from steward.manifest.vocabulary import LawfulBasis, PecrRule, RecipientRole
 from steward.notice import wording
-from steward.notice.privacy import category_retention, retention_text
+from steward.notice.sharing import category_retention, retention_text
 from steward.notice.xlsx import table_workbook
 
 STEWARD_EXTRA = "steward"
