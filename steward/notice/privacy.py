@@ -124,7 +124,7 @@ def contact_line(contact: Contact) -> Paragraph:
     if contact.address:
         parts.append(f"Post: {contact.address.one_line()}. ")
     if contact.purpose:
-        parts.append(f"Use this for: {contact.purpose}.")
+        parts.append(f"Use this for: {contact.purpose.rstrip('.')}.")
     if isinstance(parts[-1], str):
         parts[-1] = parts[-1].rstrip()
     return Paragraph(tuple(parts))
