@@ -119,10 +119,11 @@ CONTROLS: dict[ControlId, Control] = {
         ),
         Control(
             ControlId.small_cell_suppression,
-            "Small-cell suppression",
-            "steward.law.suppression",
-            "each published table passed through law.suppression (threshold 10)",
-            True,
+            "Aggregate reports with small-cell suppression",
+            "steward.reports",
+            "each published table passed through law.suppression (threshold 10); the rule exists "
+            "in steward.law.suppression, the reports that must use it do not yet",
+            False,
         ),
         Control(
             ControlId.complaints_register,
