@@ -80,6 +80,18 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     digest = event.content_digest()
     received_at = uow.clock()
     state = state_after(event)
+    link = audit.pending(
+        uow,
+        action=f"consent.{event.kind.value}",
+        subject=f"person:{event.person}",
+        payload={
+            "event_id": event.event_id,
+            "purpose": event.purpose,
+            "channel": event.channel,
+            "content_digest": digest,
+        },
+        at=received_at,
+    )
     values = {
         "event_id": event.event_id,
         "content_digest": digest,
@@ -98,7 +110,7 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
         "order_key": order_key(event),
     }
     try:
-        written = _write(uow, values)
+        written = _write(uow, values, link)
     except uow.connection.dialect.loaded_dbapi.IntegrityError as error:
         # the only constraint left is the person reference
         raise NotFound(
@@ -108,45 +120,35 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
         ) from error
     if written is None:
         return _replay(uow, event, digest)
-    sequence, changed, head = written
-    audit.append(
-        uow,
-        action=f"consent.{event.kind.value}",
-        subject=f"person:{event.person}",
-        payload={
-            "event_id": event.event_id,
-            "sequence": sequence,
-            "purpose": event.purpose,
-            "channel": event.channel,
-            "content_digest": digest,
-            "state_changed": changed,
-        },
-        locked_head=head,
-    )
+    sequence, changed = written
     current = state if changed else current_state(uow, event.person, event.purpose, event.channel)
     assert current is not None  # the upsert guarantees a row for this key
     return RecordResult(event.event_id, sequence, received_at, False, changed, current)
 
 
 def _write(
-    uow: UnitOfWork, values: dict[str, Any]
-) -> tuple[int, bool, audit.ChainHead | None] | None:
-    """Insert the event and upsert the state: (event sequence, state changed, audit head if
-    already locked), or None when the event id was recorded before.
+    uow: UnitOfWork, values: dict[str, Any], link: audit.PendingLink
+) -> tuple[int, bool] | None:
+    """Insert the event, upsert the state and chain the audit link: (event sequence, state
+    changed), or None when the event id was recorded before (then nothing is written).
 
-    PostgreSQL does both and locks the audit head in one statement (one round trip).
+    PostgreSQL does all of it in one statement (one round trip). On SQLite the event insert also
+    reads the audit head, which ``BEGIN IMMEDIATE`` keeps current until commit.
     """
     if uow.dialect == "postgresql":
-        row = _RECORD.run(uow, values).fetchone()
+        row = _RECORD.run(uow, values | link.values()).fetchone()
         if row is None:
             return None
-        head = None if row[2] is None else audit.ChainHead(int(row[2]), str(row[3]))
-        return int(row[0]), bool(row[1]), head
+        if row[2] is None:  # no audit head row to chain onto: the slow path rebuilds it
+            audit.write(uow, link)
+        return int(row[0]), bool(row[1])
     inserted = _INSERT_EVENT.run(uow, values).fetchone()
     if inserted is None:
         return None
     changed = _UPSERT_STATE.run(uow, values).fetchone() is not None
-    return int(inserted[0]), changed, None
+    head = None if inserted[1] is None else audit.ChainHead(int(inserted[1]), str(inserted[2]))
+    audit.write(uow, link, head)
+    return int(inserted[0]), changed
 
 
 def current_state(
@@ -228,14 +230,21 @@ def _replay(uow: UnitOfWork, event: ConsentEvent, digest: str) -> RecordResult:
 
 
 def _insert_event(dialect: str) -> Any:
-    """Append-or-nothing on the client's event id, returning the new sequence."""
+    """Append-or-nothing on the client's event id, returning the new sequence (on SQLite also
+    the audit head, read in the same statement)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     columns = [column for column in consent_events.c if column.name != "sequence"]
+    returned: list[Any] = [consent_events.c.sequence]
+    if dialect != "postgresql":
+        returned += [
+            audit.HEAD.with_only_columns(column).scalar_subquery()
+            for column in audit.HEAD.selected_columns
+        ]
     return (
         insert(consent_events)
         .values({column.name: bindparam(column.name, type_=column.type) for column in columns})
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(consent_events.c.sequence)
+        .returning(*returned)
     )
 
 
@@ -264,18 +273,20 @@ def _upsert_state(dialect: str, rows: Any = None) -> Any:
 
 
 def _record_postgres(_dialect: str) -> Any:
-    """Event insert, state upsert and audit head lock as one statement.
+    """Event insert, state upsert and audit link as one statement.
 
-    Yields (event sequence, states written, head sequence, head hash), or no row for a replay
-    (then nothing was written and the head was not needed).
+    Yields (event sequence, states written, link sequence), or no row for a replay (then nothing
+    was written). The link is chained only when the event was inserted.
     """
     event = _insert_event("postgresql").cte("event")
     rows = select(*_state_values().values()).select_from(event)
     state = _upsert_state("postgresql", rows).cte("state")
-    head = audit.HEAD_FOR_UPDATE.cte("head")
+    link, move = audit.chained_link(gate=event)
     written = select(func.count()).select_from(state).scalar_subquery()
-    return select(event.c.sequence, written, head.c.sequence, head.c.hash).select_from(
-        event.outerjoin(head, true())
+    return (
+        select(event.c.sequence, written, link.c.sequence)
+        .select_from(event.outerjoin(link, true()))
+        .add_cte(move)
     )
 
 

@@ -7,6 +7,11 @@ insertion breaks the chain at a named sequence number. Appends are serialised on
 every transaction takes at ``BEGIN IMMEDIATE``), so concurrent writers still form one line, and
 the head is moved in the same transaction as the link it points to. Subjects are references such
 as ``person:<ref>``, never plaintext identifiers (DESIGN.md §3).
+
+A link's hash covers its place in the chain (sequence, previous hash) as plain text followed by
+its contents as canonical JSON, so PostgreSQL can finish the hash in the very statement that
+locks the head (one round trip per append; ``chained_link``) and Python recomputes the same bytes
+when verifying.
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import RowMapping, bindparam, func, insert, select, update
+from sqlalchemy import RowMapping, Text, bindparam, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.sql.expression import CTE, ClauseElement, FromClause
 
-from steward.errors import InvalidInput
+from steward.errors import IntegrityError, InvalidInput
 from steward.store.database import UnitOfWork
 from steward.store.prepared import Prepared
 from steward.store.tables import audit_events, audit_head
@@ -32,12 +37,9 @@ _HEAD_ROW = 1
 _SUBJECT = re.compile(r"^[a-z][a-z_]*:[A-Za-z0-9_.:-]{1,180}$")
 _STREAM_BATCH = 1000
 
-HEAD_FOR_UPDATE = (
-    select(audit_head.c.sequence, audit_head.c.hash)
-    .where(audit_head.c.id == _HEAD_ROW)
-    .with_for_update()
-)
-"""Reads the head and holds it until commit; the ledger folds it into its own statement."""
+HEAD = select(audit_head.c.sequence, audit_head.c.hash).where(audit_head.c.id == _HEAD_ROW)
+"""The head as last moved; SQLite's ledger write reads it inside its own statement."""
+_HEAD_FOR_UPDATE = HEAD.with_for_update()
 
 
 @dataclass(frozen=True)
@@ -70,28 +72,61 @@ def _restore_head(dialect: str) -> ClauseElement:
     )
 
 
-def _add_link(dialect: str) -> ClauseElement:
-    """Insert the link; on PostgreSQL move the head in the same statement (one round trip)."""
-    link = insert(audit_events).values(
-        {column.name: bindparam(column.name, type_=column.type) for column in audit_events.c}
+def chained_link(gate: FromClause | None = None) -> tuple[CTE, CTE]:
+    """PostgreSQL: lock the head, insert the next link with its hash computed in SQL, move the
+    head, all in one statement. Returns (link, move): select from ``link`` and ``add_cte(move)``.
+
+    Parameters are ``PendingLink.values()``. With a ``gate`` (a CTE), the link is written only if
+    the gate yields a row: the ledger passes its inserted event, so a replay writes nothing.
+    """
+    head = _HEAD_FOR_UPDATE.cte("head")
+    sequence = head.c.sequence + 1
+    placed = func.concat(sequence, "\n", head.c.hash, "\n", bindparam("body", type_=Text))
+    source = head if gate is None else head.join(gate, true())
+    rows = select(
+        sequence,
+        *(bindparam(name, type_=audit_events.c[column].type) for name, column in _CONTENT),
+        head.c.hash,
+        func.encode(func.sha256(func.convert_to(placed, "UTF8")), "hex"),
+    ).select_from(source)
+    columns = ["sequence", *(column for _, column in _CONTENT), "previous_hash", "hash"]
+    link = (
+        insert(audit_events)
+        .from_select(columns, rows)
+        .returning(audit_events.c.sequence, audit_events.c.previous_hash, audit_events.c.hash)
+        .cte("link")
     )
-    if dialect != "postgresql":
-        return link
-    added = link.returning(audit_events.c.sequence, audit_events.c.hash).cte("link")
-    return (
+    move = (
         update(audit_head)
         .where(audit_head.c.id == _HEAD_ROW)
-        .values(sequence=added.c.sequence, hash=added.c.hash)
-        .add_cte(added)
+        .values(sequence=link.c.sequence, hash=link.c.hash)
+        .cte("move")
     )
+    return link, move
 
 
-_RECORDED_HEAD = select(audit_head.c.sequence, audit_head.c.hash).where(
-    audit_head.c.id == _HEAD_ROW
+def _append_postgres(_dialect: str) -> ClauseElement:
+    link, move = chained_link()
+    return select(link.c.sequence, link.c.previous_hash, link.c.hash).add_cte(move)
+
+
+_CONTENT = (
+    ("audit_at", "occurred_at"),
+    ("actor", "actor"),
+    ("action", "action"),
+    ("subject", "subject"),
+    ("payload_digest", "payload_digest"),
 )
-_LOCK_HEAD = Prepared(lambda _dialect: HEAD_FOR_UPDATE)
+"""(parameter in ``PendingLink.values``, column) of what a link holds besides its place."""
+
+_LOCK_HEAD = Prepared(lambda _dialect: _HEAD_FOR_UPDATE)
 _RESTORE_HEAD = Prepared(_restore_head)
-_ADD_LINK = Prepared(_add_link)
+_APPEND_POSTGRES = Prepared(_append_postgres)
+_ADD_LINK = Prepared(
+    lambda _dialect: insert(audit_events).values(
+        {column.name: bindparam(column.name, type_=column.type) for column in audit_events.c}
+    )
+)
 _MOVE_HEAD = Prepared(
     lambda _dialect: (
         update(audit_head)
@@ -146,8 +181,77 @@ def link_hash(
     digest: str,
     previous_hash: str,
 ) -> str:
-    fields = [sequence, _instant(occurred_at), actor, action, subject, digest, previous_hash]
-    return hashlib.sha256(_canonical(fields).encode()).hexdigest()
+    """SHA-256 of "sequence\\nprevious hash\\n" then ``link_body``, as UTF-8."""
+    body = link_body(occurred_at, actor, action, subject, digest)
+    return hashlib.sha256(f"{sequence}\n{previous_hash}\n{body}".encode()).hexdigest()
+
+
+def link_body(occurred_at: datetime, actor: str, action: str, subject: str, digest: str) -> str:
+    """What a link holds besides its place in the chain, as canonical JSON."""
+    return _canonical([_instant(occurred_at), actor, action, subject, digest])
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """A link whose contents are settled but whose place in the chain is not yet known."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    subject: str
+    payload_digest: str
+
+    def values(self) -> dict[str, object]:
+        """The parameters of ``chained_link``."""
+        return {
+            "audit_at": self.occurred_at,
+            "actor": self.actor,
+            "action": self.action,
+            "subject": self.subject,
+            "payload_digest": self.payload_digest,
+            "body": link_body(
+                self.occurred_at, self.actor, self.action, self.subject, self.payload_digest
+            ),
+        }
+
+    def placed(self, sequence: int, previous_hash: str) -> AuditEvent:
+        return AuditEvent(
+            sequence=sequence,
+            occurred_at=self.occurred_at,
+            actor=self.actor,
+            action=self.action,
+            subject=self.subject,
+            payload_digest=self.payload_digest,
+            previous_hash=previous_hash,
+            hash=link_hash(
+                sequence,
+                self.occurred_at,
+                self.actor,
+                self.action,
+                self.subject,
+                self.payload_digest,
+                previous_hash,
+            ),
+        )
+
+
+def pending(
+    uow: UnitOfWork,
+    *,
+    action: str,
+    subject: str,
+    payload: Mapping[str, object],
+    at: datetime | None = None,
+) -> PendingLink:
+    """Settle a link's contents (time defaults to now); a subject must be a reference."""
+    if not _SUBJECT.match(subject):
+        raise InvalidInput(
+            f"audit subject {subject!r} is not a reference",
+            where="audit subject",
+            hint="use kind:reference such as person:3f2a…, never an email, phone or name",
+        )
+    moment = uow.clock() if at is None else at
+    return PendingLink(moment.astimezone(UTC), uow.actor, action, subject, payload_digest(payload))
 
 
 def lock_head(uow: UnitOfWork) -> ChainHead:
@@ -160,51 +264,35 @@ def lock_head(uow: UnitOfWork) -> ChainHead:
 
 
 def append(
-    uow: UnitOfWork,
-    *,
-    action: str,
-    subject: str,
-    payload: Mapping[str, object],
-    locked_head: ChainHead | None = None,
+    uow: UnitOfWork, *, action: str, subject: str, payload: Mapping[str, object]
 ) -> AuditEvent:
-    """Add the next link; call it last in a transaction so the head is held briefly.
+    """Add the next link; call it last in a transaction so the head is held briefly."""
+    return write(uow, pending(uow, action=action, subject=subject, payload=payload))
 
-    ``locked_head`` is the head this transaction already holds (read with ``HEAD_FOR_UPDATE``);
-    without it the head is locked and read here.
+
+def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> AuditEvent:
+    """Put ``link`` at the end of the chain and move the head.
+
+    PostgreSQL does it in one statement. On SQLite ``head`` may be the head this transaction
+    already read (its ``BEGIN IMMEDIATE`` keeps it current); otherwise it is read here.
     """
-    if not _SUBJECT.match(subject):
-        raise InvalidInput(
-            f"audit subject {subject!r} is not a reference",
-            where="audit subject",
-            hint="use kind:reference such as person:3f2a…, never an email, phone or name",
-        )
-    head = lock_head(uow) if locked_head is None else locked_head
-    sequence = head.sequence + 1
-    occurred_at = uow.clock().astimezone(UTC)
-    digest = payload_digest(payload)
-    event = AuditEvent(
-        sequence=sequence,
-        occurred_at=occurred_at,
-        actor=uow.actor,
-        action=action,
-        subject=subject,
-        payload_digest=digest,
-        previous_hash=head.hash,
-        hash=link_hash(sequence, occurred_at, uow.actor, action, subject, digest, head.hash),
-    )
-    values = {
-        "sequence": sequence,
-        "occurred_at": occurred_at,
-        "actor": event.actor,
-        "action": action,
-        "subject": subject,
-        "payload_digest": digest,
-        "previous_hash": head.hash,
-        "hash": event.hash,
-    }
-    _ADD_LINK.run(uow, values)
-    if uow.dialect != "postgresql":  # PostgreSQL moved the head in the same statement
-        _MOVE_HEAD.run(uow, values)
+    if uow.dialect == "postgresql":
+        row = _APPEND_POSTGRES.run(uow, link.values()).fetchone()
+        if row is None:  # no head row: rebuild it from the chain, then append
+            _RESTORE_HEAD.run(uow, {})
+            row = _APPEND_POSTGRES.run(uow, link.values()).fetchone()
+        event = link.placed(int(row[0]), str(row[1]))
+        if event.hash != row[2]:
+            raise IntegrityError(
+                f"audit link {event.sequence} was hashed differently by the database",
+                where="audit_events",
+                hint="the database's sha256/convert_to must match Python's; report this",
+            )
+        return event
+    current = lock_head(uow) if head is None else head
+    event = link.placed(current.sequence + 1, current.hash)
+    _ADD_LINK.run(uow, vars(event))
+    _MOVE_HEAD.run(uow, vars(event))
     return event
 
 
@@ -214,7 +302,7 @@ def verify_chain(uow: UnitOfWork) -> ChainReport:
     The head row is read first, so links appended meanwhile cannot make it look ahead of the
     chain: the link it names must be in the chain, or events were cut off the end.
     """
-    recorded = uow.connection.execute(_RECORDED_HEAD).first()
+    recorded = uow.connection.execute(HEAD).first()
     expected_sequence = 1
     previous = GENESIS_HASH
     hash_at_head: str | None = None

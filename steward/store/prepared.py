@@ -10,8 +10,7 @@ of work's transaction like anything else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Dialect
@@ -22,27 +21,33 @@ from steward.store.database import UnitOfWork
 Processor = Callable[[Any], Any]
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    """The SQL text and, per parameter in the driver's order, its name, fixed value and type
-    processor (a fixed value is a literal Core turned into a parameter, such as ``id = 1``)."""
+    """The SQL text and how to turn named values into the driver's parameters: the names in the
+    driver's order, fixed values (a literal Core turned into a parameter, such as ``id = 1``) and
+    the type processors of the parameters that have one."""
 
-    sql: str
-    plan: tuple[tuple[str, Any, Processor | None], ...]
-    positional: bool
+    def __init__(
+        self,
+        sql: str,
+        names: Sequence[str],
+        fixed: Mapping[str, Any],
+        processors: Mapping[str, Processor],
+        positional: bool,
+    ) -> None:
+        self.sql = sql
+        self._names = tuple(names)
+        self._fixed = dict(fixed)
+        self._processors = [
+            (at, processors[name]) for at, name in enumerate(self._names) if name in processors
+        ]
+        self._positional = positional
 
     def bind(self, values: Mapping[str, Any]) -> Any:
-        bound = [
-            (name, values[name] if fixed is None else fixed, process)
-            for name, fixed, process in self.plan
-        ]
-        if self.positional:
-            return tuple(
-                value if process is None else process(value) for _, value, process in bound
-            )
-        return {
-            name: value if process is None else process(value) for name, value, process in bound
-        }
+        merged = {**values, **self._fixed} if self._fixed else values
+        bound = [merged[name] for name in self._names]
+        for at, process in self._processors:
+            bound[at] = process(bound[at])
+        return tuple(bound) if self._positional else dict(zip(self._names, bound, strict=True))
 
 
 class Prepared:
@@ -64,14 +69,15 @@ class Prepared:
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled: Any = self._build(dialect.name).compile(dialect=dialect)
         names = compiled.positiontup if compiled.positional else list(compiled.binds)
-        plan = tuple(
-            (
-                name,
-                compiled.binds[name].value,
-                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect),
-            )
-            for name in names
-        )
-        result = _Compiled(compiled.string, plan, bool(compiled.positional))
+        fixed: dict[str, Any] = {}
+        processors: dict[str, Processor] = {}
+        for name in names:
+            bind = compiled.binds[name]
+            if bind.value is not None:
+                fixed[name] = bind.value
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors[name] = process
+        result = _Compiled(compiled.string, names, fixed, processors, bool(compiled.positional))
         self._by_dialect[dialect.name] = result
         return result

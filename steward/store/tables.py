@@ -17,7 +17,6 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -116,6 +115,7 @@ consent_states = Table(
     Column("wording_version", String(50), nullable=False),
     Column("order_key", LargeBinary, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    sqlite_with_rowid=False,  # rows live in the primary-key B-tree (migration 0003)
 )
 
 audit_events = Table(
@@ -138,13 +138,6 @@ audit_head = Table(
     Column("sequence", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
     CheckConstraint("id = 1", name="single_row"),
-)
-
-Index(
-    "ix_consent_states_purpose_channel_status",
-    consent_states.c.purpose,
-    consent_states.c.channel,
-    consent_states.c.status,
 )
 
 __all__ = [

@@ -47,6 +47,19 @@ def test_an_untouched_chain_verifies_and_reports_its_head(store: Store) -> None:
     assert report.intact and report.length == 5
 
 
+def test_the_stored_link_is_the_one_append_returns_whatever_the_characters(
+    store: Store,
+) -> None:
+    """On PostgreSQL the database hashes the link; Python must get the same bytes (UTF-8)."""
+    with store.unit_of_work(actor="staff:Zoë Ó'Brien ✓") as uow:
+        written = audit.append(uow, action="test.done", subject="thing:1", payload={"n": "é"})
+        uow.commit()
+    with store.unit_of_work(actor="test") as uow:
+        row = uow.connection.execute(select(audit_events)).one()
+    assert (row.sequence, row.previous_hash, row.hash) == (1, audit.GENESIS_HASH, written.hash)
+    assert verify(store).intact
+
+
 def test_an_empty_chain_verifies_with_the_genesis_hash(store: Store) -> None:
     assert verify(store) == audit.ChainReport(0, audit.GENESIS_HASH, None)
 

@@ -10,7 +10,7 @@ import typer
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, inspect, select, text
 
 from steward.bootstrap import open_store
 from steward.cli.main import execute
@@ -59,6 +59,53 @@ def test_the_audit_head_migration_starts_from_the_existing_chain(empty_database_
         head = connection.execute(select(audit_head.c.sequence, audit_head.c.hash)).one()
     engine.dispose()
     assert tuple(head) == (2, "2" * 64)
+
+
+def test_the_lean_states_migration_keeps_every_state_and_can_be_undone(
+    empty_database_url: str,
+) -> None:
+    engine = create_store_engine(empty_database_url)
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "20261126_0002")
+        connection.commit()
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO people (ref, created_at) VALUES ('p1', :at)"), _AT)
+        connection.execute(
+            text(
+                "INSERT INTO consent_states (person_ref, purpose, channel, status, kind, event_id, "
+                "occurred_at, source, wording_version, order_key, updated_at) VALUES ('p1', "
+                "'newsletter', 'email', 'given', 'given', 'e1', :at, 'web', 'v1', :key, :at)"
+            ),
+            {**_AT, "key": b"k1"},
+        )
+    upgrade(engine)
+    assert _state_layout(engine) == ([("p1", "e1")], set())
+    with engine.connect() as connection:
+        command.downgrade(alembic_config(connection), "20261126_0002")
+        connection.commit()
+    assert _state_layout(engine) == ([("p1", "e1")], {"ix_consent_states_purpose_channel_status"})
+    engine.dispose()
+
+
+_AT = {"at": datetime(2026, 11, 26, 9, tzinfo=UTC)}
+
+
+def _state_layout(engine: Engine) -> tuple[list[tuple[str, str]], set[str]]:
+    """The state rows and the names of the table's secondary indexes; on SQLite also checks
+    that the table is ``WITHOUT ROWID`` exactly when the status index is gone (migration 0003)."""
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT person_ref, event_id FROM consent_states")).all()
+        indexes = {
+            index["name"]
+            for index in inspect(connection).get_indexes("consent_states")
+            if index["name"] is not None
+        }
+        if engine.dialect.name == "sqlite":
+            ddl = connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'consent_states'")
+            ).scalar_one()
+            assert ("WITHOUT ROWID" in ddl) == (not indexes)
+    return [(row.person_ref, row.event_id) for row in rows], indexes
 
 
 def test_a_migrated_database_is_at_the_single_head(engine: Engine) -> None:
