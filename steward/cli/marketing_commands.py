@@ -94,7 +94,7 @@ def filter_command(
     ),
 ) -> None:
     """Write who may be sent this campaign (allowed.csv) and why not everyone else."""
-    with _store() as store, store.unit_of_work(actor=_actor()) as uow:
+    with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
         campaign = Campaign(purpose=purpose, channel=channel,
                             on=_date(on, "--on") if on else _today(store),
                             own_similar_products=own_similar_products)

@@ -106,7 +106,7 @@ def audit_verify() -> None:
     """Recompute the chain: print the head hash (exit 0) or the first broken link (exit 1)."""
     store = open_store(load_settings())
     try:
-        with store.unit_of_work(actor=_actor()) as uow:
+        with store.unit_of_work(actor=_actor(), reads_only=True) as uow:
             report = verify_chain(uow)
     finally:
         store.engine.dispose()

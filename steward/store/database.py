@@ -1,7 +1,10 @@
 """Engines and the unit of work: the caller owns the transaction, repositories never commit.
 
-DESIGN.md §5 item 3. SQLite runs every transaction as ``BEGIN IMMEDIATE`` (one writer at a time,
-so the audit chain stays linear and upserts never deadlock); PostgreSQL uses psycopg 3.
+DESIGN.md §5 item 3. SQLite runs every writing transaction as ``BEGIN IMMEDIATE`` (one writer at
+a time, so the audit chain stays linear and upserts never deadlock) and a reading one as a plain
+deferred ``BEGIN``, which takes no write lock: in WAL mode a long read (a list filter, an audit
+verification) sees one snapshot and never holds up a withdrawal (RULES.md R2.8: it takes effect
+at once). PostgreSQL uses psycopg 3; its readers never block writers.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from steward.store.crypto import KeyRing
 
 Clock = Callable[[], datetime]
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_READS_ONLY = "steward_reads_only"
 
 
 def system_clock() -> datetime:
@@ -63,7 +67,7 @@ def create_store_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, future=True)
         event.listen(engine, "connect", _configure_sqlite)
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     raise ConfigError(
         f"unsupported database driver {parsed.drivername!r}",
@@ -81,9 +85,11 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Connection) -> None:
+def _begin(connection: Connection) -> None:
     """Straight to the driver: this runs once per unit of work, so it is on every write path."""
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+    reads_only = connection.get_execution_options().get(_READS_ONLY, False)
+    statement = "BEGIN" if reads_only else "BEGIN IMMEDIATE"
+    connection.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
 
 
 class UnitOfWork:
@@ -126,7 +132,9 @@ class Store:
         self.clock = clock
 
     @contextmanager
-    def unit_of_work(self, actor: str) -> Iterator[UnitOfWork]:
+    def unit_of_work(self, actor: str, *, reads_only: bool = False) -> Iterator[UnitOfWork]:
+        """One transaction. ``reads_only`` is for work that writes nothing to the database's
+        tables (temporary tables are fine): on SQLite it then takes no write lock."""
         try:
             connection = self.engine.connect()
         except OperationalError as error:
@@ -136,5 +144,7 @@ class Store:
                 hint="check STEWARD_DATABASE_URL and that the server is running",
             ) from error
         with connection:
+            if reads_only:
+                connection.execution_options(**{_READS_ONLY: True})
             connection.begin()
             yield UnitOfWork(connection, self.keys, self.clock, actor)
