@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from steward.connectors.mailchimp_sync import ExternalUnsubscribe
+from steward.connectors.mailchimp_sync import ExternalUnsubscribe, external_event_id
 from steward.consent.events import ConsentEvent, ConsentEventKind
 from steward.consent.ledger import (
     ensure_person,
@@ -89,7 +89,7 @@ class LedgerSuppressions:
             result = record(
                 uow,
                 ConsentEvent(
-                    event_id=event.client_event_id,
+                    event_id=external_event_id(event.source, event.change, person),
                     person=person,
                     kind=ConsentEventKind.UNSUBSCRIBED,
                     purpose=event.purpose,

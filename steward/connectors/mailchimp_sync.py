@@ -39,9 +39,13 @@ _EVENT_NAMESPACE = uuid.UUID("5f0c3a52-8d2e-4a53-9a41-6c2b7e1d9f30")
 
 @dataclass(frozen=True)
 class ExternalUnsubscribe:
-    """An unsubscribe made outside Steward, as the ledger records it."""
+    """An unsubscribe made outside Steward, as the ledger records it.
 
-    client_event_id: str
+    ``change`` names the change at its source without naming the person (no address, no hash
+    of one); with the person's reference it gives the ledger event id (``external_event_id``).
+    """
+
+    change: str
     email: str
     purpose: str
     channel: str
@@ -181,7 +185,7 @@ def pull_unsubscribes(
             already += 1
             continue
         event = ExternalUnsubscribe(
-            client_event_id=mailchimp_event_id(list_id, member.id, member.last_changed),
+            change=f"{list_id}/{member.last_changed.astimezone(UTC).isoformat()}",
             email=member.email,
             purpose=purpose,
             channel=EMAIL,
@@ -189,9 +193,10 @@ def pull_unsubscribes(
             occurred_at=member.last_changed,
             wording=f"Unsubscribed from Mailchimp audience {list_id}",
             wording_version="mailchimp-v3",
+            # no member id: it is the MD5 of the address, which anyone holding a guess could
+            # confirm; it can always be recomputed from the person's (encrypted) address
             evidence={
                 "mailchimp_list_id": list_id,
-                "mailchimp_member_id": member.id,
                 "mailchimp_last_changed": member.last_changed.isoformat(),
             },
         )
@@ -203,10 +208,12 @@ def pull_unsubscribes(
     return PullReport(seen, recorded, already, duplicates, next_since)
 
 
-def mailchimp_event_id(list_id: str, member_id: str, last_changed: datetime) -> str:
-    """The same Mailchimp change always gives the same ledger event id (idempotent re-pulls)."""
-    key = f"{list_id}/{member_id}/{last_changed.astimezone(UTC).isoformat()}"
-    return f"mailchimp:{uuid.uuid5(_EVENT_NAMESPACE, key)}"
+def external_event_id(source: str, change: str, person: str) -> str:
+    """The same change to the same person always gives the same ledger event id, so re-pulls
+    are idempotent. Built from the person's reference, not the Mailchimp member id: that is the
+    MD5 of the address, so an id made from it would let anyone holding a guessed address
+    confirm it."""
+    return f"{source}:{uuid.uuid5(_EVENT_NAMESPACE, f'{change}/{person}')}"
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+import hashlib
 
 import httpx
 import pytest
@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from steward.connectors.mailchimp_client import MailchimpClient, base_url_for_key
 from steward.connectors.mailchimp_operations import redact_addresses, subscriber_hash
-from steward.connectors.mailchimp_sync import mailchimp_event_id
+from steward.connectors.mailchimp_sync import external_event_id
 from steward.errors import ConfigError, ConnectorError
 
 
@@ -68,20 +68,26 @@ def test_a_refusal_quoting_the_address_becomes_an_error_without_it() -> None:
     assert "jane@example.org" not in str(caught.value)
 
 
-def test_the_same_mailchimp_change_always_gives_the_same_event_id() -> None:
-    moment = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
-    same_moment_elsewhere = moment.astimezone(timezone(timedelta(hours=1)))
+def test_the_same_change_to_the_same_person_always_gives_the_same_event_id() -> None:
+    change = "list1/2026-03-02T09:00:05+00:00"
+    person = "8aab22c703f648f6adad4e0c2099612f"
 
-    first = mailchimp_event_id("list1", "62eeb292278cc15f5817cb78f7790b08", moment)
+    first = external_event_id("mailchimp", change, person)
 
-    assert first == mailchimp_event_id("list1", "62eeb292278cc15f5817cb78f7790b08", moment)
-    assert first == mailchimp_event_id(
-        "list1", "62eeb292278cc15f5817cb78f7790b08", same_moment_elsewhere
-    )
-    assert first != mailchimp_event_id(
-        "list1", "62eeb292278cc15f5817cb78f7790b08", moment + timedelta(seconds=1)
-    )
-    assert first.startswith("mailchimp:") and "@" not in first
+    assert first == external_event_id("mailchimp", change, person)
+    assert first != external_event_id("mailchimp", change, "0" * 32)
+    assert first != external_event_id("mailchimp", "list1/2026-03-02T09:00:06+00:00", person)
+    assert first.startswith("mailchimp:")
+
+
+def test_an_event_id_cannot_be_matched_to_a_guessed_address() -> None:
+    """Nothing derived from the address (such as its MD5, the Mailchimp member id) goes in."""
+    change = "list1/2026-03-02T09:00:05+00:00"
+    member_id = hashlib.md5(b"jane@example.org", usedforsecurity=False).hexdigest()
+    person = "8aab22c703f648f6adad4e0c2099612f"
+    made = external_event_id("mailchimp", change, person)
+    assert member_id not in made
+    assert made != external_event_id("mailchimp", change, member_id)
 
 
 def test_an_answer_that_is_not_json_becomes_a_connector_error() -> None:
