@@ -2,10 +2,11 @@
 
 Every address is judged by ``law.pecr.may_send`` on the ledger's current state (RULES.md R2.3-
 R2.6); nothing here is a PECR rule. The list is read twice and streamed both times: the first pass
-sends the addresses' blind indexes to the database in one set-based lookup, the second merges the
-answers back in line order and writes ``allowed.csv`` and ``excluded.csv``. Memory holds only the
-index of addresses seen (to catch duplicates) and the decisions already made for identical
-situations, so a million-address list runs in well under a gigabyte.
+sends the addresses' blind indexes to the database in one set-based lookup, which leaves a small
+situation id per line; the second reads each line's situation and writes ``allowed.csv`` and
+``excluded.csv``. ``may_send`` is asked once per distinct situation and subscriber type, since most
+lines share a handful. Memory holds only the index of addresses seen (to catch duplicates), one
+id per line and the decisions, so a million-address list runs in well under a gigabyte.
 """
 
 from __future__ import annotations
@@ -15,23 +16,22 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
-from steward.consent.marketing_facts import StateFact, law_facts
-from steward.consent.marketing_lookup import Entry, matched_states
+from steward.consent.marketing_facts import law_facts
+from steward.consent.marketing_lookup import Entry, ListStates, matched_states
 from steward.errors import InvalidInput
-from steward.law.pecr import Channel, MarketingDecision, Message, Recipient, may_send
+from steward.law.pecr import Channel, Message, Recipient, may_send
 from steward.law.subscribers import SubscriberType, classify_subscriber
 from steward.store.database import UnitOfWork
 from steward.store.identifiers import IdentifierKind, normalise_email
 
 ALLOWED_FILE = "allowed.csv"
 EXCLUDED_FILE = "excluded.csv"
-_DECISION_CACHE = 65_536
 _CsvWriter = Any  # csv.writer's type is private to typeshed
-_Decide = Callable[[tuple[StateFact, ...], SubscriberType], MarketingDecision]
+_Verdict = tuple[str, str | None, str]
+"""(route, reason or None when allowed, citation)."""
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,14 @@ def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign
         columns = _columns(header, source)
     with _open(source) as first:
         states = matched_states(uow, _entries(uow, first, columns, early), campaign.purpose)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with (
-            _open(source) as second,
-            (out_dir / ALLOWED_FILE).open("w", newline="", encoding="utf-8") as allowed_out,
-            (out_dir / EXCLUDED_FILE).open("w", newline="", encoding="utf-8") as excluded_out,
-        ):
-            return _write(second, columns, states, early, campaign,
-                          csv.writer(allowed_out), csv.writer(excluded_out), out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        _open(source) as second,
+        (out_dir / ALLOWED_FILE).open("w", newline="", encoding="utf-8") as allowed_out,
+        (out_dir / EXCLUDED_FILE).open("w", newline="", encoding="utf-8") as excluded_out,
+    ):
+        return _write(second, columns, states, early, campaign,
+                      csv.writer(allowed_out), csv.writer(excluded_out), out_dir)
 
 
 def _open(source: Path) -> TextIO:
@@ -147,20 +147,19 @@ def _address(row: list[str], columns: _Columns) -> str | None:
 def _write(
     handle: TextIO,
     columns: _Columns,
-    states: Iterator[tuple[int, StateFact]],
+    states: ListStates,
     early: dict[int, tuple[str, str]],
     campaign: Campaign,
     allowed: _CsvWriter,
     excluded: _CsvWriter,
     out_dir: Path,
 ) -> FilterSummary:
-    """Second pass: merge the states back by line and write each row where it belongs."""
-    decide = _decider(campaign)
-    subscribers: dict[str | None, SubscriberType | str] = {}
+    """Second pass: write each row where its line's situation puts it."""
+    judge = _judge(campaign, states)
+    at = columns.legal_form
     allowed.writerow([*columns.header, "route"])
     excluded.writerow(["line", *columns.header, "route", "reason", "citation"])
     routes: Counter[str] = Counter()
-    pending = next(states, None)
     reader = csv.reader(handle)
     next(reader, None)
     count = sent = 0
@@ -169,61 +168,49 @@ def _write(
             continue
         line = reader.line_num
         count += 1
-        facts: list[StateFact] = []
-        while pending is not None and pending[0] <= line:
-            facts.append(pending[1])
-            pending = next(states, None)
-        route, reason, citation = (
-            (*early[line], "") if line in early
-            else _judge(row, columns, facts, subscribers, decide)
-        )
+        if line in early:
+            verdict: _Verdict = (*early[line], "")
+        else:
+            verdict = judge(line, row[at] if at is not None and at < len(row) else None)
+        route, reason, citation = verdict
         routes[route] += 1
         if reason is None:
             sent += 1
-            allowed.writerow([*row, route])
+            row.append(route)
+            allowed.writerow(row)
         else:
             excluded.writerow([line, *row, route, reason, citation])
-    for _ in states:  # drain, so the lookup's temporary table is dropped
-        pass
     return FilterSummary(count, sent, count - sent, tuple(sorted(routes.items())),
                          out_dir / ALLOWED_FILE, out_dir / EXCLUDED_FILE)
 
 
-def _judge(
-    row: list[str],
-    columns: _Columns,
-    facts: list[StateFact],
-    subscribers: dict[str | None, SubscriberType | str],
-    decide: _Decide,
-) -> tuple[str, str | None, str]:
-    """(route, reason or None when allowed, citation) for one valid, first-seen address."""
-    at = columns.legal_form
-    form = row[at] if at is not None and at < len(row) else None
-    subscriber = subscribers.get(form)
-    if subscriber is None:
-        try:
-            subscriber = subscribers[form] = classify_subscriber(form)
-        except InvalidInput as error:
-            subscriber = subscribers[form] = error.message
-    if not isinstance(subscriber, SubscriberType):
-        return "invalid_legal_form", subscriber, ""
-    ordered = (
-        tuple(facts) if len(facts) < 2
-        else tuple(sorted(facts, key=lambda f: (f.purpose, f.channel, f.status.value)))
-    )
-    decision = decide(ordered, subscriber)
-    return decision.route.value, None if decision.send else decision.reason, decision.citation
-
-
-def _decider(campaign: Campaign) -> _Decide:
-    """``may_send`` for this campaign, remembered per distinct situation (most rows share one)."""
+def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None], _Verdict]:
+    """The verdict for a valid, first-seen address's line and legal form: ``may_send`` once per
+    situation and subscriber type (PECR reg 22(1) corporate or 22(2)-(3) individual, R2.2)."""
     message = Message(channel=campaign.channel, purpose=campaign.purpose,
                       own_similar_products=campaign.own_similar_products)
+    subscribers: dict[str | None, SubscriberType | str] = {}
+    verdicts: dict[tuple[int, SubscriberType], _Verdict] = {}
 
-    @lru_cache(maxsize=_DECISION_CACHE)
-    def decide(facts: tuple[StateFact, ...], subscriber: SubscriberType) -> MarketingDecision:
-        law = law_facts(facts, campaign.purpose, campaign.channel.value)
-        return may_send(Recipient(subscriber), message, campaign.on, consent=law.consent,
-                        relationship=law.relationship, objections=law.objections)
+    def judge(line: int, form: str | None) -> _Verdict:
+        subscriber = subscribers.get(form)
+        if subscriber is None:
+            try:
+                subscriber = subscribers[form] = classify_subscriber(form)
+            except InvalidInput as error:
+                subscriber = subscribers[form] = error.message
+        if not isinstance(subscriber, SubscriberType):
+            return "invalid_legal_form", subscriber, ""
+        key = (states.situation(line), subscriber)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            law = law_facts(states.situations[key[0]], campaign.purpose, campaign.channel.value)
+            decision = may_send(Recipient(subscriber), message, campaign.on,
+                                consent=law.consent, relationship=law.relationship,
+                                objections=law.objections)
+            verdict = verdicts[key] = (decision.route.value,
+                                       None if decision.send else decision.reason,
+                                       decision.citation)
+        return verdict
 
-    return decide
+    return judge

@@ -1,15 +1,19 @@
 """Set-based lookup of a whole marketing list against the ledger's current state.
 
 One query for the whole list, not one per address: the list's blind indexes go into a temporary
-table (PostgreSQL ``COPY``; SQLite batched inserts), one join reads every matching state in list
-order, and the rows stream back, so memory stays bounded whatever the list's length. Plaintext
+table (PostgreSQL ``COPY``; SQLite batched inserts), one join reads every matching state, and the
+rows stream back in whatever order the database finds them (no sort). Each line keeps only a small
+id of its *situation* (the states bearing on the purpose), so a million lines take a few
+megabytes, and equal situations share one id, so the law is asked once per situation. Plaintext
 addresses never reach the database, only their keyed blind indexes (DESIGN.md §3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -59,36 +63,104 @@ Entry = tuple[int, bytes]
 """A list line number and one blind index of its address (one per key version in the ring)."""
 
 
-def matched_states(
-    uow: UnitOfWork, entries: Iterable[Entry], purpose: str
-) -> Iterator[tuple[int, StateFact]]:
-    """Yield (line, state) for every state that bears on ``purpose``, in ascending line order.
+@dataclass(frozen=True)
+class ListStates:
+    """What the ledger holds for each line of a list.
 
-    ``entries`` must come in ascending line order. A line with no person, or a person with no
-    relevant state, yields nothing. Relevant: any state for ``purpose``, and objections for any
-    purpose (RULES.md R2.6).
+    ``situations[of_line[line]]`` are the line's states that bear on the purpose, in a fixed
+    order; situation 0 is ``()`` (no person, no relevant state, or a line never looked up).
+    """
+
+    situations: Sequence[tuple[StateFact, ...]]
+    of_line: array[int]
+
+    def situation(self, line: int) -> int:
+        return self.of_line[line] if line < len(self.of_line) else 0
+
+
+class _Situations:
+    """Hands out one id per distinct situation and records each line's."""
+
+    def __init__(self, last_line: int) -> None:
+        self.facts: list[tuple[StateFact, ...]] = [()]
+        self.of_line = array("I", [0]) * (last_line + 1)
+        self._ids: dict[tuple[StateFact, ...], int] = {(): 0}
+        self._joined: dict[tuple[int, int], int] = {}
+
+    def of(self, facts: tuple[StateFact, ...]) -> int:
+        known = self._ids.get(facts)
+        if known is None:
+            known = self._ids[facts] = len(self.facts)
+            self.facts.append(facts)
+        return known
+
+    def joined(self, held: int, more: int) -> int:
+        """A line matching several states (several purposes, or one address under several key
+        versions): the union, in one total order so the same states are the same situation."""
+        key = (held, more)
+        known = self._joined.get(key)
+        if known is None:
+            union = sorted(self.facts[held] + self.facts[more], key=_fact_order)
+            known = self._joined[key] = self.of(tuple(union))
+        return known
+
+    def result(self) -> ListStates:
+        return ListStates(self.facts, self.of_line)
+
+
+def _fact_order(fact: StateFact) -> tuple[str, str, str, dt.date, str, str, bool]:
+    return (fact.purpose, fact.channel, fact.status.value, fact.on,
+            fact.relationship or "", fact.obtained_from or "", fact.opt_out_at_collection)
+
+
+def matched_states(uow: UnitOfWork, entries: Iterable[Entry], purpose: str) -> ListStates:
+    """The situation of every line of ``entries`` for ``purpose``.
+
+    ``entries`` must come in ascending line order. Relevant states: any state for ``purpose``,
+    and objections for any purpose (RULES.md R2.6).
     """
     connection = uow.connection
-    postgres = uow.dialect == "postgresql"
     _list.drop(connection, checkfirst=True)
     _list.create(connection)
     try:
-        if postgres:
-            _copy_in(uow, entries)
-            yield from _copy_out(uow, purpose)
+        if uow.dialect == "postgresql":
+            situations = _Situations(_copy_in(uow, entries))
+            _copy_out(uow, purpose, situations)
         else:
-            for batch in iter(lambda: list(islice(entries, _INSERT_BATCH)), []):
-                connection.execute(
-                    insert(_list), [{"line": line, "blind_index": index} for line, index in batch]
-                )
-            for row in connection.execution_options(yield_per=_INSERT_BATCH).execute(
-                _query(purpose, postgres=False)
-            ):
-                yield row.line, _fact(row.purpose, row.channel, row.status,
-                                      london_date(row.occurred_at), row.relationship,
-                                      row.obtained_from, bool(row.opt_out))
+            situations = _Situations(_insert(uow, entries))
+            _select(uow, purpose, situations)
     finally:
         _list.drop(connection, checkfirst=True)
+    return situations.result()
+
+
+def _insert(uow: UnitOfWork, entries: Iterable[Entry]) -> int:
+    """SQLite: batched inserts; returns the last line."""
+    last = 0
+    iterator = iter(entries)
+    for batch in iter(lambda: list(islice(iterator, _INSERT_BATCH)), []):
+        uow.connection.execute(
+            insert(_list), [{"line": line, "blind_index": index} for line, index in batch]
+        )
+        last = batch[-1][0]
+    return last
+
+
+def _select(uow: UnitOfWork, purpose: str, situations: _Situations) -> None:
+    solo: dict[tuple[Any, ...], int] = {}
+    of_line = situations.of_line
+    for row in uow.connection.execution_options(yield_per=_INSERT_BATCH).execute(
+        _query(purpose, postgres=False)
+    ):
+        line, *values = row
+        key = tuple(values)
+        situation = solo.get(key)
+        if situation is None:
+            situation = solo[key] = situations.of((_fact(
+                row.purpose, row.channel, row.status, london_date(row.occurred_at),
+                row.relationship, row.obtained_from, bool(row.opt_out)),))
+        held = of_line[line]
+        of_line[line] = situation if held == 0 else situations.joined(held, situation)
 
 
 def _query(purpose: str, *, postgres: bool) -> Any:
@@ -132,7 +204,6 @@ def _query(purpose: str, *, postgres: bool) -> Any:
             consent_events,
             and_(soft_opt_in, consent_events.c.event_id == consent_states.c.event_id),
         )
-        .order_by(_list.c.line)
     )
 
 
@@ -174,42 +245,43 @@ def _driver(uow: UnitOfWork) -> Any:
     return uow.connection.connection.driver_connection
 
 
-def _copy_in(uow: UnitOfWork, entries: Iterable[Entry]) -> None:
+def _copy_in(uow: UnitOfWork, entries: Iterable[Entry]) -> int:
+    """PostgreSQL: one binary ``COPY``; returns the last line."""
     statement = f"COPY {LIST_TABLE} (line, blind_index) FROM STDIN (FORMAT BINARY)"
+    entry: Entry = (0, b"")
     with _driver(uow).cursor() as cursor:
         with cursor.copy(statement) as copy:
             copy.set_types(["int4", "bytea"])
             for entry in entries:
                 copy.write_row(entry)
         cursor.execute(f"ANALYZE {LIST_TABLE}")
+    return entry[0]
 
 
-def _copy_out(uow: UnitOfWork, purpose: str) -> Iterator[tuple[int, StateFact]]:
-    """Stream the join as COPY text: every value is an int, slug, enum value, date or boolean."""
+def _copy_out(uow: UnitOfWork, purpose: str, situations: _Situations) -> None:
+    """Stream the join as COPY text: every value is an int, slug, enum value, date or boolean,
+    and most rows repeat a few situations, so each distinct text is parsed once."""
     statement = str(
         _query(purpose, postgres=True).compile(
             dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}  # type: ignore[no-untyped-call]
         )
     )
-    pending = b""
-    known: dict[bytes, StateFact] = {}  # most rows repeat a few situations: parse each once
+    solo: dict[bytes, int] = {}
+    of_line = situations.of_line
     with _driver(uow).cursor() as cursor, cursor.copy(f"COPY ({statement}) TO STDOUT") as copy:
-        for block in copy:
-            lines = (pending + bytes(block)).split(b"\n")
-            pending = lines.pop()
-            for raw in lines:
-                line, _, rest = raw.partition(b"\t")
-                fact = known.get(rest)
-                if fact is None:
-                    fact = known[rest] = _copied(rest)
-                yield int(line), fact
-    if pending:
-        line, _, rest = pending.partition(b"\t")
-        yield int(line), _copied(rest)
+        for block in copy:  # libpq's PQgetCopyData hands over one whole row per block
+            line, _, rest = bytes(block).partition(b"\t")
+            situation = solo.get(rest)
+            if situation is None:
+                situation = solo[rest] = situations.of((_copied(rest),))
+            at = int(line)
+            held = of_line[at]
+            of_line[at] = situation if held == 0 else situations.joined(held, situation)
 
 
 def _copied(rest: bytes) -> StateFact:
-    purpose, channel, status, on, relationship, obtained_from, opt_out = rest.decode().split("\t")
+    fields = rest.decode().rstrip("\n").split("\t")
+    purpose, channel, status, on, relationship, obtained_from, opt_out = fields
     return _fact(
         purpose, channel, status, dt.date.fromisoformat(on),
         None if relationship == "\\N" else relationship,

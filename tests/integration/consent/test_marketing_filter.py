@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from steward.consent import ledger
+from steward.consent import ledger, marketing_filter
 from steward.consent.events import ConsentEvent, ConsentEventKind
 from steward.consent.marketing_facts import ObtainedFrom, soft_opt_in_evidence
 from steward.consent.marketing_filter import Campaign, FilterSummary, filter_list
 from steward.consent.unsubscribe import issue_token, record_email_unsubscribe, unsubscribe
 from steward.errors import InvalidInput
-from steward.law.pecr import Channel, DetailsSource
+from steward.law.pecr import Channel, DetailsSource, MarketingDecision
 from steward.store.database import Store
 
 ON = dt.date(2026, 11, 26)
@@ -203,6 +203,25 @@ def test_the_lookup_is_set_based_not_one_query_per_address(
     statements.clear()
     run(store, tmp_path, rows=[LIST[0]] + [(f"p{i}@example.org", "", "P") for i in range(1500)])
     assert len(statements) == few
+
+
+def test_the_law_is_asked_once_per_distinct_situation(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(store)
+    law = marketing_filter.may_send
+    asked: list[str] = []
+
+    def may_send(*args: Any, **kwargs: Any) -> MarketingDecision:
+        decision = law(*args, **kwargs)
+        asked.append(decision.route.value)
+        return decision
+
+    monkeypatch.setattr(marketing_filter, "may_send", may_send)
+    unknown = [(f"p{i}@example.org", "", "P") for i in range(50)]
+    summary = run(store, tmp_path, rows=[LIST[0], LIST[1], *unknown, ("hal@example.org", "", "")])
+    assert (summary.read, summary.allowed) == (52, 2)
+    assert asked == ["consent", "no_basis"]  # Ann and Hal share one situation
 
 
 def test_a_list_without_an_email_column_is_refused(store: Store, tmp_path: Path) -> None:
