@@ -17,8 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from steward.consent.list_csv import Added, ListWriter, added, records
 from steward.consent.marketing_facts import law_facts
 from steward.consent.marketing_lookup import Entry, ListStates, matched_states
 from steward.errors import InvalidInput
@@ -29,9 +30,6 @@ from steward.store.identifiers import IdentifierKind, normalise_email
 
 ALLOWED_FILE = "allowed.csv"
 EXCLUDED_FILE = "excluded.csv"
-_CsvWriter = Any  # csv.writer's type is private to typeshed
-_Verdict = tuple[str, str | None, str]
-"""(route, reason or None when allowed, citation)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign
         (out_dir / EXCLUDED_FILE).open("w", newline="", encoding="utf-8") as excluded_out,
     ):
         return _write(second, columns, states, early, campaign,
-                      csv.writer(allowed_out), csv.writer(excluded_out), out_dir)
+                      ListWriter(allowed_out), ListWriter(excluded_out), out_dir)
 
 
 def _open(source: Path) -> TextIO:
@@ -112,12 +110,11 @@ def _entries(
     keys = uow.keys
     versions = keys.versions
     seen: dict[bytes, int] = {}
-    reader = csv.reader(handle)
-    next(reader, None)
-    for row in reader:
+    rows = records(handle)
+    next(rows, None)
+    for line, row, _ in rows:
         if not any(row):
             continue
-        line = reader.line_num
         address = _address(row, columns)
         if address is None:
             early[line] = ("invalid_address", "not an email address")
@@ -150,38 +147,47 @@ def _write(
     states: ListStates,
     early: dict[int, tuple[str, str]],
     campaign: Campaign,
-    allowed: _CsvWriter,
-    excluded: _CsvWriter,
+    allowed: ListWriter,
+    excluded: ListWriter,
     out_dir: Path,
 ) -> FilterSummary:
     """Second pass: write each row where its line's situation puts it."""
     judge = _judge(campaign, states)
     at = columns.legal_form
-    allowed.writerow([*columns.header, "route"])
-    excluded.writerow(["line", *columns.header, "route", "reason", "citation"])
+    allowed.header([*columns.header, "route"])
+    excluded.header(["line", *columns.header, "route", "reason", "citation"])
     routes: Counter[str] = Counter()
-    reader = csv.reader(handle)
-    next(reader, None)
+    rows = records(handle)
+    next(rows, None)
     count = sent = 0
-    for row in reader:
+    for line, row, text in rows:
         if not any(row):
             continue
-        line = reader.line_num
         count += 1
         if line in early:
-            verdict: _Verdict = (*early[line], "")
-        else:
-            verdict = judge(line, row[at] if at is not None and at < len(row) else None)
-        route, reason, citation = verdict
-        routes[route] += 1
-        if reason is None:
+            route, reason = early[line]
+            routes[route] += 1
+            excluded.numbered_row(line, row, text, added(route, reason, ""))
+            continue
+        verdict = judge(line, row[at] if at is not None and at < len(row) else None)
+        routes[verdict.route] += 1
+        if verdict.send:
             sent += 1
-            row.append(route)
-            allowed.writerow(row)
+            allowed.row(row, text, verdict.columns)
         else:
-            excluded.writerow([line, *row, route, reason, citation])
+            excluded.numbered_row(line, row, text, verdict.columns)
     return FilterSummary(count, sent, count - sent, tuple(sorted(routes.items())),
                          out_dir / ALLOWED_FILE, out_dir / EXCLUDED_FILE)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Where a row goes: allowed.csv with ``route``, or excluded.csv with route, reason and
+    citation (``columns``)."""
+
+    send: bool
+    route: str
+    columns: Added
 
 
 def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None], _Verdict]:
@@ -189,7 +195,7 @@ def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None]
     situation and subscriber type (PECR reg 22(1) corporate or 22(2)-(3) individual, R2.2)."""
     message = Message(channel=campaign.channel, purpose=campaign.purpose,
                       own_similar_products=campaign.own_similar_products)
-    subscribers: dict[str | None, SubscriberType | str] = {}
+    subscribers: dict[str | None, SubscriberType | _Verdict] = {}
     verdicts: dict[tuple[int, SubscriberType], _Verdict] = {}
 
     def judge(line: int, form: str | None) -> _Verdict:
@@ -198,9 +204,10 @@ def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None]
             try:
                 subscriber = subscribers[form] = classify_subscriber(form)
             except InvalidInput as error:
-                subscriber = subscribers[form] = error.message
-        if not isinstance(subscriber, SubscriberType):
-            return "invalid_legal_form", subscriber, ""
+                subscriber = subscribers[form] = _Verdict(
+                    False, "invalid_legal_form", added("invalid_legal_form", error.message, ""))
+        if isinstance(subscriber, _Verdict):
+            return subscriber
         key = (states.situation(line), subscriber)
         verdict = verdicts.get(key)
         if verdict is None:
@@ -208,9 +215,11 @@ def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None]
             decision = may_send(Recipient(subscriber), message, campaign.on,
                                 consent=law.consent, relationship=law.relationship,
                                 objections=law.objections)
-            verdict = verdicts[key] = (decision.route.value,
-                                       None if decision.send else decision.reason,
-                                       decision.citation)
+            route = decision.route.value
+            verdict = verdicts[key] = (
+                _Verdict(True, route, added(route)) if decision.send
+                else _Verdict(False, route, added(route, decision.reason, decision.citation))
+            )
         return verdict
 
     return judge
