@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
+from steward.consent.events import ConsentEventKind
 from steward.consent.marketing_facts import (
     EVIDENCE_OBTAINED_FROM,
     EVIDENCE_OPT_OUT,
@@ -202,7 +203,12 @@ def _query(purpose: str, *, postgres: bool) -> Any:
         )
         .outerjoin(
             consent_events,
-            and_(soft_opt_in, consent_events.c.event_id == consent_states.c.event_id),
+            and_(
+                soft_opt_in,
+                # only a soft-opt-in event sets that status: lets the database hash just those
+                consent_events.c.kind == ConsentEventKind.SOFT_OPT_IN_ESTABLISHED.value,
+                consent_events.c.event_id == consent_states.c.event_id,
+            ),
         )
     )
 
