@@ -108,7 +108,8 @@ def _entries(
     """First pass: the blind indexes of every valid, first-seen address, in line order; lines
     excluded before any law applies (not an address, a repeat) go into ``early``."""
     keys = uow.keys
-    versions = keys.versions
+    email = IdentifierKind.EMAIL
+    older = [version for version in keys.versions if version != keys.current]
     seen: dict[bytes, int] = {}
     rows = records(handle)
     next(rows, None)
@@ -119,17 +120,14 @@ def _entries(
         if address is None:
             early[line] = ("invalid_address", "not an email address")
             continue
-        current = keys.blind_index(address, context=IdentifierKind.EMAIL)
+        current = keys.blind_index(address, context=email)
         first = seen.setdefault(current, line)
         if first != line:
             early[line] = ("duplicate", f"the same address as line {first}")
             continue
-        for version in versions:
-            index = (
-                current if version == keys.current
-                else keys.blind_index(address, context=IdentifierKind.EMAIL, version=version)
-            )
-            yield line, index
+        yield line, current
+        for version in older:  # rows not yet moved to the current key (steward keys rotate)
+            yield line, keys.blind_index(address, context=email, version=version)
 
 
 def _address(row: list[str], columns: _Columns) -> str | None:
