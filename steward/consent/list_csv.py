@@ -14,7 +14,6 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import TextIO
 
 Record = tuple[int, list[str], str | None]
@@ -23,17 +22,38 @@ Record = tuple[int, list[str], str | None]
 
 def records(handle: TextIO) -> Iterator[Record]:
     """Every record of ``handle`` (opened with ``newline=""``), the header included."""
+    lines = _PushBack(handle)
+    reader = csv.reader(lines)  # one reader for every record that needs it
     line = 0
     for raw in handle:
         text = raw.rstrip("\r\n")
         if not text or '"' in text or "\x00" in text:
-            reader = csv.reader(chain((raw,), handle))
-            fields = next(reader)
-            line += reader.line_num
+            lines.back = raw
+            read = reader.line_num
+            fields = next(reader)  # takes more lines from the handle if a quote spans them
+            line += reader.line_num - read
             yield line, fields, None
         else:
             line += 1
             yield line, text.split(","), text
+
+
+class _PushBack:
+    """The handle's lines, after one given back, so ``csv.reader`` can start at a line the
+    caller has already read."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self.back: str | None = None
+
+    def __iter__(self) -> _PushBack:
+        return self
+
+    def __next__(self) -> str:
+        if self.back is None:
+            return next(self._handle)
+        line, self.back = self.back, None
+        return line
 
 
 def encoded(fields: Sequence[object]) -> str:
