@@ -111,11 +111,12 @@ def _entries(
     email = IdentifierKind.EMAIL
     older = [version for version in keys.versions if version != keys.current]
     seen: dict[bytes, int] = {}
-    rows = records(handle)
-    next(rows, None)
-    for line, row, _ in rows:
+    reader = csv.reader(handle)
+    next(reader, None)
+    for row in reader:
         if not any(row):
             continue
+        line = reader.line_num
         address = _address(row, columns)
         if address is None:
             early[line] = ("invalid_address", "not an email address")
