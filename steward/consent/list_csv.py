@@ -56,7 +56,7 @@ class _PushBack:
         return line
 
 
-def encoded(fields: Sequence[object]) -> str:
+def _encoded(fields: Sequence[object]) -> str:
     """``fields`` as ``csv.writer`` writes them, line ending included."""
     buffer = io.StringIO()
     csv.writer(buffer).writerow(fields)
@@ -72,7 +72,7 @@ class Added:
 
 
 def added(*values: str) -> Added:
-    return Added(values, encoded(["", *values]))
+    return Added(values, _encoded(["", *values]))
 
 
 class ListWriter:
