@@ -9,12 +9,11 @@ severity exit 1.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from steward.errors import StewardError
 
@@ -60,6 +59,9 @@ def execute(application: typer.Typer, args: list[str] | None = None) -> int:
     try:
         application(args=args, prog_name="steward")
     except StewardError as error:
+        from rich.console import Console  # only on this path: it costs ~17 ms of every start
+        from rich.markup import escape
+
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             f"[bold red]error:[/] {escape(str(error))}"
         )
@@ -72,5 +74,8 @@ def execute(application: typer.Typer, args: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console entry point."""
+    # Steward uses no pydantic plugins; looking for them reads every installed package's
+    # metadata, ~11 ms of each start. An explicit setting in the environment still wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = sys.argv[1:]
     sys.exit(execute(build_app(args), args))
