@@ -45,7 +45,10 @@ def run_isolated(name: str) -> str:
     (a child's peak RSS on Linux includes its parent's at fork time)."""
     done = subprocess.run(
         [sys.executable, "-c", f"import sys, benchmarks.{name} as m; sys.stdout.write(m.run())"],
-        cwd=DOC.parent.parent, check=True, stdout=subprocess.PIPE, text=True,
+        cwd=DOC.parent.parent,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     return done.stdout
 

@@ -30,6 +30,7 @@ COOKIES = 10_000
 COPIES = 100
 ON = "2026-11-26"
 
+
 def _command(args: list[str]) -> list[str]:
     """The real ``steward`` command, as a person runs it (interpreter start included)."""
     return [str(STEWARD), *args]

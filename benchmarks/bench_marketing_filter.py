@@ -40,8 +40,14 @@ ROUNDS = 2
 PURPOSE = "newsletter"
 ON = dt.date(2026, 11, 26)
 # status of each person's newsletter/email state (None: no state); objections are all-purpose
-MIX = [("given", 55), ("soft_opt_in", 15), ("withdrawn", 10), ("unsubscribed", 10),
-       ("objected", 5), (None, 5)]
+MIX = [
+    ("given", 55),
+    ("soft_opt_in", 15),
+    ("withdrawn", 10),
+    ("unsubscribed", 10),
+    ("objected", 5),
+    (None, 5),
+]
 SOFT_OPT_IN_EVIDENCE = json.dumps(
     {"obtained_from": "directly", "opt_out_at_collection": True, "relationship": "sale"},
     sort_keys=True,
@@ -78,30 +84,55 @@ def _load_ledger(dsn: str, keys: KeyRing) -> None:
         with cursor.copy("COPY people (ref, created_at) FROM STDIN") as copy:
             for i in range(PEOPLE):
                 copy.write_row((f"{i:032x}", created))
-        with cursor.copy("COPY person_identifiers (person_ref, kind, blind_index, ciphertext, "
-                         "key_version) FROM STDIN (FORMAT BINARY)") as copy:
+        with cursor.copy(
+            "COPY person_identifiers (person_ref, kind, blind_index, ciphertext, "
+            "key_version) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
             copy.set_types(["varchar", "varchar", "bytea", "bytea", "int4"])
             for i in range(PEOPLE):
                 email = _email(i)
                 sealed = keys.seal(email, context=IdentifierKind.EMAIL)
-                copy.write_row((f"{i:032x}", "email",
-                                keys.blind_index(email, context=IdentifierKind.EMAIL),
-                                sealed.ciphertext, sealed.key_version))
+                copy.write_row(
+                    (
+                        f"{i:032x}",
+                        "email",
+                        keys.blind_index(email, context=IdentifierKind.EMAIL),
+                        sealed.ciphertext,
+                        sealed.key_version,
+                    )
+                )
         states = [(i, _status(i, rng)) for i in range(PEOPLE)]
-        with cursor.copy("COPY consent_events (event_id, content_digest, person_ref, kind, "
-                         "purpose, channel, source, wording, wording_version, evidence, "
-                         "occurred_at, received_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY consent_events (event_id, content_digest, person_ref, kind, "
+            "purpose, channel, source, wording, wording_version, evidence, "
+            "occurred_at, received_at) FROM STDIN"
+        ) as copy:
             for i, status in states:
                 if status is not None:
                     copy.write_row(_event(i, status))
-        with cursor.copy("COPY consent_states (person_ref, purpose, channel, status, kind, "
-                         "event_id, occurred_at, source, wording_version, order_key, "
-                         "updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY consent_states (person_ref, purpose, channel, status, kind, "
+            "event_id, occurred_at, source, wording_version, order_key, "
+            "updated_at) FROM STDIN"
+        ) as copy:
             for i, status in states:
                 if status is not None:
                     event = _event(i, status)
-                    copy.write_row((f"{i:032x}", event[4], "email", status, event[3],
-                                    event[0], event[10], "bench", event[8], b"k", created))
+                    copy.write_row(
+                        (
+                            f"{i:032x}",
+                            event[4],
+                            "email",
+                            status,
+                            event[3],
+                            event[0],
+                            event[10],
+                            "bench",
+                            event[8],
+                            b"k",
+                            created,
+                        )
+                    )
         connection.commit()
         cursor.execute("ANALYZE")
 
@@ -111,17 +142,29 @@ def _event(i: int, status: str) -> tuple[object, ...]:
     purpose = "direct_marketing" if status == "objected" else PURPOSE
     granted = status in ("given", "soft_opt_in")
     at = f"2026-0{1 + i % 9}-{1 + i % 28:02d} 10:00:00+00"
-    return (f"bench-{i}", "0" * 64, f"{i:032x}", kind, purpose, "email", "bench",
-            "Outserve news" if granted else "", "v1" if granted else "",
-            SOFT_OPT_IN_EVIDENCE if status == "soft_opt_in" else "{}", at, at)
+    return (
+        f"bench-{i}",
+        "0" * 64,
+        f"{i:032x}",
+        kind,
+        purpose,
+        "email",
+        "bench",
+        "Outserve news" if granted else "",
+        "v1" if granted else "",
+        SOFT_OPT_IN_EVIDENCE if status == "soft_opt_in" else "{}",
+        at,
+        at,
+    )
 
 
 def _write_list(path: Path) -> None:
     rng = random.Random(7)
     known = int(LIST_SIZE * KNOWN_SHARE)
     chosen = rng.sample(range(PEOPLE), min(known, PEOPLE))
-    rows = [_email(i) for i in chosen] + [f"new{i}@elsewhere.example" for i in
-                                          range(LIST_SIZE - len(chosen))]
+    rows = [_email(i) for i in chosen] + [
+        f"new{i}@elsewhere.example" for i in range(LIST_SIZE - len(chosen))
+    ]
     rng.shuffle(rows)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -145,21 +188,24 @@ def _run_anti_join(url: str, key_file: Path, source: Path, out: Path) -> dict[st
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
         cursor = connection.cursor()
         cursor.execute("CREATE TEMP TABLE bench_list (line int4, blind_index bytea)")
-        with source.open(newline="", encoding="utf-8") as handle, cursor.copy(
-            "COPY bench_list FROM STDIN (FORMAT BINARY)"
-        ) as copy:
+        with (
+            source.open(newline="", encoding="utf-8") as handle,
+            cursor.copy("COPY bench_list FROM STDIN (FORMAT BINARY)") as copy,
+        ):
             copy.set_types(["int4", "bytea"])
             reader = csv.reader(handle)
             next(reader)
             for row in reader:
                 address = normalise_email(row[0])
-                copy.write_row((reader.line_num,
-                                keys.blind_index(address, context=IdentifierKind.EMAIL)))
+                copy.write_row(
+                    (reader.line_num, keys.blind_index(address, context=IdentifierKind.EMAIL))
+                )
         cursor.execute("ANALYZE bench_list")
         out.mkdir(parents=True, exist_ok=True)
-        with (out / "allowed_lines.txt").open("wb") as target, cursor.copy(
-            ANTI_JOIN, {"purpose": PURPOSE}
-        ) as copy:
+        with (
+            (out / "allowed_lines.txt").open("wb") as target,
+            cursor.copy(ANTI_JOIN, {"purpose": PURPOSE}) as copy,
+        ):
             for block in copy:
                 target.write(block)
                 allowed += bytes(block).count(b"\n")
@@ -184,9 +230,19 @@ def _child(mode: str, url: str, key_file: str, source: str, out: str) -> None:
 
 def _measure(mode: str, url: str, key_file: Path, source: Path, out: Path) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_marketing_filter", mode, url, str(key_file),
-         str(source), str(out)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_marketing_filter",
+            mode,
+            url,
+            str(key_file),
+            str(source),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -212,35 +268,39 @@ def run() -> str:
             runs: dict[str, list[dict[str, float]]] = {"anti-join": [], "filter": []}
             for _ in range(ROUNDS):  # alternate, so load from elsewhere hits both alike
                 for mode, results in runs.items():
-                    results.append(_measure(mode, url, work / "keys.json", work / "list.csv",
-                                            work / mode))
+                    results.append(
+                        _measure(mode, url, work / "keys.json", work / "list.csv", work / mode)
+                    )
             baseline = min(runs["anti-join"], key=lambda result: result["seconds"])
             measured = min(runs["filter"], key=lambda result: result["seconds"])
     finally:
         with psycopg.connect(SERVER, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     ratio = measured["seconds"] / baseline["seconds"]
-    return "\n".join([
-        "## Marketing filter (PostgreSQL)",
-        "",
-        f"`marketing filter` of a {LIST_SIZE:,}-address list ({KNOWN_SHARE:.0%} known) against "
-        f"a {PEOPLE:,}-person ledger, every decision by `law.pecr.may_send`, writing allowed.csv "
-        "and excluded.csv with reasons; against a plain SQL anti-join over the same CSV and "
-        "key ring (blind indexes COPYed in, one statement returns the allowed lines). Each "
-        f"side runs in its own process, {ROUNDS} alternating rounds, best of each reported. "
-        f"Ledger bulk-load and list generation: {setup:.1f} s.",
-        "",
-        "| run | wall time (s) | allowed | peak RSS (MB) |",
-        "|---|---:|---:|---:|",
-        f"| marketing filter | {measured['seconds']:.2f} | {int(measured['allowed']):,} | "
-        f"{measured['peak_rss_mb']:.0f} |",
-        f"| SQL anti-join | {baseline['seconds']:.2f} | {int(baseline['allowed']):,} | "
-        f"{baseline['peak_rss_mb']:.0f} |",
-        "",
-        f"Ratio filter / anti-join: **{ratio:.2f}x** (target <= 2x; filter target < 30 s and "
-        "< 1 GB peak).",
-        "",
-    ])
+    return "\n".join(
+        [
+            "## Marketing filter (PostgreSQL)",
+            "",
+            f"`marketing filter` of a {LIST_SIZE:,}-address list ({KNOWN_SHARE:.0%} known) against "
+            f"a {PEOPLE:,}-person ledger, every decision by `law.pecr.may_send`, writing "
+            "allowed.csv "
+            "and excluded.csv with reasons; against a plain SQL anti-join over the same CSV and "
+            "key ring (blind indexes COPYed in, one statement returns the allowed lines). Each "
+            f"side runs in its own process, {ROUNDS} alternating rounds, best of each reported. "
+            f"Ledger bulk-load and list generation: {setup:.1f} s.",
+            "",
+            "| run | wall time (s) | allowed | peak RSS (MB) |",
+            "|---|---:|---:|---:|",
+            f"| marketing filter | {measured['seconds']:.2f} | {int(measured['allowed']):,} | "
+            f"{measured['peak_rss_mb']:.0f} |",
+            f"| SQL anti-join | {baseline['seconds']:.2f} | {int(baseline['allowed']):,} | "
+            f"{baseline['peak_rss_mb']:.0f} |",
+            "",
+            f"Ratio filter / anti-join: **{ratio:.2f}x** (target <= 2x; filter target < 30 s and "
+            "< 1 GB peak).",
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":

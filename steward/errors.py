@@ -95,6 +95,27 @@ class StoreError(StewardError):
     """The database is unreachable, un-migrated, or refused a change."""
 
 
+class Conflict(StoreError):
+    """A change the database refused because it conflicts with what is stored (a constraint,
+    named in ``constraint``, or an id reused for other content). Not retryable as it stands."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        constraint: str | None = None,
+        where: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, where=where, hint=hint)
+        self.constraint = constraint
+
+
+class Unavailable(StoreError):
+    """A service Steward needs (its database, a mail server) is down or busy right now: the same
+    call may succeed if retried later. Nothing was written."""
+
+
 class NotFound(StewardError):
     """A thing a person referred to does not exist."""
 

@@ -29,18 +29,26 @@ def parse_on(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
-        raise InvalidInput(f"'{value}' is not a date", where="--on",
-                           hint="write it as YYYY-MM-DD, e.g. --on 2026-11-26") from error
+        raise InvalidInput(
+            f"'{value}' is not a date",
+            where="--on",
+            hint="write it as YYYY-MM-DD, e.g. --on 2026-11-26",
+        ) from error
 
 
 def register(app: typer.Typer) -> None:
     @app.command("lint")
     def lint_command(
         path: Annotated[Path, typer.Argument(help="Manifest file or folder of manifest files")],
-        on: Annotated[str | None, typer.Option(
-            "--on", help="Apply the law as at this date (YYYY-MM-DD; default today)")] = None,
-        output: Annotated[OutputFormat, typer.Option(
-            "--format", help="text for people, json for scripts, sarif for code scanning")
+        on: Annotated[
+            str | None,
+            typer.Option("--on", help="Apply the law as at this date (YYYY-MM-DD; default today)"),
+        ] = None,
+        output: Annotated[
+            OutputFormat,
+            typer.Option(
+                "--format", help="text for people, json for scripts, sarif for code scanning"
+            ),
         ] = OutputFormat.text,
     ) -> None:
         """Check a manifest against UK law on a date; exit 1 if any finding is an error."""

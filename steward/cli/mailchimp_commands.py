@@ -109,12 +109,14 @@ def _aware(text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text)
     except ValueError as error:
         raise InvalidInput(
-            f"{text!r} is not an ISO 8601 date-time", where="--since",
+            f"{text!r} is not an ISO 8601 date-time",
+            where="--since",
             hint="write it like 2026-11-01T00:00:00+00:00",
         ) from error
     if moment.tzinfo is None:
         raise InvalidInput(
-            f"{text!r} has no time zone", where="--since",
+            f"{text!r} has no time zone",
+            where="--since",
             hint="add one, e.g. +00:00, so the time is not ambiguous",
         )
     return moment

@@ -70,12 +70,13 @@ def import_command(
 ) -> None:
     """Record a list in the consent ledger; a bad row stops the whole file unless skipped."""
     with _store() as store, store.unit_of_work(actor=_actor()) as uow:
-        context = ListContext(file=str(path), purpose=purpose, channel=channel,
-                              today=_today(store))
+        context = ListContext(file=str(path), purpose=purpose, channel=channel, today=_today(store))
         report = import_list(uow, path, context, skip_invalid=skip_invalid)
         uow.commit()
-    typer.echo(f"recorded {report.recorded}, already recorded {report.already_recorded}, "
-               f"skipped {report.skipped}")
+    typer.echo(
+        f"recorded {report.recorded}, already recorded {report.already_recorded}, "
+        f"skipped {report.skipped}"
+    )
     for problem in report.problems:
         typer.echo(f"skipped {problem}", err=True)
     if report.skipped > len(report.problems):
@@ -89,18 +90,24 @@ def filter_command(
     out: Path = typer.Option(Path("."), "--out", help="Folder for allowed.csv and excluded.csv."),
     on: str | None = typer.Option(None, "--on", help="Send date YYYY-MM-DD (default today)."),
     own_similar_products: bool = typer.Option(
-        False, "--own-similar-products",
+        False,
+        "--own-similar-products",
         help="The campaign markets only our own products similar to those bought (soft opt-in).",
     ),
 ) -> None:
     """Write who may be sent this campaign (allowed.csv) and why not everyone else."""
     with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
-        campaign = Campaign(purpose=purpose, channel=channel,
-                            on=_date(on, "--on") if on else _today(store),
-                            own_similar_products=own_similar_products)
+        campaign = Campaign(
+            purpose=purpose,
+            channel=channel,
+            on=_date(on, "--on") if on else _today(store),
+            own_similar_products=own_similar_products,
+        )
         summary = filter_list(uow, path, out, campaign)
-    typer.echo(f"read {summary.read}: {summary.allowed} allowed -> {summary.allowed_file}, "
-               f"{summary.excluded} excluded -> {summary.excluded_file}")
+    typer.echo(
+        f"read {summary.read}: {summary.allowed} allowed -> {summary.allowed_file}, "
+        f"{summary.excluded} excluded -> {summary.excluded_file}"
+    )
     for route, count in summary.routes:
         typer.echo(f"  {route}: {count}")
 
@@ -110,11 +117,15 @@ def headers_command(
     purpose: str = _PURPOSE,
     channel: Channel = _CHANNEL,
     base_url: str = typer.Option(
-        ..., "--base-url", envvar="STEWARD_UNSUBSCRIBE_BASE_URL",
+        ...,
+        "--base-url",
+        envvar="STEWARD_UNSUBSCRIBE_BASE_URL",
         help="HTTPS base of the one-click endpoint, e.g. https://privacy.example.co.uk",
     ),
     mailbox: str = typer.Option(
-        ..., "--mailbox", envvar="STEWARD_UNSUBSCRIBE_MAILBOX",
+        ...,
+        "--mailbox",
+        envvar="STEWARD_UNSUBSCRIBE_MAILBOX",
         help="Address staff read for unsubscribe replies.",
     ),
 ) -> None:
@@ -123,9 +134,11 @@ def headers_command(
     with _store() as store, store.unit_of_work(actor=_actor()) as uow:
         person = ledger.find_person(uow, email=address)
         if person is None:
-            raise NotFound("no person with that address in the ledger", where="ADDRESS",
-                           hint="import the address with its provenance first "
-                           "(steward marketing import)")
+            raise NotFound(
+                "no person with that address in the ledger",
+                where="ADDRESS",
+                hint="import the address with its provenance first (steward marketing import)",
+            )
         token = issue_token(uow, person, purpose, channel.value)
     for name, value in unsubscribe_headers(endpoints, token):
         typer.echo(f"{name}: {value}")
@@ -145,25 +158,33 @@ def unsubscribe_command(
     """Record an unsubscribe or objection staff received; it takes effect at once (R2.8)."""
     with _store() as store, store.unit_of_work(actor=_actor()) as uow:
         outcome = record_email_unsubscribe(
-            uow, address, received=_moment(received), now=store.clock(), via=via,
-            purpose=purpose, channel=channel.value,
+            uow,
+            address,
+            received=_moment(received),
+            now=store.clock(),
+            via=via,
+            purpose=purpose,
+            channel=channel.value,
         )
         uow.commit()
     scope = f"{outcome.purpose} on {outcome.channel}"
     if outcome.recorded:
         typer.echo(f"recorded {outcome.kind.value} for {scope} (person {outcome.person})")
     else:
-        typer.echo(f"already {outcome.kind.value} for {scope} since "
-                   f"{outcome.in_force_since.isoformat()} (person {outcome.person}); "
-                   "nothing more to record")
+        typer.echo(
+            f"already {outcome.kind.value} for {scope} since "
+            f"{outcome.in_force_since.isoformat()} (person {outcome.person}); "
+            "nothing more to record"
+        )
 
 
 def _date(text: str, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", where=where,
-                           hint="write it as YYYY-MM-DD") from None
+        raise InvalidInput(
+            f"{text!r} is not a date", where=where, hint="write it as YYYY-MM-DD"
+        ) from None
 
 
 def _moment(text: str) -> dt.date | dt.datetime:
@@ -172,5 +193,8 @@ def _moment(text: str) -> dt.date | dt.datetime:
     try:
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date or date-time", where="--received",
-                           hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM (London time)") from None
+        raise InvalidInput(
+            f"{text!r} is not a date or date-time",
+            where="--received",
+            hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM (London time)",
+        ) from None

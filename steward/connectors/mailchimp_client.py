@@ -194,15 +194,14 @@ class MailchimpClient:
     def member_ids_with_status(self, list_id: str, status: str) -> set[str]:
         """Subscriber hashes of every member with ``status`` (no addresses are fetched)."""
         fields = "members.id,total_items"
-        return {
-            str(raw["id"]) for raw in self._members(list_id, {"status": status}, fields)
-        }
+        return {str(raw["id"]) for raw in self._members(list_id, {"status": status}, fields)}
 
     def unsubscribed_since(self, list_id: str, since: datetime) -> Iterator[Member]:
         """Members now unsubscribed whose record changed after ``since``, oldest change first."""
         if since.tzinfo is None:
             raise InvalidInput(
-                f"'{since.isoformat()}' has no time zone", where="since",
+                f"'{since.isoformat()}' has no time zone",
+                where="since",
                 hint="give the time in UTC, e.g. 2026-03-01T00:00:00+00:00",
             )
         params = {
@@ -227,7 +226,10 @@ class MailchimpClient:
         offset = 0
         while True:
             params: dict[str, str | int] = {
-                **filters, "fields": fields, "count": self._page_size, "offset": offset
+                **filters,
+                "fields": fields,
+                "count": self._page_size,
+                "offset": offset,
             }
             page = self._call_json("GET", f"/lists/{list_id}/members", params=params)
             members = page.get("members") or []
@@ -258,9 +260,7 @@ class MailchimpClient:
         json_body: Mapping[str, Any] | None = None,
         allow: tuple[int, ...] = (),
     ) -> httpx.Response:
-        request = self._http.build_request(
-            method, self._root + path, params=params, json=json_body
-        )
+        request = self._http.build_request(method, self._root + path, params=params, json=json_body)
         request.headers["Authorization"] = self._authorization
         response = self._sender.send(request)
         log.debug("Mailchimp %s %s -> %d", method, path, response.status_code)

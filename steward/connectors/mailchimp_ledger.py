@@ -45,8 +45,9 @@ def refuses(
     The states are read exactly as the marketing filter reads them (``law_facts``), so
     Mailchimp and Steward's own list filter never disagree on who is suppressed.
     """
-    known = tuple(StateFact(s.purpose, s.channel, s.status, london_date(s.occurred_at))
-                  for s in states)
+    known = tuple(
+        StateFact(s.purpose, s.channel, s.status, london_date(s.occurred_at)) for s in states
+    )
     facts = law_facts(known, purpose, channel)
     withdrawn = facts.consent is not None and facts.consent.withdrawn_on is not None
     return withdrawn or objection_stops(facts.objections, Channel(channel), purpose, on, policy)

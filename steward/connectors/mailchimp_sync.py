@@ -144,9 +144,10 @@ def push_suppressions(
     counts[MemberChange.UNCHANGED] = len(wanted) - len(pending)
     failures: list[MemberFailure] = []
     for chunk in _chunks(pending, batch_size):
-        results = {r.operation_id: r for r in client.run_batch(
-            [mode.operation(list_id, member_id) for member_id in chunk]
-        )}
+        results = {
+            r.operation_id: r
+            for r in client.run_batch([mode.operation(list_id, member_id) for member_id in chunk])
+        }
         for member_id in chunk:
             result = results.get(member_id)
             if result is None:

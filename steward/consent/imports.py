@@ -34,18 +34,29 @@ from steward.store.identifiers import normalise_email
 
 BASE_COLUMNS = ("email", "source", "obtained_from", "obtained_on", "basis", "legal_form")
 CONSENT_COLUMNS = (
-    "consent_wording", "consent_version", "consent_where", "consent_at", "consent_names_us",
+    "consent_wording",
+    "consent_version",
+    "consent_where",
+    "consent_at",
+    "consent_names_us",
 )
 SOFT_OPT_IN_COLUMNS = (
-    "relationship", "relationship_date", "relationship_ref", "opt_out_at_collection",
+    "relationship",
+    "relationship_date",
+    "relationship_ref",
+    "opt_out_at_collection",
 )
 _EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _SOURCE_LIMIT = 200
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 _COLUMNS_HINT = (
-    "give every row: " + ", ".join(BASE_COLUMNS) + "; consent rows also: "
-    + ", ".join(CONSENT_COLUMNS) + "; soft opt-in rows also: " + ", ".join(SOFT_OPT_IN_COLUMNS)
+    "give every row: "
+    + ", ".join(BASE_COLUMNS)
+    + "; consent rows also: "
+    + ", ".join(CONSENT_COLUMNS)
+    + "; soft opt-in rows also: "
+    + ", ".join(SOFT_OPT_IN_COLUMNS)
     + " (see docs/consent.md, 'Marketing and unsubscribe')"
 )
 
@@ -144,12 +155,16 @@ def read_list(lines: Iterable[str], context: ListContext) -> Iterator[ListEntry 
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
         raise MissingProvenance(
-            "the list is empty", where=context.file, hint="the first line must name the columns; "
-            + _COLUMNS_HINT
+            "the list is empty",
+            where=context.file,
+            hint="the first line must name the columns; " + _COLUMNS_HINT,
         ) from None
     except csv.Error as error:
-        raise InvalidInput(f"not a readable CSV: {error}", where=f"{context.file}:1",
-                           hint="save the list as comma-separated UTF-8 text") from error
+        raise InvalidInput(
+            f"not a readable CSV: {error}",
+            where=f"{context.file}:1",
+            hint="save the list as comma-separated UTF-8 text",
+        ) from error
     _check_header(header, context.file)
     positions = {name: index for index, name in enumerate(header)}
     while True:
@@ -158,8 +173,12 @@ def read_list(lines: Iterable[str], context: ListContext) -> Iterator[ListEntry 
         except StopIteration:
             return
         except csv.Error as error:
-            yield RowProblem(reader.line_num, "-", f"not readable as CSV: {error}",
-                             "close every quoted field and save as UTF-8 text")
+            yield RowProblem(
+                reader.line_num,
+                "-",
+                f"not readable as CSV: {error}",
+                "close every quoted field and save as UTF-8 text",
+            )
             continue
         if not any(cell.strip() for cell in row):
             continue
@@ -174,8 +193,11 @@ def _check_header(header: list[str], file: str) -> None:
     present = set(header)
     duplicated = sorted({name for name in header if header.count(name) > 1 and name})
     if duplicated:
-        raise InvalidInput(f"columns named more than once: {', '.join(duplicated)}",
-                           where=f"{file}:1", hint="keep one column of each name")
+        raise InvalidInput(
+            f"columns named more than once: {', '.join(duplicated)}",
+            where=f"{file}:1",
+            hint="keep one column of each name",
+        )
     missing = [name for name in BASE_COLUMNS if name not in present]
     groups = [group for group in (CONSENT_COLUMNS, SOFT_OPT_IN_COLUMNS) if present & set(group)]
     if not groups:
@@ -185,7 +207,8 @@ def _check_header(header: list[str], file: str) -> None:
     if missing:
         raise MissingProvenance(
             "the list does not record where its addresses came from (missing "
-            + ", ".join(missing) + "); we never use bought lists, so every address needs its "
+            + ", ".join(missing)
+            + "); we never use bought lists, so every address needs its "
             "source, date and consent evidence or customer relationship",
             where=f"{file}:1",
             hint=_COLUMNS_HINT,
@@ -200,26 +223,39 @@ def _entry(line: int, cells: dict[str, str], context: ListContext) -> ListEntry:
     try:
         email = normalise_email(_required(cells, "email"))
     except InvalidInput as error:
-        raise _Problem("email", f"{cells['email']!r} is {error.message}",
-                       error.hint or "give one address per row") from None
+        raise _Problem(
+            "email",
+            f"{cells['email']!r} is {error.message}",
+            error.hint or "give one address per row",
+        ) from None
     basis = _choice(cells, "basis", Basis)
     obtained_from = _choice(cells, "obtained_from", ObtainedFrom)
     if obtained_from is ObtainedFrom.BOUGHT_LIST:
-        raise _Problem("obtained_from", "the address came from a bought list, and we never use "
-                       "bought lists", "remove the row; market to this person only after they "
-                       "give consent to us directly")
+        raise _Problem(
+            "obtained_from",
+            "the address came from a bought list, and we never use bought lists",
+            "remove the row; market to this person only after they give consent to us directly",
+        )
     source = _required(cells, "source")
     if len(source) > _SOURCE_LIMIT:
-        raise _Problem("source", f"is longer than {_SOURCE_LIMIT} characters",
-                       "shorten it to a name such as 'shop checkout'")
+        raise _Problem(
+            "source",
+            f"is longer than {_SOURCE_LIMIT} characters",
+            "shorten it to a name such as 'shop checkout'",
+        )
     try:
         legal_form = LegalForm.parse(_required(cells, "legal_form"))
     except InvalidInput as error:
         raise _Problem("legal_form", error.message, error.hint or "") from None
     entry = ListEntry(
-        line=line, email=email, source=source, obtained_from=obtained_from,
-        obtained_on=_past_date(cells, "obtained_on", context.today), legal_form=legal_form,
-        consent=None, relationship=None,
+        line=line,
+        email=email,
+        source=source,
+        obtained_from=obtained_from,
+        obtained_on=_past_date(cells, "obtained_on", context.today),
+        legal_form=legal_form,
+        consent=None,
+        relationship=None,
     )
     if basis is Basis.CONSENT:
         entry = replace(entry, consent=_consent(cells, context.today))
@@ -234,14 +270,20 @@ def _consent(cells: dict[str, str], today: dt.date) -> ConsentEvidence:
     try:
         parsed = dt.datetime.fromisoformat(given_at)
     except ValueError:
-        raise _Problem("consent_at", f"{given_at!r} is not a date or date-time",
-                       "write when consent was given as YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        raise _Problem(
+            "consent_at",
+            f"{given_at!r} is not a date or date-time",
+            "write when consent was given as YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+        ) from None
     if parsed.date() > today:
-        raise _Problem("consent_at", f"{given_at} is in the future",
-                       "give the date consent was actually given")
+        raise _Problem(
+            "consent_at", f"{given_at} is in the future", "give the date consent was actually given"
+        )
     return ConsentEvidence(
-        wording=_required(cells, "consent_wording"), version=_required(cells, "consent_version"),
-        where=_evidence(cells, "consent_where"), given_at=parsed.isoformat(),
+        wording=_required(cells, "consent_wording"),
+        version=_required(cells, "consent_version"),
+        where=_evidence(cells, "consent_where"),
+        given_at=parsed.isoformat(),
         names_us=_flag(cells, "consent_names_us"),
     )
 
@@ -264,14 +306,19 @@ def _check_basis(entry: ListEntry, context: ListContext) -> None:
     """
     message = Message(channel=context.channel, purpose=context.purpose, own_similar_products=True)
     decision = may_send(
-        Recipient(SubscriberType.individual), message, context.today,
-        consent=_law_consent(entry), relationship=_law_relationship(entry),
+        Recipient(SubscriberType.individual),
+        message,
+        context.today,
+        consent=_law_consent(entry),
+        relationship=_law_relationship(entry),
     )
     if not decision.send:
         column = "consent_names_us" if entry.consent is not None else "relationship"
-        raise _Problem(column, f"the {entry.basis.value} basis does not hold: {decision.reason} "
-                       f"({decision.citation})", "import the row with evidence that supports "
-                       "its basis, or remove it")
+        raise _Problem(
+            column,
+            f"the {entry.basis.value} basis does not hold: {decision.reason} ({decision.citation})",
+            "import the row with evidence that supports its basis, or remove it",
+        )
 
 
 def _law_consent(entry: ListEntry) -> Consent | None:
@@ -284,15 +331,22 @@ def _law_consent(entry: ListEntry) -> Consent | None:
 def _law_relationship(entry: ListEntry) -> Relationship | None:
     if entry.relationship is None:
         return None
-    return relationship_of(entry.relationship.kind, entry.obtained_from,
-                           entry.relationship.opt_out_at_collection, entry.obtained_on)
+    return relationship_of(
+        entry.relationship.kind,
+        entry.obtained_from,
+        entry.relationship.opt_out_at_collection,
+        entry.obtained_on,
+    )
 
 
 def _evidence(cells: dict[str, str], column: str) -> str:
     value = _required(cells, column)
     if _EMAIL_LIKE.search(value):
-        raise _Problem(column, "contains an email address; evidence never holds identifiers",
-                       "give a reference instead, e.g. a form URL or an order number")
+        raise _Problem(
+            column,
+            "contains an email address; evidence never holds identifiers",
+            "give a reference instead, e.g. a form URL or an order number",
+        )
     return value
 
 
@@ -309,8 +363,9 @@ def _choice(cells: dict[str, str], column: str, kind: type[_Choice]) -> _Choice:
         return kind(value)
     except ValueError:
         allowed = ", ".join(member.value for member in kind)
-        raise _Problem(column, f"{value!r} is not one of {allowed}",
-                       f"write one of: {allowed}") from None
+        raise _Problem(
+            column, f"{value!r} is not one of {allowed}", f"write one of: {allowed}"
+        ) from None
 
 
 def _flag(cells: dict[str, str], column: str) -> bool:

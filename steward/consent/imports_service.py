@@ -60,8 +60,9 @@ def import_list(
     """Check the whole file first, then record each good row (two passes, streamed)."""
     if context.channel is not Channel.email:
         raise InvalidInput(
-            f"lists hold email addresses; cannot import them for channel "
-            f"{context.channel.value!r}", where="--channel", hint="use --channel email",
+            f"lists hold email addresses; cannot import them for channel {context.channel.value!r}",
+            where="--channel",
+            hint="use --channel email",
         )
     problems: list[RowProblem] = []
     count = 0
@@ -86,8 +87,11 @@ def _rows(path: Path, context: ListContext) -> Iterator[ListEntry | RowProblem]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
-        raise InvalidInput(f"cannot read the list: {error.strerror}", where=str(path),
-                           hint="give the path of a CSV file") from error
+        raise InvalidInput(
+            f"cannot read the list: {error.strerror}",
+            where=str(path),
+            hint="give the path of a CSV file",
+        ) from error
     with handle:
         yield from read_list(handle, context)
 
@@ -103,8 +107,11 @@ def event_for(entry: ListEntry, person: PersonRef, context: ListContext) -> Cons
         kind = ConsentEventKind.GIVEN
         wording, version = entry.consent.wording, entry.consent.version
         occurred_at = _london(dt.datetime.fromisoformat(entry.consent.given_at))
-        evidence |= {"obtained_from": entry.obtained_from.value,
-                     "consent_where": entry.consent.where, "names_sender": entry.consent.names_us}
+        evidence |= {
+            "obtained_from": entry.obtained_from.value,
+            "consent_where": entry.consent.where,
+            "names_sender": entry.consent.names_us,
+        }
     else:
         assert entry.relationship is not None  # read_list gives one or the other
         kind = ConsentEventKind.SOFT_OPT_IN_ESTABLISHED
@@ -116,18 +123,38 @@ def event_for(entry: ListEntry, person: PersonRef, context: ListContext) -> Cons
         version = SOFT_OPT_IN_WORDING_VERSION
         occurred_at = _london(dt.datetime.combine(entry.obtained_on, dt.time()))
         evidence |= soft_opt_in_evidence(
-            relationship=relationship.kind, obtained_from=entry.obtained_from,
+            relationship=relationship.kind,
+            obtained_from=entry.obtained_from,
             opt_out_at_collection=relationship.opt_out_at_collection,
-        ) | {"relationship_date": relationship.on.isoformat(),
-             "relationship_ref": relationship.reference}
+        ) | {
+            "relationship_date": relationship.on.isoformat(),
+            "relationship_ref": relationship.reference,
+        }
     content = json.dumps(
-        [person, kind.value, context.purpose, context.channel.value, entry.source, wording,
-         version, occurred_at.isoformat(), evidence], sort_keys=True,
+        [
+            person,
+            kind.value,
+            context.purpose,
+            context.channel.value,
+            entry.source,
+            wording,
+            version,
+            occurred_at.isoformat(),
+            evidence,
+        ],
+        sort_keys=True,
     )
     return ConsentEvent(
-        event_id="import:" + hashlib.sha256(content.encode()).hexdigest()[:40], person=person,
-        kind=kind, purpose=context.purpose, channel=context.channel.value, source=entry.source,
-        wording=wording, wording_version=version, occurred_at=occurred_at, evidence=evidence,
+        event_id="import:" + hashlib.sha256(content.encode()).hexdigest()[:40],
+        person=person,
+        kind=kind,
+        purpose=context.purpose,
+        channel=context.channel.value,
+        source=entry.source,
+        wording=wording,
+        wording_version=version,
+        occurred_at=occurred_at,
+        evidence=evidence,
     )
 
 

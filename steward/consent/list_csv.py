@@ -91,9 +91,7 @@ class ListWriter:
         else:
             self._write(text + columns.text)
 
-    def numbered_row(
-        self, line: int, fields: list[str], text: str | None, columns: Added
-    ) -> None:
+    def numbered_row(self, line: int, fields: list[str], text: str | None, columns: Added) -> None:
         if text is None:
             self._csv.writerow([line, *fields, *columns.values])
         else:

@@ -114,13 +114,18 @@ def law_facts(facts: tuple[StateFact, ...], purpose: str, channel: str) -> LawFa
         elif fact.channel != channel:
             continue
         elif fact.status is ConsentStatus.GIVEN:
-            consent = Consent(fact.on, names_sender=True, channels=frozenset({Channel(channel)}),
-                              purposes=frozenset({purpose}))
+            consent = Consent(
+                fact.on,
+                names_sender=True,
+                channels=frozenset({Channel(channel)}),
+                purposes=frozenset({purpose}),
+            )
         elif fact.status is ConsentStatus.WITHDRAWN:
             consent = Consent(fact.on, names_sender=True, withdrawn_on=fact.on)
         else:
-            relationship = relationship_of(fact.relationship, fact.obtained_from,
-                                           fact.opt_out_at_collection, fact.on)
+            relationship = relationship_of(
+                fact.relationship, fact.obtained_from, fact.opt_out_at_collection, fact.on
+            )
     return LawFacts(consent, relationship, tuple(objections))
 
 

@@ -67,7 +67,8 @@ def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign
     if campaign.channel is not Channel.email:
         raise InvalidInput(
             f"lists hold email addresses; cannot filter for channel {campaign.channel.value!r}",
-            where="--channel", hint="use --channel email",
+            where="--channel",
+            hint="use --channel email",
         )
     early: dict[int, tuple[str, str]] = {}
     with _open(source) as header:
@@ -80,24 +81,38 @@ def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign
         (out_dir / ALLOWED_FILE).open("w", newline="", encoding="utf-8") as allowed_out,
         (out_dir / EXCLUDED_FILE).open("w", newline="", encoding="utf-8") as excluded_out,
     ):
-        return _write(second, columns, states, early, campaign,
-                      ListWriter(allowed_out), ListWriter(excluded_out), out_dir)
+        return _write(
+            second,
+            columns,
+            states,
+            early,
+            campaign,
+            ListWriter(allowed_out),
+            ListWriter(excluded_out),
+            out_dir,
+        )
 
 
 def _open(source: Path) -> TextIO:
     try:
         return source.open(newline="", encoding="utf-8-sig")
     except OSError as error:
-        raise InvalidInput(f"cannot read the list: {error.strerror}", where=str(source),
-                           hint="give the path of a CSV file") from error
+        raise InvalidInput(
+            f"cannot read the list: {error.strerror}",
+            where=str(source),
+            hint="give the path of a CSV file",
+        ) from error
 
 
 def _columns(handle: TextIO, source: Path) -> _Columns:
     header = next(csv.reader(handle), None)
     names = [name.strip().lower() for name in header or []]
     if "email" not in names:
-        raise InvalidInput("the list has no email column", where=f"{source}:1",
-                           hint="name the column of addresses 'email' in the first line")
+        raise InvalidInput(
+            "the list has no email column",
+            where=f"{source}:1",
+            hint="name the column of addresses 'email' in the first line",
+        )
     legal_form = names.index("legal_form") if "legal_form" in names else None
     return _Columns(header or [], names.index("email"), legal_form)
 
@@ -175,8 +190,14 @@ def _write(
             allowed.row(row, text, verdict.columns)
         else:
             excluded.numbered_row(line, row, text, verdict.columns)
-    return FilterSummary(count, sent, count - sent, tuple(sorted(routes.items())),
-                         out_dir / ALLOWED_FILE, out_dir / EXCLUDED_FILE)
+    return FilterSummary(
+        count,
+        sent,
+        count - sent,
+        tuple(sorted(routes.items())),
+        out_dir / ALLOWED_FILE,
+        out_dir / EXCLUDED_FILE,
+    )
 
 
 @dataclass(frozen=True)
@@ -192,8 +213,11 @@ class _Verdict:
 def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None], _Verdict]:
     """The verdict for a valid, first-seen address's line and legal form: ``may_send`` once per
     situation and subscriber type (PECR reg 22(1) corporate or 22(2)-(3) individual, R2.2)."""
-    message = Message(channel=campaign.channel, purpose=campaign.purpose,
-                      own_similar_products=campaign.own_similar_products)
+    message = Message(
+        channel=campaign.channel,
+        purpose=campaign.purpose,
+        own_similar_products=campaign.own_similar_products,
+    )
     subscribers: dict[str | None, SubscriberType | _Verdict] = {}
     verdicts: dict[tuple[int, SubscriberType], _Verdict] = {}
 
@@ -204,19 +228,26 @@ def _judge(campaign: Campaign, states: ListStates) -> Callable[[int, str | None]
                 subscriber = subscribers[form] = classify_subscriber(form)
             except InvalidInput as error:
                 subscriber = subscribers[form] = _Verdict(
-                    False, "invalid_legal_form", added("invalid_legal_form", error.message, ""))
+                    False, "invalid_legal_form", added("invalid_legal_form", error.message, "")
+                )
         if isinstance(subscriber, _Verdict):
             return subscriber
         key = (states.situation(line), subscriber)
         verdict = verdicts.get(key)
         if verdict is None:
             law = law_facts(states.situations[key[0]], campaign.purpose, campaign.channel.value)
-            decision = may_send(Recipient(subscriber), message, campaign.on,
-                                consent=law.consent, relationship=law.relationship,
-                                objections=law.objections)
+            decision = may_send(
+                Recipient(subscriber),
+                message,
+                campaign.on,
+                consent=law.consent,
+                relationship=law.relationship,
+                objections=law.objections,
+            )
             route = decision.route.value
             verdict = verdicts[key] = (
-                _Verdict(True, route, added(route)) if decision.send
+                _Verdict(True, route, added(route))
+                if decision.send
                 else _Verdict(False, route, added(route, decision.reason, decision.citation))
             )
         return verdict

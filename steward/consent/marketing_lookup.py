@@ -110,8 +110,15 @@ class _Situations:
 
 
 def _fact_order(fact: StateFact) -> tuple[str, str, str, dt.date, str, str, bool]:
-    return (fact.purpose, fact.channel, fact.status.value, fact.on,
-            fact.relationship or "", fact.obtained_from or "", fact.opt_out_at_collection)
+    return (
+        fact.purpose,
+        fact.channel,
+        fact.status.value,
+        fact.on,
+        fact.relationship or "",
+        fact.obtained_from or "",
+        fact.opt_out_at_collection,
+    )
 
 
 def matched_states(uow: UnitOfWork, entries: Iterable[Entry], purpose: str) -> ListStates:
@@ -157,9 +164,19 @@ def _select(uow: UnitOfWork, purpose: str, situations: _Situations) -> None:
         key = tuple(values)
         situation = solo.get(key)
         if situation is None:
-            situation = solo[key] = situations.of((_fact(
-                row.purpose, row.channel, row.status, london_date(row.occurred_at),
-                row.relationship, row.obtained_from, bool(row.opt_out)),))
+            situation = solo[key] = situations.of(
+                (
+                    _fact(
+                        row.purpose,
+                        row.channel,
+                        row.status,
+                        london_date(row.occurred_at),
+                        row.relationship,
+                        row.obtained_from,
+                        bool(row.opt_out),
+                    ),
+                )
+            )
         held = of_line[line]
         of_line[line] = situation if held == 0 else situations.joined(held, situation)
 
@@ -169,7 +186,8 @@ def _query(purpose: str, *, postgres: bool) -> Any:
     soft_opt_in = consent_states.c.status == ConsentStatus.SOFT_OPT_IN.value
     occurred: ColumnElement[Any] = (
         cast(func.timezone("Europe/London", consent_states.c.occurred_at), postgresql.DATE)
-        if postgres else consent_states.c.occurred_at
+        if postgres
+        else consent_states.c.occurred_at
     )
     return (
         select(
@@ -180,8 +198,9 @@ def _query(purpose: str, *, postgres: bool) -> Any:
             occurred.label("occurred_at"),
             _known(evidence(EVIDENCE_RELATIONSHIP), DetailsSource).label("relationship"),
             _known(evidence(EVIDENCE_OBTAINED_FROM), ObtainedFrom).label("obtained_from"),
-            (evidence(EVIDENCE_OPT_OUT) == (literal("true") if postgres else literal(1)))
-            .label("opt_out"),
+            (evidence(EVIDENCE_OPT_OUT) == (literal("true") if postgres else literal(1))).label(
+                "opt_out"
+            ),
         )
         .select_from(_list)
         .join(
@@ -268,8 +287,9 @@ def _copy_out(uow: UnitOfWork, purpose: str, situations: _Situations) -> None:
     """Stream the join as COPY text: every value is an int, slug, enum value, date or boolean,
     and most rows repeat a few situations, so each distinct text is parsed once."""
     statement = str(
-        _query(purpose, postgres=True).compile(
-            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}  # type: ignore[no-untyped-call]
+        _query(purpose, postgres=True).compile(  # type: ignore[no-untyped-call]
+            dialect=postgresql.dialect(),
+            compile_kwargs={"literal_binds": True},
         )
     )
     solo: dict[bytes, int] = {}
@@ -289,7 +309,10 @@ def _copied(rest: bytes) -> StateFact:
     fields = rest.decode().rstrip("\n").split("\t")
     purpose, channel, status, on, relationship, obtained_from, opt_out = fields
     return _fact(
-        purpose, channel, status, dt.date.fromisoformat(on),
+        purpose,
+        channel,
+        status,
+        dt.date.fromisoformat(on),
         None if relationship == "\\N" else relationship,
         None if obtained_from == "\\N" else obtained_from,
         opt_out == "t",

@@ -66,8 +66,13 @@ def unsubscribe(uow: UnitOfWork, token: str, now: dt.datetime) -> UnsubscribeOut
     """
     scope = signer_for(uow.keys).verify(token)
     return _record_refusal(
-        uow, PersonRef(scope.person_ref), scope.purpose, scope.channel,
-        kind=ConsentEventKind.UNSUBSCRIBED, occurred_at=now, source=ONE_CLICK_SOURCE,
+        uow,
+        PersonRef(scope.person_ref),
+        scope.purpose,
+        scope.channel,
+        kind=ConsentEventKind.UNSUBSCRIBED,
+        occurred_at=now,
+        source=ONE_CLICK_SOURCE,
         evidence={"via": ONE_CLICK_SOURCE, "token_digest": _digest(token)},
     )
 
@@ -93,8 +98,14 @@ def record_email_unsubscribe(
     person = ledger.ensure_person(uow, email=address)
     kind = ConsentEventKind.OBJECTED if purpose is None else ConsentEventKind.UNSUBSCRIBED
     return _record_refusal(
-        uow, person, purpose or OBJECTION_PURPOSE, channel, kind=kind, occurred_at=occurred_at,
-        source=f"staff:{via.value}", evidence={"via": via.value, "received": received.isoformat()},
+        uow,
+        person,
+        purpose or OBJECTION_PURPOSE,
+        channel,
+        kind=kind,
+        occurred_at=occurred_at,
+        source=f"staff:{via.value}",
+        evidence={"via": via.value, "received": received.isoformat()},
     )
 
 
@@ -107,7 +118,8 @@ def _received_at(received: dt.date | dt.datetime, now: dt.datetime) -> dt.dateti
         moment = dt.datetime.combine(received, dt.time.max, tzinfo=LONDON)
     if moment.date() > now.astimezone(LONDON).date():
         raise InvalidInput(
-            f"received {received.isoformat()} is in the future", where="--received",
+            f"received {received.isoformat()} is in the future",
+            where="--received",
             hint="give the date (YYYY-MM-DD) the request actually arrived",
         )
     return min(moment, now)
@@ -132,8 +144,16 @@ def _record_refusal(
     ends = state.event_id if state is not None else "-"
     event_id = "refusal:" + _digest(f"{person}|{purpose}|{channel}|{kind.value}|{ends}")
     event = ConsentEvent(
-        event_id=event_id, person=person, kind=kind, purpose=purpose, channel=channel,
-        source=source, wording="", wording_version="", occurred_at=occurred_at, evidence=evidence,
+        event_id=event_id,
+        person=person,
+        kind=kind,
+        purpose=purpose,
+        channel=channel,
+        source=source,
+        wording="",
+        wording_version="",
+        occurred_at=occurred_at,
+        evidence=evidence,
     )
     try:
         result = ledger.record(uow, event)

@@ -117,7 +117,8 @@ class UnsubscribeSigner:
         parts = token.strip().split(".")
         if len(parts) != 4 or parts[0] != TOKEN_PREFIX:
             raise IntegrityError(
-                "the unsubscribe token is not in the form Steward issues", where="token",
+                "the unsubscribe token is not in the form Steward issues",
+                where="token",
                 hint=_BROKEN_HINT,
             )
         _, key_id, payload, mac_text = parts
@@ -125,7 +126,8 @@ class UnsubscribeSigner:
         if key is None:
             raise IntegrityError(
                 f"the unsubscribe token was signed with key {key_id!r}, which is not in the "
-                "key ring", where="token",
+                "key ring",
+                where="token",
                 hint="keep retired keys in the ring while messages signed with them may be "
                 "clicked, or " + _BROKEN_HINT,
             )
@@ -139,7 +141,8 @@ class UnsubscribeSigner:
         if not hmac.compare_digest(given, self._mac(key, key_id, payload)):
             raise IntegrityError(
                 "the unsubscribe token's signature does not match its contents",
-                where="token", hint=_BROKEN_HINT,
+                where="token",
+                hint=_BROKEN_HINT,
             )
         if len(fields) != 3:
             raise IntegrityError(

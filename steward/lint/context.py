@@ -102,23 +102,37 @@ def _texts(m: Manifest) -> Iterator[tuple[Path, str]]:
     for i, c in enumerate(m.data_categories):
         yield from _fields(("data_categories", i), {"name": c.name, "description": c.description})
     for i, p in enumerate(m.purposes):
-        yield from _fields(("purposes", i), {
-            "name": p.name, "description": p.description,
-            "legitimate_interests": p.legitimate_interests, "consent_wording": p.consent_wording,
-        })
+        yield from _fields(
+            ("purposes", i),
+            {
+                "name": p.name,
+                "description": p.description,
+                "legitimate_interests": p.legitimate_interests,
+                "consent_wording": p.consent_wording,
+            },
+        )
         if p.provision:
             yield ("purposes", i, "provision", "consequence"), p.provision.consequence
     for i, r in enumerate(m.recipients):
-        yield from _fields(("recipients", i),
-                           {"category": r.category, "description": r.description})
+        yield from _fields(
+            ("recipients", i), {"category": r.category, "description": r.description}
+        )
         if r.transfer:
-            yield from _fields(("recipients", i, "transfer"), {
-                "safeguard_copy": r.transfer.safeguard_copy,
-                "transfer_risk_assessment": r.transfer.transfer_risk_assessment,
-            })
+            yield from _fields(
+                ("recipients", i, "transfer"),
+                {
+                    "safeguard_copy": r.transfer.safeguard_copy,
+                    "transfer_risk_assessment": r.transfer.transfer_risk_assessment,
+                },
+            )
     for i, rule in enumerate(m.retention):
-        yield from _fields(("retention", i), {
-            "description": rule.description, "criteria": rule.criteria, "citation": rule.citation,
-        })
+        yield from _fields(
+            ("retention", i),
+            {
+                "description": rule.description,
+                "criteria": rule.criteria,
+                "citation": rule.citation,
+            },
+        )
     for i, cookie in enumerate(m.cookies):
         yield ("cookies", i, "purpose"), cookie.purpose

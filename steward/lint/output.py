@@ -16,8 +16,10 @@ def text_report(report: LintReport) -> str:
     """One block per finding, compiler style (file:line:col: severity id message), then a tally."""
     lines: list[str] = []
     for f in report.findings:
-        lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule_id} "
-                     f"[{f.rule_name}] {f.field}: {f.message}")
+        lines.append(
+            f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule_id} "
+            f"[{f.rule_name}] {f.field}: {f.message}"
+        )
         lines.append(f"    fix: {f.hint}")
         covers = f" ({', '.join(f.covers)})" if f.covers else ""
         lines.append(f"    law: {f.citation}{covers}")

@@ -54,12 +54,17 @@ def _result(f: Finding, index: dict[str, int], root: Path) -> dict[str, object]:
         "ruleIndex": index[f.rule_id],
         "level": _LEVEL[f.severity],
         "message": {"text": f"{f.field}: {f.message}. Fix: {f.hint} ({f.citation})"},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": relative_uri(f.file, root), "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": f.line, "startColumn": f.column},
-            },
-        }],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": relative_uri(f.file, root),
+                        "uriBaseId": "%SRCROOT%",
+                    },
+                    "region": {"startLine": f.line, "startColumn": f.column},
+                },
+            }
+        ],
     }
 
 
@@ -69,13 +74,17 @@ def sarif_report(report: LintReport, root: Path) -> str:
     log = {
         "version": "2.1.0",
         "$schema": SARIF_SCHEMA,
-        "runs": [{
-            "tool": {"driver": {
-                "name": "steward-lint",
-                "version": __version__,
-                "rules": [_rule(rule) for rule in report.rules],
-            }},
-            "results": [_result(f, index, root) for f in report.findings],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "steward-lint",
+                        "version": __version__,
+                        "rules": [_rule(rule) for rule in report.rules],
+                    }
+                },
+                "results": [_result(f, index, root) for f in report.findings],
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False)

@@ -49,7 +49,8 @@ def find_wording(ctx: LintContext, wording: Wording) -> Iterator[Issue]:
     if wording.from_date is not None and ctx.on < wording.from_date:
         return
     if wording.unless_anywhere is not None and any(
-            wording.unless_anywhere.search(text) for _, text in ctx.texts):
+        wording.unless_anywhere.search(text) for _, text in ctx.texts
+    ):
         return
     for path, text in ctx.texts:
         for unit in _units(text, wording.whole_text):
@@ -60,8 +61,9 @@ def find_wording(ctx: LintContext, wording: Wording) -> Iterator[Issue]:
             if wording.needs and not missing:
                 continue
             detail = f"; it does not mention {', '.join(missing)}" if missing else ""
-            yield Issue(path, f"{wording.message}: \"{_quote(unit, match)}\"{detail}",
-                        quote=match.group(0))
+            yield Issue(
+                path, f'{wording.message}: "{_quote(unit, match)}"{detail}', quote=match.group(0)
+            )
             break
 
 
@@ -70,5 +72,3 @@ def _quote(unit: str, match: re.Match[str]) -> str:
     end = min(len(unit), match.end() + 40)
     text = " ".join(unit[start:end].split())
     return ("..." if start else "") + text + ("..." if end < len(unit) else "")
-
-

@@ -11,8 +11,11 @@ from steward.law.cookies import CookiePurpose, StorageAccess
 from steward.manifest.schema import Cookie
 from steward.manifest.vocabulary import CookieCategory, CookieExemption
 
-_CLAIMABLE_FOR_FUNCTIONS = (CookieExemption.strictly_necessary, CookieExemption.appearance,
-                            CookieExemption.communication)
+_CLAIMABLE_FOR_FUNCTIONS = (
+    CookieExemption.strictly_necessary,
+    CookieExemption.appearance,
+    CookieExemption.communication,
+)
 _CATEGORY_PURPOSE = {
     CookieCategory.strictly_necessary: CookiePurpose.strictly_necessary,
     CookieCategory.functional: CookiePurpose.personalisation,
@@ -32,11 +35,13 @@ def storage_access(cookie: Cookie) -> StorageAccess:
     purpose = _CATEGORY_PURPOSE[cookie.category]
     claimed = cookie.exemption
     if claimed is not None:
-        fits = ((cookie.category is CookieCategory.analytics
-                 and claimed is CookieExemption.statistical)
-                or (cookie.category is CookieCategory.functional
-                    and claimed in _CLAIMABLE_FOR_FUNCTIONS)
-                or cookie.category is CookieCategory.strictly_necessary)
+        fits = (
+            (cookie.category is CookieCategory.analytics and claimed is CookieExemption.statistical)
+            or (
+                cookie.category is CookieCategory.functional and claimed in _CLAIMABLE_FOR_FUNCTIONS
+            )
+            or cookie.category is CookieCategory.strictly_necessary
+        )
         claim = CookiePurpose(claimed.value)
         purposes = frozenset({claim}) if fits else frozenset({claim, purpose})
     else:

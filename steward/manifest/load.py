@@ -57,10 +57,12 @@ def load(path: str | FsPath) -> LoadedManifest:
             errors.append(error)
             continue
         if not isinstance(part, dict):
-            errors.append(ManifestError(
-                "the top level must be a mapping of sections (organisation:, purposes:, ...)",
-                location=Location(str(file), 1, 1),
-            ))
+            errors.append(
+                ManifestError(
+                    "the top level must be a mapping of sections (organisation:, purposes:, ...)",
+                    location=Location(str(file), 1, 1),
+                )
+            )
             continue
         errors.extend(_merge(part, part_source, data, source, origins))
     errors.extend(_duplicate_ids(data, source))
@@ -86,31 +88,42 @@ def _manifest_files(target: FsPath) -> list[FsPath]:
         files = sorted(p for p in target.iterdir() if p.is_file() and p.suffix in MANIFEST_SUFFIXES)
         if not files:
             raise ManifestError(
-                "the folder holds no .yaml or .yml files", location=Location(str(target)),
+                "the folder holds no .yaml or .yml files",
+                location=Location(str(target)),
                 hint="point at a manifest file or a folder of manifest files",
             )
         return files
     if target.is_file():
         return [target]
-    raise ManifestError("no such file or folder", location=Location(str(target)),
-                        hint="give the path of a manifest file or of a folder of them")
+    raise ManifestError(
+        "no such file or folder",
+        location=Location(str(target)),
+        hint="give the path of a manifest file or of a folder of them",
+    )
 
 
 def _read(file: FsPath) -> str:
     try:
         raw = file.read_bytes()
     except OSError as error:
-        raise ManifestError(f"cannot read the file: {error.strerror}",
-                            location=Location(str(file))) from error
+        raise ManifestError(
+            f"cannot read the file: {error.strerror}", location=Location(str(file))
+        ) from error
     if len(raw) > MAX_FILE_BYTES:
-        raise ManifestError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
-                            location=Location(str(file)), hint="split it into several files")
+        raise ManifestError(
+            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
+            location=Location(str(file)),
+            hint="split it into several files",
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ManifestError("the file is not UTF-8 text", location=Location(str(file), line),
-                            hint="save it as UTF-8") from error
+        raise ManifestError(
+            "the file is not UTF-8 text",
+            location=Location(str(file), line),
+            hint="save it as UTF-8",
+        ) from error
 
 
 def _merge(
@@ -133,17 +146,27 @@ def _merge(
         if section not in KNOWN_SECTIONS:
             errors.append(_unknown_field(section, KNOWN_SECTIONS, (section,), where))
         elif section in SINGLE_SECTIONS and section in data:
-            errors.append(ManifestError(
-                f"'{section}' is defined in more than one place (first at {origins[section]})",
-                location=where, field=section, hint="define each single section once",
-            ))
+            errors.append(
+                ManifestError(
+                    f"'{section}' is defined in more than one place (first at {origins[section]})",
+                    location=where,
+                    field=section,
+                    hint="define each single section once",
+                )
+            )
         elif section in SINGLE_SECTIONS:
             data[section] = value
             origins[section] = where or Location("?")
             taken.add(section)
         elif not isinstance(value, list):
-            errors.append(ManifestError(f"'{section}' must be a list", location=where,
-                                        field=section, hint="start each entry with '- '"))
+            errors.append(
+                ManifestError(
+                    f"'{section}' must be a list",
+                    location=where,
+                    field=section,
+                    hint="start each entry with '- '",
+                )
+            )
         else:
             merged = data.setdefault(section, [])
             offsets[section] = len(merged)
@@ -172,17 +195,21 @@ def _duplicate_ids(data: dict[str, Any], source: SourceMap) -> list[ManifestErro
             ident = item["id"]
             if ident in first and first[ident] != path:
                 previous = source.locate(first[ident])
-                errors.append(ManifestError(
-                    f"{section} id '{ident}' is defined twice (first at {previous})",
-                    location=source.locate(path), field=path_text(path),
-                    hint="give each entry its own id, or remove the duplicate",
-                ))
+                errors.append(
+                    ManifestError(
+                        f"{section} id '{ident}' is defined twice (first at {previous})",
+                        location=source.locate(path),
+                        field=path_text(path),
+                        hint="give each entry its own id, or remove the duplicate",
+                    )
+                )
             first.setdefault(ident, path)
     return errors
 
 
-def _unknown_field(name: str, allowed: tuple[str, ...] | list[str], path: Path,
-                   where: Location | None) -> ManifestError:
+def _unknown_field(
+    name: str, allowed: tuple[str, ...] | list[str], path: Path, where: Location | None
+) -> ManifestError:
     return ManifestError(
         f"unknown field '{name}'",
         location=where,
@@ -247,8 +274,12 @@ def _explain(error: Any, data: Any, source: SourceMap) -> ManifestError:
         allowed = _allowed_fields(parent)
         return _unknown_field(str(path[-1]), allowed, path, where)
     if kind == "missing":
-        return ManifestError(f"required field '{path[-1]}' is missing", location=where,
-                             field=text, hint=f"add '{path[-1]}:' here")
+        return ManifestError(
+            f"required field '{path[-1]}' is missing",
+            location=where,
+            field=text,
+            hint=f"add '{path[-1]}:' here",
+        )
     message = error["msg"]
     hint = None
     expected = (error.get("ctx") or {}).get("expected")

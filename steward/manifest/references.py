@@ -31,7 +31,8 @@ def check_references(manifest: Manifest, source: SourceMap) -> list[ManifestErro
     problems.extend(
         ManifestError(
             f"'{code}' is not an ISO 3166-1 alpha-2 country code",
-            location=source.locate(path), field=path_text(path),
+            location=source.locate(path),
+            field=path_text(path),
             hint="use two capital letters, e.g. GB, IE, US, DE",
         )
         for code, path in _countries(manifest)
@@ -50,8 +51,12 @@ def _unknown(
         hint = f"known {section}: {', '.join(sorted(known))}"
     else:
         hint = f"declare it under '{section}:'"
-    return ManifestError(f"refers to unknown {section} id '{ref}'", location=source.locate(path),
-                         field=path_text(path), hint=hint)
+    return ManifestError(
+        f"refers to unknown {section} id '{ref}'",
+        location=source.locate(path),
+        field=path_text(path),
+        hint=hint,
+    )
 
 
 def _each(refs: Iterable[str], base: Path) -> Iterator[tuple[str, Path]]:

@@ -71,14 +71,19 @@ class _Builder:
         return Location(self.file, mark.line + 1, mark.column + 1)
 
     def fail(self, node: Node, path: Path, message: str, hint: str | None = None) -> ManifestError:
-        return ManifestError(message, location=self.where(node), field=path_text(path) or None,
-                             hint=hint)
+        return ManifestError(
+            message, location=self.where(node), field=path_text(path) or None, hint=hint
+        )
 
     def build(self, node: Node, path: Path, active: frozenset[int]) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(node, path, f"the document has more than {MAX_NODES} values",
-                            "split it up, and do not expand aliases recursively")
+            raise self.fail(
+                node,
+                path,
+                f"the document has more than {MAX_NODES} values",
+                "split it up, and do not expand aliases recursively",
+            )
         if len(path) > MAX_DEPTH:
             raise self.fail(node, path, f"the document nests deeper than {MAX_DEPTH} levels")
         if id(node) in active:
@@ -86,8 +91,12 @@ class _Builder:
         if id(node) in self.built:
             self.expansions += 1
             if self.expansions > MAX_ALIAS_EXPANSIONS:
-                raise self.fail(node, path, f"aliases expand to more than {MAX_ALIAS_EXPANSIONS} "
-                                "copies", "write the values out, or use fewer aliases")
+                raise self.fail(
+                    node,
+                    path,
+                    f"aliases expand to more than {MAX_ALIAS_EXPANSIONS} copies",
+                    "write the values out, or use fewer aliases",
+                )
         self.built.add(id(node))
         self.source.values[path] = self.where(node)
         inner = active | {id(node)}
@@ -107,8 +116,12 @@ class _Builder:
         seen: dict[str, Location] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, path, "YAML merge keys ('<<') are not supported",
-                                "write the fields out in full")
+                raise self.fail(
+                    key_node,
+                    path,
+                    "YAML merge keys ('<<') are not supported",
+                    "write the fields out in full",
+                )
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, path, "a key must be a plain name, not a list or mapping")
             key = key_node.value
@@ -133,8 +146,11 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         mark = error.problem_mark or error.context_mark
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = error.problem or error.context or "is not valid YAML"
-        raise ManifestError(f"not valid YAML: {problem}", location=location,
-                            hint="check indentation, colons and quotes near this point") from error
+        raise ManifestError(
+            f"not valid YAML: {problem}",
+            location=location,
+            hint="check indentation, colons and quotes near this point",
+        ) from error
     except yaml.YAMLError as error:
         raise ManifestError(f"not valid YAML: {error}", location=Location(file)) from error
     except RecursionError as error:
@@ -142,8 +158,11 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             "the document nests too deeply to read", location=Location(file)
         ) from error
     if node is None:
-        raise ManifestError("the file is empty", location=Location(file),
-                            hint="start from examples/outserve/manifest.yaml")
+        raise ManifestError(
+            "the file is empty",
+            location=Location(file),
+            hint="start from examples/outserve/manifest.yaml",
+        )
     builder = _Builder(file)
     data = builder.build(node, (), frozenset())
     return data, builder.source

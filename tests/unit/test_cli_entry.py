@@ -14,8 +14,11 @@ def test_user_error_prints_message_without_traceback_and_exits_2(
 
     @app.command()
     def fail() -> None:
-        raise InvalidInput("date '2026-02-30' is not a calendar date", where="RECEIVED",
-                           hint="write it as YYYY-MM-DD")
+        raise InvalidInput(
+            "date '2026-02-30' is not a calendar date",
+            where="RECEIVED",
+            hint="write it as YYYY-MM-DD",
+        )
 
     assert execute(app, []) == 2
     err = capsys.readouterr().err

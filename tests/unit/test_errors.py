@@ -24,7 +24,5 @@ def test_manifest_error_names_location_field_and_hint() -> None:
 
 
 def test_several_manifest_errors_are_reported_together() -> None:
-    errors = ManifestErrors(
-        [ManifestError("a", field="x"), ManifestError("b", field="y")]
-    )
+    errors = ManifestErrors([ManifestError("a", field="x"), ManifestError("b", field="y")])
     assert str(errors).splitlines() == ["2 problems in the manifest:", "x: a", "y: b"]

@@ -28,7 +28,9 @@ def _categories(ctx: LintContext, purpose: Purpose) -> Iterator[DataCategory]:
 
 
 @rule(
-    "ST110", "legitimate-interests-without-lia", Severity.error,
+    "ST110",
+    "legitimate-interests-without-lia",
+    Severity.error,
     summary="A purpose relies on legitimate interests without a legitimate interests assessment.",
     why="Relying on Art 6(1)(f) needs a documented balancing test (purpose, necessity, "
     "balance) to show the interests are not overridden; accountability requires keeping it.",
@@ -39,13 +41,16 @@ def _categories(ctx: LintContext, purpose: Purpose) -> Iterator[DataCategory]:
 def legitimate_interests_without_lia(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         if purpose.lawful_basis is LawfulBasis.legitimate_interests and not purpose.lia_reference:
-            yield Issue((*path, "lia_reference"),
-                        f"purpose '{purpose.id}' relies on legitimate interests with no LIA "
-                        "reference")
+            yield Issue(
+                (*path, "lia_reference"),
+                f"purpose '{purpose.id}' relies on legitimate interests with no LIA reference",
+            )
 
 
 @rule(
-    "ST111", "special-category-condition-incomplete", Severity.error,
+    "ST111",
+    "special-category-condition-incomplete",
+    Severity.error,
     summary="A purpose processes special category data without a complete Art 9 condition "
     "(Art 9(2) condition, DPA 2018 Sch 1 condition where needed, appropriate policy document).",
     why="Special category data needs an Art 6 basis and an Art 9(2) condition; conditions (b), "
@@ -71,13 +76,16 @@ def special_category_condition_incomplete(ctx: LintContext) -> Iterator[Issue]:
             )
             gaps.update((f"{category.id}: {gap}", None) for gap in found if "Art 6" not in gap)
         if gaps:
-            yield Issue((*path, "special_category_condition"),
-                        f"purpose '{purpose.id}' processes special category data with "
-                        f"{'; '.join(gaps)}")
+            yield Issue(
+                (*path, "special_category_condition"),
+                f"purpose '{purpose.id}' processes special category data with {'; '.join(gaps)}",
+            )
 
 
 @rule(
-    "ST112", "equality-monitoring-conditions", Severity.error,
+    "ST112",
+    "equality-monitoring-conditions",
+    Severity.error,
     summary="Equality monitoring under DPA 2018 Sch 1 para 8 is not limited to group statistics, "
     "lacks an APD, or covers data para 8 does not.",
     why="Para 8 allows racial or ethnic origin, religious beliefs, health and sexual orientation "
@@ -94,18 +102,30 @@ def equality_monitoring_conditions(ctx: LintContext) -> Iterator[Issue]:
             continue
         if schedule_1_id(condition.schedule_1) != "para_8":
             continue
-        facts = EqualityMonitoring(group_statistics_only=purpose.aggregate_only,
-                                   apd=bool(condition.appropriate_policy_document))
-        failing = sorted({c.id for c in _categories(ctx, purpose) if c.special_category
-                          and not equality_monitoring_ok(c.special_category.value, facts)})
+        facts = EqualityMonitoring(
+            group_statistics_only=purpose.aggregate_only,
+            apd=bool(condition.appropriate_policy_document),
+        )
+        failing = sorted(
+            {
+                c.id
+                for c in _categories(ctx, purpose)
+                if c.special_category
+                and not equality_monitoring_ok(c.special_category.value, facts)
+            }
+        )
         if failing:
-            yield Issue((*path, "special_category_condition"),
-                        f"purpose '{purpose.id}' relies on Sch 1 para 8 but its conditions do "
-                        f"not hold for {', '.join(failing)}")
+            yield Issue(
+                (*path, "special_category_condition"),
+                f"purpose '{purpose.id}' relies on Sch 1 para 8 but its conditions do "
+                f"not hold for {', '.join(failing)}",
+            )
 
 
 @rule(
-    "ST114", "criminal-offence-data-without-condition", Severity.error,
+    "ST114",
+    "criminal-offence-data-without-condition",
+    Severity.error,
     summary="A purpose processes criminal offence data without official authority or a DPA 2018 "
     "Sch 1 condition (with its appropriate policy document).",
     why="Criminal offence data may be processed only under official authority or with a Sch 1 "
@@ -126,6 +146,8 @@ def criminal_offence_data_without_condition(ctx: LintContext) -> Iterator[Issue]
             official_authority=condition.official_authority,
         )
         if not lawful:
-            yield Issue((*path, "criminal_offence_condition"),
-                        f"purpose '{purpose.id}' processes criminal offence data "
-                        f"({', '.join(criminal)}) with no valid Art 10 authorisation")
+            yield Issue(
+                (*path, "criminal_offence_condition"),
+                f"purpose '{purpose.id}' processes criminal offence data "
+                f"({', '.join(criminal)}) with no valid Art 10 authorisation",
+            )

@@ -25,7 +25,9 @@ def _decisions(ctx: LintContext) -> Iterator[tuple[Path, Cookie, CookieDecision]
 
 
 @rule(
-    "ST150", "consent-cookie-without-consent-category", Severity.error,
+    "ST150",
+    "consent-cookie-without-consent-category",
+    Severity.error,
     summary="A cookie that needs consent sits in the strictly necessary category.",
     why="The banner loads strictly necessary cookies without asking; a cookie that needs "
     "consent must sit in a category the person can refuse.",
@@ -40,7 +42,9 @@ def consent_cookie_without_consent_category(ctx: LintContext) -> Iterator[Issue]
 
 
 @rule(
-    "ST151", "cookie-loads-before-consent", Severity.error,
+    "ST151",
+    "cookie-loads-before-consent",
+    Severity.error,
     summary="A cookie that needs consent is set before the person chooses.",
     why="Consent must be prior: nothing non-exempt may load before the choice, including on the "
     "landing page; browser settings and continued browsing are not consent.",
@@ -51,13 +55,17 @@ def consent_cookie_without_consent_category(ctx: LintContext) -> Iterator[Issue]
 def cookie_loads_before_consent(ctx: LintContext) -> Iterator[Issue]:
     for path, cookie, decision in _decisions(ctx):
         if decision.consent_required and cookie.loads in BEFORE_CHOICE:
-            yield Issue((*path, "loads"),
-                        f"cookie '{cookie.name}' loads on {cookie.loads.value.replace('_', ' ')} "
-                        f"but {decision.reason}")
+            yield Issue(
+                (*path, "loads"),
+                f"cookie '{cookie.name}' loads on {cookie.loads.value.replace('_', ' ')} "
+                f"but {decision.reason}",
+            )
 
 
 @rule(
-    "ST152", "cookie-exemption-does-not-hold", Severity.error,
+    "ST152",
+    "cookie-exemption-does-not-hold",
+    Severity.error,
     summary="A cookie claims an exception to consent that does not hold.",
     why="An exception applies only if every use fits it; the statistical exception also needs "
     "the site's own simple, free means to object and no use for the provider's own purposes.",
@@ -69,13 +77,17 @@ def cookie_loads_before_consent(ctx: LintContext) -> Iterator[Issue]:
 def cookie_exemption_does_not_hold(ctx: LintContext) -> Iterator[Issue]:
     for path, cookie, decision in _decisions(ctx):
         if cookie.exemption is not None and decision.consent_required:
-            yield Issue((*path, "exemption"),
-                        f"cookie '{cookie.name}' claims the {cookie.exemption.value} exception "
-                        f"but {decision.reason}")
+            yield Issue(
+                (*path, "exemption"),
+                f"cookie '{cookie.name}' claims the {cookie.exemption.value} exception "
+                f"but {decision.reason}",
+            )
 
 
 @rule(
-    "ST153", "click-to-play-is-not-consent", Severity.error,
+    "ST153",
+    "click-to-play-is-not-consent",
+    Severity.error,
     summary="An embedded player sets cookies when the person clicks play.",
     why="Embedded players are not strictly necessary, and clicking play is not informed consent; "
     "show a click-to-load placeholder and load the player only after consent.",
@@ -86,13 +98,16 @@ def cookie_exemption_does_not_hold(ctx: LintContext) -> Iterator[Issue]:
 def click_to_play_is_not_consent(ctx: LintContext) -> Iterator[Issue]:
     for path, cookie, decision in _decisions(ctx):
         if decision.consent_required and cookie.loads is CookieLoads.on_click:
-            yield Issue((*path, "loads"),
-                        f"cookie '{cookie.name}' is set on click, before consent: "
-                        f"{decision.reason}")
+            yield Issue(
+                (*path, "loads"),
+                f"cookie '{cookie.name}' is set on click, before consent: {decision.reason}",
+            )
 
 
 @rule(
-    "ST154", "persistent-cookie-called-session", Severity.warning,
+    "ST154",
+    "persistent-cookie-called-session",
+    Severity.warning,
     summary="A cookie is described as a session cookie but persists.",
     why="The notice must state each cookie's duration truthfully; persistent identifiers are "
     "rarely strictly necessary.",
@@ -103,13 +118,16 @@ def click_to_play_is_not_consent(ctx: LintContext) -> Iterator[Issue]:
 def persistent_cookie_called_session(ctx: LintContext) -> Iterator[Issue]:
     for index, cookie in enumerate(ctx.manifest.cookies):
         if cookie.described_as_session and cookie.duration != "session":
-            yield Issue(("cookies", index, "described_as_session"),
-                        f"cookie '{cookie.name}' is called a session cookie but lasts "
-                        f"{cookie.duration}")
+            yield Issue(
+                ("cookies", index, "described_as_session"),
+                f"cookie '{cookie.name}' is called a session cookie but lasts {cookie.duration}",
+            )
 
 
 @rule(
-    "ST155", "third-party-exemption-not-scanned", Severity.warning,
+    "ST155",
+    "third-party-exemption-not-scanned",
+    Severity.warning,
     summary="A third-party cookie claims an exemption that no cookie scan has verified.",
     why="Vendor chat and CRM scripts often also set persistent identifiers; the classification "
     "must come from a scan, not the vendor's description (behaviour UNCONFIRMED).",
@@ -120,8 +138,13 @@ def persistent_cookie_called_session(ctx: LintContext) -> Iterator[Issue]:
 )
 def third_party_exemption_not_scanned(ctx: LintContext) -> Iterator[Issue]:
     for index, cookie in enumerate(ctx.manifest.cookies):
-        if (cookie.party is Party.third and cookie.exemption is not None
-                and cookie.verified_by_scan is None):
-            yield Issue(("cookies", index, "exemption"),
-                        f"third-party cookie '{cookie.name}' claims {cookie.exemption.value} "
-                        "without a verifying scan")
+        if (
+            cookie.party is Party.third
+            and cookie.exemption is not None
+            and cookie.verified_by_scan is None
+        ):
+            yield Issue(
+                ("cookies", index, "exemption"),
+                f"third-party cookie '{cookie.name}' claims {cookie.exemption.value} "
+                "without a verifying scan",
+            )

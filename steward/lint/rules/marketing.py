@@ -74,7 +74,9 @@ _ROUTE_FOR = {
 
 
 @rule(
-    "ST120", "marketing-without-pecr-rule", Severity.error,
+    "ST120",
+    "marketing-without-pecr-rule",
+    Severity.error,
     summary="An electronic marketing purpose does not say how PECR permits it.",
     why="Marketing email, SMS or direct messages to individuals need consent to this sender or a "
     "soft opt-in; the notice and the sending controls depend on which.",
@@ -86,12 +88,16 @@ _ROUTE_FOR = {
 def marketing_without_pecr_rule(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
         if marketing.pecr_rule is None:
-            yield Issue((*path, "marketing", "pecr_rule"),
-                        f"marketing purpose '{purpose.id}' names no PECR rule")
+            yield Issue(
+                (*path, "marketing", "pecr_rule"),
+                f"marketing purpose '{purpose.id}' names no PECR rule",
+            )
 
 
 @rule(
-    "ST121", "pecr-rule-cannot-hold", Severity.error,
+    "ST121",
+    "pecr-rule-cannot-hold",
+    Severity.error,
     summary="The PECR rule a marketing purpose claims cannot hold for individual subscribers as "
     "declared (soft opt-in for non-customers or other products, no opt-out at collection, consent "
     "from bought lists, charity soft opt-in for a non-charity).",
@@ -108,18 +114,25 @@ def pecr_rule_cannot_hold(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
         claimed = marketing.pecr_rule
         expected = _ROUTE_FOR.get(claimed) if claimed else None
-        if (claimed is None or expected is None
-                or SubscriberType.individual not in marketing.subscriber_types):
+        if (
+            claimed is None
+            or expected is None
+            or SubscriberType.individual not in marketing.subscriber_types
+        ):
             continue
         decision = declared_decision(marketing, is_charity, ctx.on)
         if decision.route not in (expected, pecr.Route.message_non_compliant):
-            yield Issue((*path, "marketing", "pecr_rule"),
-                        f"marketing purpose '{purpose.id}' claims {claimed.value} "
-                        f"but, as declared, {decision.reason} ({decision.citation})")
+            yield Issue(
+                (*path, "marketing", "pecr_rule"),
+                f"marketing purpose '{purpose.id}' claims {claimed.value} "
+                f"but, as declared, {decision.reason} ({decision.citation})",
+            )
 
 
 @rule(
-    "ST122", "marketing-without-opt-out", Severity.error,
+    "ST122",
+    "marketing-without-opt-out",
+    Severity.error,
     summary="Marketing messages do not all carry a simple, free opt-out and the sender's identity.",
     why="Every electronic marketing message must identify the sender and give a valid address "
     "for opting out; the soft opt-in also needs the refusal means in every message.",
@@ -131,13 +144,16 @@ def pecr_rule_cannot_hold(ctx: LintContext) -> Iterator[Issue]:
 def marketing_without_opt_out(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
         if not marketing.opt_out_in_every_message:
-            yield Issue((*path, "marketing", "opt_out_in_every_message"),
-                        f"marketing purpose '{purpose.id}' does not offer an opt-out in every "
-                        "message")
+            yield Issue(
+                (*path, "marketing", "opt_out_in_every_message"),
+                f"marketing purpose '{purpose.id}' does not offer an opt-out in every message",
+            )
 
 
 @rule(
-    "ST123", "soft-opt-in-claimed-for-corporate-subscribers", Severity.warning,
+    "ST123",
+    "soft-opt-in-claimed-for-corporate-subscribers",
+    Severity.warning,
     summary="The soft opt-in is claimed for corporate subscribers, to whom reg 22 does not apply.",
     why="For companies and LLPs reg 22 does not apply at all (only reg 23 identity and opt-out); "
     "the soft opt-in is an individual-subscriber exception and is not a lawful basis. Named "
@@ -149,15 +165,21 @@ def marketing_without_opt_out(ctx: LintContext) -> Iterator[Issue]:
 )
 def soft_opt_in_for_corporate(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
-        if (marketing.pecr_rule is PecrRule.soft_opt_in
-                and SubscriberType.corporate in marketing.subscriber_types):
-            yield Issue((*path, "marketing", "subscriber_types"),
-                        f"marketing purpose '{purpose.id}' applies the soft opt-in to corporate "
-                        "subscribers, for whom PECR reg 22 does not apply")
+        if (
+            marketing.pecr_rule is PecrRule.soft_opt_in
+            and SubscriberType.corporate in marketing.subscriber_types
+        ):
+            yield Issue(
+                (*path, "marketing", "subscriber_types"),
+                f"marketing purpose '{purpose.id}' applies the soft opt-in to corporate "
+                "subscribers, for whom PECR reg 22 does not apply",
+            )
 
 
 @rule(
-    "ST124", "bought-list-for-electronic-marketing", Severity.error,
+    "ST124",
+    "bought-list-for-electronic-marketing",
+    Severity.error,
     summary="Contacts from bought, partner or group lists are used for electronic marketing.",
     why="Consent gathered by a list seller does not name this sender, the soft opt-in never "
     "covers other organisations' lists, and the people must get an Art 14 notice.",
@@ -170,6 +192,8 @@ def bought_list_for_electronic_marketing(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
         for index, source in enumerate(marketing.list_sources):
             if source is not ListSource.own_collection:
-                yield Issue((*path, "marketing", "list_sources", index),
-                            f"marketing purpose '{purpose.id}' uses {source.value} lists for "
-                            "electronic marketing")
+                yield Issue(
+                    (*path, "marketing", "list_sources", index),
+                    f"marketing purpose '{purpose.id}' uses {source.value} lists for "
+                    "electronic marketing",
+                )

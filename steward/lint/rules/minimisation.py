@@ -11,7 +11,9 @@ from steward.manifest.vocabulary import LawfulBasis
 
 
 @rule(
-    "ST160", "category-used-by-no-purpose", Severity.warning,
+    "ST160",
+    "category-used-by-no-purpose",
+    Severity.warning,
     summary="A data category is declared but no purpose uses it.",
     why="Personal data must be adequate, relevant and limited to what the purposes need; a "
     "category with no purpose should not be collected.",
@@ -22,12 +24,16 @@ from steward.manifest.vocabulary import LawfulBasis
 def category_used_by_no_purpose(ctx: LintContext) -> Iterator[Issue]:
     for index, category in enumerate(ctx.manifest.data_categories):
         if category.id not in ctx.purposes_using:
-            yield Issue(("data_categories", index, "id"),
-                        f"category '{category.id}' ({category.name}) is used by no purpose")
+            yield Issue(
+                ("data_categories", index, "id"),
+                f"category '{category.id}' ({category.name}) is used by no purpose",
+            )
 
 
 @rule(
-    "ST161", "system-holds-data-for-no-purpose", Severity.error,
+    "ST161",
+    "system-holds-data-for-no-purpose",
+    Severity.error,
     summary="A system holds a data category that no purpose using that system declares.",
     why="Data held in a system must serve a declared purpose; otherwise it is held without a "
     "purpose or lawful basis and escapes retention and requests.",
@@ -40,13 +46,17 @@ def system_holds_data_for_no_purpose(ctx: LintContext) -> Iterator[Issue]:
     for index, system in enumerate(ctx.manifest.systems):
         for position, category in enumerate(system.categories):
             if (system.id, category) not in ctx.system_uses:
-                yield Issue(("systems", index, "categories", position),
-                            f"system '{system.id}' holds '{category}' but no purpose declares "
-                            "that it keeps this category there")
+                yield Issue(
+                    ("systems", index, "categories", position),
+                    f"system '{system.id}' holds '{category}' but no purpose declares "
+                    "that it keeps this category there",
+                )
 
 
 @rule(
-    "ST162", "children-without-age-rule", Severity.error,
+    "ST162",
+    "children-without-age-rule",
+    Severity.error,
     summary="A purpose covers people who may be children but declares no age rule.",
     why="Where an online service relies on a child's consent, the child must be old enough to "
     "consent, or a parent must give or authorise it, with reasonable efforts to check.",
@@ -57,12 +67,16 @@ def system_holds_data_for_no_purpose(ctx: LintContext) -> Iterator[Issue]:
 def children_without_age_rule(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         if purpose.children is None and ctx.children_kinds.intersection(purpose.data_subjects):
-            yield Issue((*path, "children"),
-                        f"purpose '{purpose.id}' may process children's data but has no age rule")
+            yield Issue(
+                (*path, "children"),
+                f"purpose '{purpose.id}' may process children's data but has no age rule",
+            )
 
 
 @rule(
-    "ST163", "child-consent-below-digital-age", Severity.error,
+    "ST163",
+    "child-consent-below-digital-age",
+    Severity.error,
     summary="A consent-based purpose accepts children's own consent below the digital age of "
     "consent.",
     why="Below the age (13 in the UK, configurable), a holder of parental responsibility must "
@@ -75,9 +89,15 @@ def child_consent_below_digital_age(ctx: LintContext) -> Iterator[Issue]:
     age = digital_age_of_consent(ctx.on)
     for path, purpose in ctx.purposes():
         children = purpose.children
-        if (children is not None and purpose.lawful_basis is LawfulBasis.consent
-                and children.minimum_age < age and not children.parental_authorisation_below):
-            yield Issue((*path, "children", "minimum_age"),
-                        f"purpose '{purpose.id}' takes consent from children of "
-                        f"{children.minimum_age} without a parent, below the digital age of "
-                        f"consent ({age})")
+        if (
+            children is not None
+            and purpose.lawful_basis is LawfulBasis.consent
+            and children.minimum_age < age
+            and not children.parental_authorisation_below
+        ):
+            yield Issue(
+                (*path, "children", "minimum_age"),
+                f"purpose '{purpose.id}' takes consent from children of "
+                f"{children.minimum_age} without a parent, below the digital age of "
+                f"consent ({age})",
+            )

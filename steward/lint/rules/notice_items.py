@@ -28,7 +28,9 @@ LAW_CHANGES: tuple[tuple[date, str], ...] = (
 
 
 @rule(
-    "ST101", "purpose-without-lawful-basis", Severity.error,
+    "ST101",
+    "purpose-without-lawful-basis",
+    Severity.error,
     summary="A purpose declares no Art 6 lawful basis.",
     why="The notice must give the lawful basis for each purpose.",
     fix="add 'lawful_basis:' (e.g. legitimate_interests, legal_obligation, consent) to the purpose",
@@ -38,12 +40,16 @@ LAW_CHANGES: tuple[tuple[date, str], ...] = (
 def purpose_without_lawful_basis(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         if purpose.lawful_basis is None:
-            yield Issue((*path, "lawful_basis"),
-                        f"purpose '{purpose.id}' ({purpose.name}) has no lawful basis")
+            yield Issue(
+                (*path, "lawful_basis"),
+                f"purpose '{purpose.id}' ({purpose.name}) has no lawful basis",
+            )
 
 
 @rule(
-    "ST102", "legitimate-interests-not-stated", Severity.error,
+    "ST102",
+    "legitimate-interests-not-stated",
+    Severity.error,
     summary="A purpose relies on legitimate interests without saying what the interests are.",
     why="Where Art 6(1)(f) is relied on, the notice must state the legitimate interests pursued.",
     fix="add 'legitimate_interests:' describing the interest pursued, in plain words",
@@ -54,13 +60,17 @@ def legitimate_interests_not_stated(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         relies = purpose.lawful_basis is LawfulBasis.legitimate_interests
         if relies and not purpose.legitimate_interests:
-            yield Issue((*path, "legitimate_interests"),
-                        f"purpose '{purpose.id}' relies on legitimate interests but does not say "
-                        "which interests are pursued")
+            yield Issue(
+                (*path, "legitimate_interests"),
+                f"purpose '{purpose.id}' relies on legitimate interests but does not say "
+                "which interests are pursued",
+            )
 
 
 @rule(
-    "ST103", "provision-requirement-missing", Severity.error,
+    "ST103",
+    "provision-requirement-missing",
+    Severity.error,
     summary="Data collected from the person, with no statement of whether they must provide it.",
     why="Art 13 requires saying whether providing the data is a statutory or contractual "
     "requirement, whether the person must provide it and what happens if they do not.",
@@ -72,13 +82,17 @@ def provision_requirement_missing(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         from_person = any(s.kind is SourceKind.data_subject for s in purpose.sources)
         if from_person and purpose.provision is None:
-            yield Issue((*path, "provision"),
-                        f"purpose '{purpose.id}' collects data from the person but does not say "
-                        "whether they must provide it or what happens if they do not")
+            yield Issue(
+                (*path, "provision"),
+                f"purpose '{purpose.id}' collects data from the person but does not say "
+                "whether they must provide it or what happens if they do not",
+            )
 
 
 @rule(
-    "ST104", "indirect-source-not-named", Severity.error,
+    "ST104",
+    "indirect-source-not-named",
+    Severity.error,
     summary="Data obtained from someone other than the person, with no source named.",
     why="For data not obtained from the person, the notice must state its source and whether it "
     "came from publicly accessible sources.",
@@ -90,13 +104,17 @@ def indirect_source_not_named(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         for index, source in enumerate(purpose.sources):
             if source.kind not in FIRST_HAND and not source.name:
-                yield Issue((*path, "sources", index, "kind"),
-                            f"purpose '{purpose.id}' obtains data from a {source.kind.value} "
-                            "source without naming it")
+                yield Issue(
+                    (*path, "sources", index, "kind"),
+                    f"purpose '{purpose.id}' obtains data from a {source.kind.value} "
+                    "source without naming it",
+                )
 
 
 @rule(
-    "ST105", "notice-predates-law-change", Severity.error,
+    "ST105",
+    "notice-predates-law-change",
+    Severity.error,
     summary="The notice's 'last updated' date is earlier than a law change it depends on.",
     why="A notice last revised before a change in the law it describes cannot be accurate.",
     fix="review the notice against today's law, then set notice.last_updated and add a change "
@@ -109,14 +127,18 @@ def notice_predates_law_change(ctx: LintContext) -> Iterator[Issue]:
     missed = [(d, what) for d, what in LAW_CHANGES if updated < d <= ctx.on]
     if missed:
         latest, what = missed[-1]
-        yield Issue(("notice", "last_updated"),
-                    f"the notice was last updated on {updated.isoformat()}, before "
-                    f"{latest.isoformat()} ({what}) and {len(missed) - 1} other change(s) in "
-                    "the law it depends on")
+        yield Issue(
+            ("notice", "last_updated"),
+            f"the notice was last updated on {updated.isoformat()}, before "
+            f"{latest.isoformat()} ({what}) and {len(missed) - 1} other change(s) in "
+            "the law it depends on",
+        )
 
 
 @rule(
-    "ST106", "last-update-not-in-change-log", Severity.warning,
+    "ST106",
+    "last-update-not-in-change-log",
+    Severity.warning,
     summary="The notice's 'last updated' date has no entry in the change log.",
     why="People should be able to see what changed in the notice and when.",
     fix="add an entry to 'changes:' dated notice.last_updated that summarises the change",
@@ -126,12 +148,15 @@ def notice_predates_law_change(ctx: LintContext) -> Iterator[Issue]:
 def last_update_not_in_change_log(ctx: LintContext) -> Iterator[Issue]:
     updated = ctx.manifest.notice.last_updated
     if all(change.date != updated for change in ctx.manifest.changes):
-        yield Issue(("notice", "last_updated"),
-                    f"no entry in 'changes' is dated {updated.isoformat()}")
+        yield Issue(
+            ("notice", "last_updated"), f"no entry in 'changes' is dated {updated.isoformat()}"
+        )
 
 
 @rule(
-    "ST107", "automated-decisions-without-safeguards", Severity.error,
+    "ST107",
+    "automated-decisions-without-safeguards",
+    Severity.error,
     summary="Automated decision-making is in use without the Arts 22A-22D safeguards declared.",
     why="Significant decisions based solely on automated processing need safeguards: "
     "information, representations, human intervention and a way to contest.",
@@ -143,13 +168,16 @@ def automated_decisions_without_safeguards(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose in ctx.purposes():
         decisions = purpose.automated_decisions
         if decisions.used and not decisions.safeguards:
-            yield Issue((*path, "automated_decisions", "safeguards"),
-                        f"purpose '{purpose.id}' uses automated decisions but declares no "
-                        "safeguards")
+            yield Issue(
+                (*path, "automated_decisions", "safeguards"),
+                f"purpose '{purpose.id}' uses automated decisions but declares no safeguards",
+            )
 
 
 @rule(
-    "ST108", "controller-contacts-unexplained", Severity.warning,
+    "ST108",
+    "controller-contacts-unexplained",
+    Severity.warning,
     summary="The organisation gives several contact points without saying what each is for.",
     why="The controller's identity and contact details must be clear; contacts on different "
     "domains or addresses with no stated role confuse people about where to send a request.",
@@ -160,14 +188,20 @@ def automated_decisions_without_safeguards(ctx: LintContext) -> Iterator[Issue]:
 def controller_contacts_unexplained(ctx: LintContext) -> Iterator[Issue]:
     organisation = ctx.manifest.organisation
     contacts: list[tuple[Path, Contact]] = [
-        (("organisation", "privacy_contact"), organisation.privacy_contact)]
-    contacts += [(("organisation", "other_contacts", i), c)
-                 for i, c in enumerate(organisation.other_contacts)]
+        (("organisation", "privacy_contact"), organisation.privacy_contact)
+    ]
+    contacts += [
+        (("organisation", "other_contacts", i), c)
+        for i, c in enumerate(organisation.other_contacts)
+    ]
     if len(contacts) < 2:
         return
     domains = sorted({c.email.rsplit("@", 1)[1].lower() for _, c in contacts if c.email})
-    spread = f" (contacts use {len(domains)} email domains: {', '.join(domains)})" if len(
-        domains) > 1 else ""
+    spread = (
+        f" (contacts use {len(domains)} email domains: {', '.join(domains)})"
+        if len(domains) > 1
+        else ""
+    )
     for path, contact in contacts:
         if not contact.purpose:
             label = contact.email or contact.phone or "this contact"

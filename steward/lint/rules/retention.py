@@ -21,7 +21,9 @@ TAX_LAW = re.compile(r"\b(?:tax\s+(?:law|legislation|rules)|HMRC|PAYE)\b", re.IG
 _NUMBER = re.compile(r"\b\d+\s*(?:years?|months?|weeks?|days?)\b", re.IGNORECASE)
 _WORD_NUMBER = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirty)\s+"
-    r"(?:years?|months?|weeks?|days?)\b", re.IGNORECASE)
+    r"(?:years?|months?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
 
 
 def _bounded_criteria(criteria: str) -> bool:
@@ -36,7 +38,9 @@ def _bounded_criteria(criteria: str) -> bool:
 
 
 @rule(
-    "ST140", "category-without-retention", Severity.error,
+    "ST140",
+    "category-without-retention",
+    Severity.error,
     summary="A stored data category has no retention rule, neither its own nor from a purpose.",
     why="Every category needs a retention period, or the criteria used to set it, in the notice "
     "and the Art 30 record.",
@@ -51,12 +55,16 @@ def category_without_retention(ctx: LintContext) -> Iterator[Issue]:
         stored = [p for p in users if p.stored]
         if category.retention or not stored or any(p.retention for p in stored):
             continue
-        yield Issue(("data_categories", index),
-                    f"category '{category.id}' ({category.name}) is kept with no retention period")
+        yield Issue(
+            ("data_categories", index),
+            f"category '{category.id}' ({category.name}) is kept with no retention period",
+        )
 
 
 @rule(
-    "ST141", "retention-unbounded", Severity.error,
+    "ST141",
+    "retention-unbounded",
+    Severity.error,
     summary="A retention rule has no period and no criteria: data would be kept indefinitely.",
     why="Data may be kept no longer than necessary; 'until you tell us otherwise' is no limit, "
     "and after an objection or withdrawal only minimal suppression data may stay.",
@@ -68,13 +76,16 @@ def category_without_retention(ctx: LintContext) -> Iterator[Issue]:
 def retention_unbounded(ctx: LintContext) -> Iterator[Issue]:
     for index, retention in enumerate(ctx.manifest.retention):
         if retention.period is None and retention.criteria is None:
-            yield Issue(("retention", index, "period"),
-                        f"retention rule '{retention.id}' ({retention.description}) sets no "
-                        "limit")
+            yield Issue(
+                ("retention", index, "period"),
+                f"retention rule '{retention.id}' ({retention.description}) sets no limit",
+            )
 
 
 @rule(
-    "ST142", "retention-criteria-vague", Severity.error,
+    "ST142",
+    "retention-criteria-vague",
+    Severity.error,
     summary="A retention rule gives criteria that state no measurable limit.",
     why="Criteria such as 'destroyed on a regular basis' tell a person nothing about how long "
     "their data is kept.",
@@ -84,11 +95,15 @@ def retention_unbounded(ctx: LintContext) -> Iterator[Issue]:
 )
 def retention_criteria_vague(ctx: LintContext) -> Iterator[Issue]:
     for index, retention in enumerate(ctx.manifest.retention):
-        if (retention.period is None and retention.criteria is not None
-                and not _bounded_criteria(retention.criteria)):
-            yield Issue(("retention", index, "criteria"),
-                        f"retention rule '{retention.id}' gives no period: "
-                        f"\"{retention.criteria}\"")
+        if (
+            retention.period is None
+            and retention.criteria is not None
+            and not _bounded_criteria(retention.criteria)
+        ):
+            yield Issue(
+                ("retention", index, "criteria"),
+                f"retention rule '{retention.id}' gives no period: \"{retention.criteria}\"",
+            )
 
 
 def _tax_rule(retention: RetentionRule) -> bool:
@@ -96,7 +111,9 @@ def _tax_rule(retention: RetentionRule) -> bool:
 
 
 @rule(
-    "ST143", "tax-retention-beyond-tax-records", Severity.error,
+    "ST143",
+    "tax-retention-beyond-tax-records",
+    Severity.error,
     summary="A rule justified by tax law is applied to data also used for purposes outside "
     "contracts and legal obligations (e.g. enquiries or marketing).",
     why="HMRC minimums apply to the records they name (company records 6 years from the end of "
@@ -112,16 +129,21 @@ def tax_retention_beyond_tax_records(ctx: LintContext) -> Iterator[Issue]:
         found = ctx.retention.get(category.retention or "")
         if found is None or not _tax_rule(found[1]):
             continue
-        others = sorted({p.id for p in ctx.purposes_of(category.id)
-                         if p.lawful_basis not in RECORD_KEEPING})
+        others = sorted(
+            {p.id for p in ctx.purposes_of(category.id) if p.lawful_basis not in RECORD_KEEPING}
+        )
         if others:
-            yield Issue(("data_categories", index, "retention"),
-                        f"category '{category.id}' is kept under tax rule '{found[1].id}' but is "
-                        f"also used for {', '.join(others)}")
+            yield Issue(
+                ("data_categories", index, "retention"),
+                f"category '{category.id}' is kept under tax rule '{found[1].id}' but is "
+                f"also used for {', '.join(others)}",
+            )
 
 
 @rule(
-    "ST144", "tax-retention-wrong-anchor", Severity.warning,
+    "ST144",
+    "tax-retention-wrong-anchor",
+    Severity.warning,
     summary="A tax-law retention rule counts from the event itself rather than the end of the "
     "tax year or accounting period.",
     why="PAYE records run 3 years after the end of the tax year; company records 6 years from "
@@ -133,5 +155,7 @@ def tax_retention_beyond_tax_records(ctx: LintContext) -> Iterator[Issue]:
 def tax_retention_wrong_anchor(ctx: LintContext) -> Iterator[Issue]:
     for index, retention in enumerate(ctx.manifest.retention):
         if _tax_rule(retention) and retention.anchor is Anchor.event_date:
-            yield Issue(("retention", index, "anchor"),
-                        f"tax-law rule '{retention.id}' counts from the event date")
+            yield Issue(
+                ("retention", index, "anchor"),
+                f"tax-law rule '{retention.id}' counts from the event date",
+            )

@@ -16,7 +16,9 @@ def _complaints_duty_in_force(ctx: LintContext) -> bool:
 
 
 @rule(
-    "ST170", "complaints-to-controller-missing", Severity.error,
+    "ST170",
+    "complaints-to-controller-missing",
+    Severity.error,
     summary="No way to complain to the organisation itself is declared.",
     why="Since 19 June 2026 people may complain to the controller, which must facilitate "
     "complaints (e.g. an electronic complaint form) and acknowledge them within 30 days; the "
@@ -27,12 +29,15 @@ def _complaints_duty_in_force(ctx: LintContext) -> bool:
 )
 def complaints_to_controller_missing(ctx: LintContext) -> Iterator[Issue]:
     if ctx.manifest.rights.complaints is None and _complaints_duty_in_force(ctx):
-        yield Issue(("rights", "complaints"),
-                    "the manifest declares no way to complain to the organisation")
+        yield Issue(
+            ("rights", "complaints"), "the manifest declares no way to complain to the organisation"
+        )
 
 
 @rule(
-    "ST171", "complaints-not-electronic", Severity.error,
+    "ST171",
+    "complaints-not-electronic",
+    Severity.error,
     summary="Complaints can be made only on paper.",
     why="The controller must facilitate complaints, e.g. by a form that can be completed "
     "electronically and by other means.",
@@ -47,7 +52,9 @@ def complaints_not_electronic(ctx: LintContext) -> Iterator[Issue]:
 
 
 @rule(
-    "ST172", "blanket-identity-documents", Severity.error,
+    "ST172",
+    "blanket-identity-documents",
+    Severity.error,
     summary="Every request must come with an identity document.",
     why="ID may be asked for only where there is reasonable doubt, and only what resolves it; "
     "a blanket passport requirement is disproportionate.",
@@ -59,16 +66,22 @@ def complaints_not_electronic(ctx: LintContext) -> Iterator[Issue]:
 def blanket_identity_documents(ctx: LintContext) -> Iterator[Issue]:
     verification = ctx.manifest.rights.verification
     if verification.always_require_id_document:
-        yield Issue(("rights", "verification", "always_require_id_document"),
-                    "every request must come with an identity document")
+        yield Issue(
+            ("rights", "verification", "always_require_id_document"),
+            "every request must come with an identity document",
+        )
     elif verification.method is VerificationMethod.id_document:
-        yield Issue(("rights", "verification", "method"),
-                    "identity documents are the default verification method",
-                    severity=Severity.warning)
+        yield Issue(
+            ("rights", "verification", "method"),
+            "identity documents are the default verification method",
+            severity=Severity.warning,
+        )
 
 
 @rule(
-    "ST173", "supervisory-authority-name", Severity.warning,
+    "ST173",
+    "supervisory-authority-name",
+    Severity.warning,
     summary="The ICO is named after the Information Commission replaced it (either is accepted "
     "before then).",
     why="The DUAA replaces the ICO with the Information Commission when s.119 commences (date "
@@ -80,8 +93,8 @@ def blanket_identity_documents(ctx: LintContext) -> Iterator[Issue]:
 def supervisory_authority_name(ctx: LintContext) -> Iterator[Issue]:
     commenced = ctx.options.information_commission_from
     named = ctx.manifest.organisation.supervisory_authority
-    if (commenced is not None and ctx.on >= commenced
-            and named is SupervisoryAuthority.ico):
-        yield Issue(("organisation", "supervisory_authority"),
-                    f"names the ICO, which became the Information Commission on "
-                    f"{commenced.isoformat()}")
+    if commenced is not None and ctx.on >= commenced and named is SupervisoryAuthority.ico:
+        yield Issue(
+            ("organisation", "supervisory_authority"),
+            f"names the ICO, which became the Information Commission on {commenced.isoformat()}",
+        )

@@ -27,8 +27,9 @@ from steward.manifest.schema import Recipient, Transfer
 from steward.manifest.source import Path
 from steward.manifest.vocabulary import TransferMechanism
 
-SAFEGUARDS = frozenset({Mechanism.idta, Mechanism.uk_addendum, Mechanism.uk_bcr,
-                        Mechanism.legacy_eu_scc})
+SAFEGUARDS = frozenset(
+    {Mechanism.idta, Mechanism.uk_addendum, Mechanism.uk_bcr, Mechanism.legacy_eu_scc}
+)
 NOT_A_MECHANISM = "'GDPR compliance' is not a transfer mechanism under UK GDPR Chapter V"
 
 
@@ -53,8 +54,9 @@ def _mechanisms(transfer: Transfer | None) -> list[Mechanism]:
 
 
 def _destinations(recipient: Recipient) -> list[str]:
-    return [c for c in dict.fromkeys((recipient.country, *recipient.also_accessed_from))
-            if not is_uk(c)]
+    return [
+        c for c in dict.fromkeys((recipient.country, *recipient.also_accessed_from)) if not is_uk(c)
+    ]
 
 
 def assess(recipient: Recipient, country: str, on: date) -> TransferAssessment:
@@ -68,7 +70,9 @@ def _recipients(ctx: LintContext) -> Iterator[tuple[Path, Recipient]]:
 
 
 @rule(
-    "ST130", "transfer-without-valid-mechanism", Severity.error,
+    "ST130",
+    "transfer-without-valid-mechanism",
+    Severity.error,
     summary="Data goes to a country outside the UK without adequacy and without a mechanism valid "
     "on the lint date.",
     why="A restricted transfer is lawful only under UK adequacy regulations, an appropriate "
@@ -84,13 +88,17 @@ def transfer_without_valid_mechanism(ctx: LintContext) -> Iterator[Issue]:
             verdict = assess(recipient, country, ctx.on)
             if not verdict.lawful:
                 where = (*path, "transfer") if recipient.transfer else (*path, "country")
-                yield Issue(where,
-                            f"transfer to {recipient.name} in {country_name(country)} has no "
-                            f"valid basis on {ctx.on.isoformat()}: " + "; ".join(verdict.reasons))
+                yield Issue(
+                    where,
+                    f"transfer to {recipient.name} in {country_name(country)} has no "
+                    f"valid basis on {ctx.on.isoformat()}: " + "; ".join(verdict.reasons),
+                )
 
 
 @rule(
-    "ST131", "invalid-transfer-mechanism-claimed", Severity.error,
+    "ST131",
+    "invalid-transfer-mechanism-claimed",
+    Severity.error,
     summary="A recipient claims a transfer mechanism that is not valid on the lint date.",
     why="Privacy Shield was invalidated on 16 July 2020 and was never a UK mechanism; legacy EU "
     "SCCs expired in March 2024; the 2021 EU SCCs need the UK Addendum; 'GDPR compliant' is not a "
@@ -111,16 +119,20 @@ def invalid_transfer_mechanism_claimed(ctx: LintContext) -> Iterator[Issue]:
             if claimed is TransferMechanism.gdpr_compliance:
                 yield Issue(where, f"{recipient.name}: {NOT_A_MECHANISM}")
                 continue
-            gaps = [mechanism_gap(Mechanism(claimed.value), c, ctx.on, facts)
-                    for c in destinations]
+            gaps = [mechanism_gap(Mechanism(claimed.value), c, ctx.on, facts) for c in destinations]
             gap = next((g for g in gaps if g is not None), None)
             if gap is not None:
-                yield Issue(where, f"{recipient.name}: {claimed.value} is not valid on "
-                                   f"{ctx.on.isoformat()}: {gap}")
+                yield Issue(
+                    where,
+                    f"{recipient.name}: {claimed.value} is not valid on "
+                    f"{ctx.on.isoformat()}: {gap}",
+                )
 
 
 @rule(
-    "ST132", "safeguard-copy-not-offered", Severity.warning,
+    "ST132",
+    "safeguard-copy-not-offered",
+    Severity.warning,
     summary="A transfer relies on a safeguard but the notice cannot say how to get a copy.",
     why="Where a transfer relies on safeguards, the notice must say what they are and how a "
     "person can obtain a copy.",
@@ -134,20 +146,27 @@ def safeguard_copy_not_offered(ctx: LintContext) -> Iterator[Issue]:
         if transfer is None or transfer.safeguard_copy or not _destinations(recipient):
             continue
         if SAFEGUARDS.intersection(_mechanisms(transfer)) or not _covered_by_adequacy(
-                recipient, ctx.on):
-            yield Issue((*path, "transfer", "safeguard_copy"),
-                        f"{recipient.name}: the notice cannot tell people how to get a copy of "
-                        "the transfer safeguard")
+            recipient, ctx.on
+        ):
+            yield Issue(
+                (*path, "transfer", "safeguard_copy"),
+                f"{recipient.name}: the notice cannot tell people how to get a copy of "
+                "the transfer safeguard",
+            )
 
 
 def _covered_by_adequacy(recipient: Recipient, on: date) -> bool:
     extension = recipient.transfer.dpf_uk_extension if recipient.transfer else False
-    return all(adequacy(c, on, within_scope=extension if c == "US" else True).adequate
-               for c in _destinations(recipient))
+    return all(
+        adequacy(c, on, within_scope=extension if c == "US" else True).adequate
+        for c in _destinations(recipient)
+    )
 
 
 @rule(
-    "ST133", "adequacy-unconfirmed", Severity.warning,
+    "ST133",
+    "adequacy-unconfirmed",
+    Severity.warning,
     summary="A transfer relies on UK adequacy for a destination whose adequacy is UNCONFIRMED.",
     why="RULES.md R4.2 could not confirm that the destination is in DPA 2018 Sch 21 para 5.",
     fix="use an IDTA or UK Addendum with a transfer risk assessment until adequacy is confirmed",
@@ -158,13 +177,16 @@ def adequacy_unconfirmed(ctx: LintContext) -> Iterator[Issue]:
     for path, recipient in _recipients(ctx):
         for country in _destinations(recipient):
             if adequacy(country, ctx.on).unconfirmed:
-                yield Issue((*path, "country"),
-                            f"{recipient.name}: UK adequacy for {country_name(country)} is "
-                            "UNCONFIRMED")
+                yield Issue(
+                    (*path, "country"),
+                    f"{recipient.name}: UK adequacy for {country_name(country)} is UNCONFIRMED",
+                )
 
 
 @rule(
-    "ST134", "system-abroad-without-recipient", Severity.warning,
+    "ST134",
+    "system-abroad-without-recipient",
+    Severity.warning,
     summary="A system is located outside the UK but names no recipient hosting it.",
     why="Hosting personal data abroad is a restricted transfer to whoever hosts it; without the "
     "recipient, lint cannot check its transfer mechanism and the notice cannot name it.",
@@ -176,6 +198,8 @@ def adequacy_unconfirmed(ctx: LintContext) -> Iterator[Issue]:
 def system_abroad_without_recipient(ctx: LintContext) -> Iterator[Issue]:
     for index, system in enumerate(ctx.manifest.systems):
         if system.recipient is None and not is_uk(system.location):
-            yield Issue(("systems", index, "location"),
-                        f"system '{system.id}' is in {country_name(system.location)} but no "
-                        "recipient hosting it is declared")
+            yield Issue(
+                ("systems", index, "location"),
+                f"system '{system.id}' is in {country_name(system.location)} but no "
+                "recipient hosting it is declared",
+            )

@@ -12,14 +12,18 @@ from steward.lint.rule import Issue, Severity, rule
 from steward.lint.wording import Wording, find_wording, rx
 
 EU_GDPR = Wording(
-    rx(r"\bEU\s+(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"
-        r"|(?<!UK )(?<!UK-)\b(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"),
+    rx(
+        r"\bEU\s+(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"
+        r"|(?<!UK )(?<!UK-)\b(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"
+    ),
     "cites the EU GDPR (or 'the GDPR' without 'UK')",
 )
 
 
 @rule(
-    "ST180", "eu-gdpr-cited", Severity.error,
+    "ST180",
+    "eu-gdpr-cited",
+    Severity.error,
     summary="Text cites the EU GDPR, or 'the GDPR' without saying UK GDPR.",
     why="Since 1 January 2021 the UK GDPR and the Data Protection Act 2018 (as amended by the "
     "DUAA 2025) govern a UK company's processing, not the EU GDPR.",
@@ -38,7 +42,9 @@ PRIVACY_SHIELD = Wording(
 
 
 @rule(
-    "ST181", "privacy-shield-cited", Severity.error,
+    "ST181",
+    "privacy-shield-cited",
+    Severity.error,
     summary="Text relies on the EU-US Privacy Shield (or Safe Harbour).",
     why="Privacy Shield was invalidated on 16 July 2020 (Schrems II) and was never a UK GDPR "
     "mechanism; US transfers need the UK Extension to the DPF or an IDTA/Addendum with a TRA.",
@@ -57,7 +63,9 @@ PECR_MISNAMED = Wording(
 
 
 @rule(
-    "ST182", "pecr-misnamed", Severity.warning,
+    "ST182",
+    "pecr-misnamed",
+    Severity.warning,
     summary="Text misnames the Privacy and Electronic Communications Regulations.",
     why="The correct name is the Privacy and Electronic Communications (EC Directive) Regulations "
     "2003 (PECR), as amended.",
@@ -70,14 +78,18 @@ def pecr_misnamed(ctx: LintContext) -> Iterator[Issue]:
 
 
 OUTSIDE_EU = Wording(
-    rx(r"\b(?:outside|non)[- ](?:of\s+)?(?:the\s+)?"
-       r"(?:EU|EEA|European\s+(?:Union|Economic\s+Area))\b"),
+    rx(
+        r"\b(?:outside|non)[- ](?:of\s+)?(?:the\s+)?"
+        r"(?:EU|EEA|European\s+(?:Union|Economic\s+Area))\b"
+    ),
     "describes transfers as leaving the EU rather than the UK",
 )
 
 
 @rule(
-    "ST183", "transfers-outside-eu", Severity.error,
+    "ST183",
+    "transfers-outside-eu",
+    Severity.error,
     summary="Text describes restricted transfers as 'outside the EU/EEA'.",
     why="For a UK controller the test is a transfer outside the UK; EEA destinations are covered "
     "by UK adequacy regulations.",
@@ -97,7 +109,9 @@ GDPR_COMPLIANT = Wording(
 
 
 @rule(
-    "ST184", "gdpr-compliance-as-safeguard", Severity.error,
+    "ST184",
+    "gdpr-compliance-as-safeguard",
+    Severity.error,
     summary="Text presents a provider being 'GDPR compliant' as a transfer safeguard.",
     why="Compliance claims are not a Chapter V transfer mechanism.",
     fix="name the adequacy regulations or the safeguard (IDTA, UK Addendum, UK Extension) "
@@ -117,7 +131,9 @@ EU_SCC_ALONE = Wording(
 
 
 @rule(
-    "ST185", "eu-sccs-without-uk-addendum", Severity.error,
+    "ST185",
+    "eu-sccs-without-uk-addendum",
+    Severity.error,
     summary="Text relies on EU standard contractual clauses alone.",
     why="EU SCCs alone are not valid for UK restricted transfers; the old EU SCCs expired in "
     "March 2024; the 2021 EU SCCs need the UK Addendum, or use the IDTA.",
@@ -130,20 +146,23 @@ def eu_sccs_without_uk_addendum(ctx: LintContext) -> Iterator[Issue]:
 
 
 CRIMINAL_AS_SPECIAL = Wording(
-    rx(r"special\s+categor(?=.*(?:criminal|conviction|offence))"
-        r"|(?:criminal|conviction|offence)(?=.*special\s+categor)"),
+    rx(
+        r"special\s+categor(?=.*(?:criminal|conviction|offence))"
+        r"|(?:criminal|conviction|offence)(?=.*special\s+categor)"
+    ),
     "treats criminal offence data as special category data",
     unless=rx(r"\bnot\b|\bseparate"),
 )
 
 
 @rule(
-    "ST186", "criminal-data-called-special-category", Severity.error,
+    "ST186",
+    "criminal-data-called-special-category",
+    Severity.error,
     summary="Text counts criminal offence data as special category data.",
     why="Criminal offence data is a separate regime (Art 10, DPA 2018 s.11(2)); the special "
     "categories also include genetic and biometric data.",
-    fix="define special category data as in Art 9(1) and describe criminal offence data "
-    "separately",
+    fix="define special category data as in Art 9(1) and describe criminal offence data separately",
     citation="UK GDPR Arts 9(1), 10; DPA 2018 s.11(2)",
     covers=("SEED-07",),
 )
@@ -158,7 +177,9 @@ SENSITIVE_PERSONAL_DATA = Wording(
 
 
 @rule(
-    "ST187", "obsolete-sensitive-personal-data", Severity.warning,
+    "ST187",
+    "obsolete-sensitive-personal-data",
+    Severity.warning,
     summary="Text uses the DPA 1998 term 'sensitive personal data'.",
     why="The UK GDPR speaks of special category data and criminal offence data.",
     fix="write 'special category data' (or 'criminal offence data')",

@@ -25,7 +25,9 @@ OBJECTION_QUALIFIED = Wording(
 
 
 @rule(
-    "ST188", "direct-marketing-objection-not-absolute", Severity.error,
+    "ST188",
+    "direct-marketing-objection-not-absolute",
+    Severity.error,
     summary="The right to object is described only with its 'compelling grounds' limit.",
     why="Objection to direct marketing is absolute (no grounds to refuse) and must be brought to "
     "attention explicitly, clearly and separately from other information.",
@@ -42,8 +44,10 @@ ONE_MONTH_ONLY = Wording(
     rx(r"\b(?:within|in)\s+(?:one|1|a)\s+(?:calendar\s+)?month"),
     "states a one-month response time without the rest of the rule",
     needs=(
-        ("that the month can run from receipt of requested ID or a fee",
-         rx(r"identit|\bID\b|\bfee\b")),
+        (
+            "that the month can run from receipt of requested ID or a fee",
+            rx(r"identit|\bID\b|\bfee\b"),
+        ),
         ("the extension by two further months", rx(r"extend|two\s+(?:further\s+)?months")),
     ),
     whole_text=True,
@@ -51,7 +55,9 @@ ONE_MONTH_ONLY = Wording(
 
 
 @rule(
-    "ST189", "response-time-incomplete", Severity.warning,
+    "ST189",
+    "response-time-incomplete",
+    Severity.warning,
     summary="Text promises a reply 'within one month of receipt' and stops there.",
     why="The month runs from receipt of the request or of requested ID or fee, can pause for "
     "clarification of an access request, and can be extended by two months with notice.",
@@ -65,8 +71,10 @@ def response_time_incomplete(ctx: LintContext) -> Iterator[Issue]:
 
 
 ACCESS_LIST = Wording(
-    rx(r"right\s+to\s+(?:request\s+)?(?:information\s+about\s+what|access)"
-        r"|what\s+personal\s+data\s+we\s+hold"),
+    rx(
+        r"right\s+to\s+(?:request\s+)?(?:information\s+about\s+what|access)"
+        r"|what\s+personal\s+data\s+we\s+hold"
+    ),
     "describes the right of access incompletely",
     needs=(
         ("the right to complain to the ICO", rx(r"complain")),
@@ -79,7 +87,9 @@ ACCESS_LIST = Wording(
 
 
 @rule(
-    "ST190", "access-right-incomplete", Severity.warning,
+    "ST190",
+    "access-right-incomplete",
+    Severity.warning,
     summary="Text lists what an access request returns but leaves items out.",
     why="An access response also covers the right to complain to the ICO, automated decisions, "
     "transfer safeguards, and the first copy is free.",
@@ -95,8 +105,10 @@ COMPLAINTS_AUTHORITY_ONLY = Wording(
     rx(r"supervisory\s+authority|\bICO\b|Information\s+Commission|lodge\s+a\s+complaint"),
     "tells people how to complain to the regulator only",
     needs=(
-        ("complaining to the organisation itself (complaint form, 30-day acknowledgement)",
-         rx(r"complain(?:t|ts)?\s+(?:to|with)\s+us|our\s+complaint|complaints?\s+form")),
+        (
+            "complaining to the organisation itself (complaint form, 30-day acknowledgement)",
+            rx(r"complain(?:t|ts)?\s+(?:to|with)\s+us|our\s+complaint|complaints?\s+form"),
+        ),
         ("the ICO by name", rx(r"\bICO\b|Information\s+Commission")),
     ),
     whole_text=True,
@@ -105,7 +117,9 @@ COMPLAINTS_AUTHORITY_ONLY = Wording(
 
 
 @rule(
-    "ST191", "complaints-text-regulator-only", Severity.error,
+    "ST191",
+    "complaints-text-regulator-only",
+    Severity.error,
     summary="Text about complaints names only the regulator (or only 'the relevant supervisory "
     "authority').",
     why="Since 19 June 2026 people can complain to the controller, which must facilitate it and "
@@ -120,14 +134,18 @@ def complaints_text_regulator_only(ctx: LintContext) -> Iterator[Issue]:
 
 
 BROWSER_CONSENT = Wording(
-    rx(r"set\s+your\s+browser|browser\s+settings|by\s+continuing\s+to\s+(?:browse|use)"
-        r"|(?:restrict|block)\s+cookies"),
+    rx(
+        r"set\s+your\s+browser|browser\s+settings|by\s+continuing\s+to\s+(?:browse|use)"
+        r"|(?:restrict|block)\s+cookies"
+    ),
     "treats browser settings or continued browsing as the cookie choice",
 )
 
 
 @rule(
-    "ST192", "cookie-consent-by-browser-settings", Severity.error,
+    "ST192",
+    "cookie-consent-by-browser-settings",
+    Severity.error,
     summary="Text relies on browser settings or continued browsing for cookie consent.",
     why="Non-exempt cookies need prior, affirmative consent (reject as easy as accept), or a "
     "Sch A1 exception with information and a simple means to object.",
@@ -141,15 +159,19 @@ def cookie_consent_by_browser_settings(ctx: LintContext) -> Iterator[Issue]:
 
 
 COOKIES_NOT_IDENTIFYING = Wording(
-    rx(r"(?:do\s+not|don't|cannot|can't|never)\s+(?:contain\s+)?(?:any\s+)?information\s+"
+    rx(
+        r"(?:do\s+not|don't|cannot|can't|never)\s+(?:contain\s+)?(?:any\s+)?information\s+"
         r"(?:that|which)\s+(?:could|can|would|might)\s+(?:be\s+used\s+to\s+)?identify"
-        r"|cookies?\b[^.]*\banonymous\b"),
+        r"|cookies?\b[^.]*\banonymous\b"
+    ),
     "says cookies do not identify people",
 )
 
 
 @rule(
-    "ST193", "cookies-said-not-to-identify", Severity.error,
+    "ST193",
+    "cookies-said-not-to-identify",
+    Severity.error,
     summary="Text claims cookies hold nothing that could identify a person.",
     why="Online identifiers (cookie IDs, device IDs, IP addresses) are personal data where they "
     "single a person out.",
@@ -170,7 +192,9 @@ NARROW_DEFINITION = Wording(
 
 
 @rule(
-    "ST194", "personal-data-defined-too-narrowly", Severity.error,
+    "ST194",
+    "personal-data-defined-too-narrowly",
+    Severity.error,
     summary="Text defines personal data as information that identifies a person.",
     why="Personal data is any information relating to an identified or identifiable living "
     "person, including online identifiers.",
@@ -192,7 +216,9 @@ NO_TIME_LIMIT = Wording(
 
 
 @rule(
-    "ST195", "rights-without-time-limit", Severity.warning,
+    "ST195",
+    "rights-without-time-limit",
+    Severity.warning,
     summary="Text promises to act on a right 'as quickly as possible' with no legal limit.",
     why="Requests must be answered without undue delay and within the Art 12A period (one "
     "month, extendable by two).",
@@ -217,7 +243,9 @@ PRE_DUAA_ADM = Wording(
 
 
 @rule(
-    "ST196", "automated-decisions-old-wording", Severity.warning,
+    "ST196",
+    "automated-decisions-old-wording",
+    Severity.warning,
     summary="Text describes automated decision-making rights without the Arts 22A-22D safeguards.",
     why="Since 5 February 2026 the safeguards are: information, representations, human "
     "intervention and the right to contest the decision.",
@@ -231,14 +259,18 @@ def automated_decisions_old_wording(ctx: LintContext) -> Iterator[Issue]:
 
 
 KEPT_UNTIL_TOLD = Wording(
-    rx(r"\b(?:keep|kept|retain(?:ed)?|hold|held|store[d]?)\b[^.]*"
-       r"\buntil\s+you\s+(?:notify|tell|ask|withdraw|inform)"),
+    rx(
+        r"\b(?:keep|kept|retain(?:ed)?|hold|held|store[d]?)\b[^.]*"
+        r"\buntil\s+you\s+(?:notify|tell|ask|withdraw|inform)"
+    ),
     "keeps data until the person says otherwise",
 )
 
 
 @rule(
-    "ST197", "kept-until-told-otherwise", Severity.error,
+    "ST197",
+    "kept-until-told-otherwise",
+    Severity.error,
     summary="Text keeps data 'until you notify us otherwise'.",
     why="Consent is not indefinite; after withdrawal or objection only a minimal suppression "
     "entry may be kept, and a retention period must be stated.",
@@ -252,14 +284,18 @@ def kept_until_told_otherwise(ctx: LintContext) -> Iterator[Issue]:
 
 
 GENERIC_LIST_CONSENT = Wording(
-    rx(r"\b(?:buy|purchase|bought)\b[^.]*\blists?\b[^.]*"
-        r"(?:type\s+of\s+(?:service|product)|selected\s+third\s+parties|similar\s+(?:service|product))"),
+    rx(
+        r"\b(?:buy|purchase|bought)\b[^.]*\blists?\b[^.]*"
+        r"(?:type\s+of\s+(?:service|product)|selected\s+third\s+parties|similar\s+(?:service|product))"
+    ),
     "treats consent to a type of service as enough for bought lists",
 )
 
 
 @rule(
-    "ST198", "bought-list-consent-generic", Severity.error,
+    "ST198",
+    "bought-list-consent-generic",
+    Severity.error,
     summary="Text implies bought lists are fine when contacts consented to a type of service.",
     why="Email or SMS consent must name this sender; consent to 'a type of service' or "
     "'selected third parties' is not valid, and the soft opt-in never covers bought lists.",

@@ -147,9 +147,7 @@ class MailchimpContract:
 
     # -- the API ----------------------------------------------------------------------------------
 
-    def handle(
-        self, method: str, path: str, query: Mapping[str, str], body: bytes
-    ) -> Answer:
+    def handle(self, method: str, path: str, query: Mapping[str, str], body: bytes) -> Answer:
         """Answer one authorised API call; ``path`` is relative to /3.0."""
         with self.lock:
             if match := _MEMBERS.match(path):

@@ -28,7 +28,9 @@ ADA, CY = "ada@example.org", "cy@example.org"
 
 @pytest.fixture
 def cli(
-    database_url: str, mailchimp: MailchimpServer, tmp_path: Path,
+    database_url: str,
+    mailchimp: MailchimpServer,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> typer.Typer:
     key_file = tmp_path / "keys" / "keys.json"
@@ -56,12 +58,20 @@ def steward_store(cli: typer.Typer) -> Iterator[Store]:
 
 def note(store: Store, email: str, kind: ConsentEventKind, day: int) -> None:
     with store.unit_of_work(actor="test") as uow:
-        record(uow, ConsentEvent(
-            event_id=uuid.uuid4().hex, person=ensure_person(uow, email=email), kind=kind,
-            purpose="newsletter", channel="email", source="web-form",
-            wording="Send me the Outserve newsletter", wording_version="v1",
-            occurred_at=dt.datetime(2026, 2, day, 12, tzinfo=dt.UTC),
-        ))
+        record(
+            uow,
+            ConsentEvent(
+                event_id=uuid.uuid4().hex,
+                person=ensure_person(uow, email=email),
+                kind=kind,
+                purpose="newsletter",
+                channel="email",
+                source="web-form",
+                wording="Send me the Outserve newsletter",
+                wording_version="v1",
+                occurred_at=dt.datetime(2026, 2, day, 12, tzinfo=dt.UTC),
+            ),
+        )
         uow.commit()
 
 
@@ -72,7 +82,9 @@ def audit_actions(store: Store) -> list[str]:
 
 
 def test_push_unsubscribes_the_suppressed_and_audits_the_run(
-    cli: typer.Typer, steward_store: Store, mailchimp: MailchimpServer,
+    cli: typer.Typer,
+    steward_store: Store,
+    mailchimp: MailchimpServer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for email in (ADA, CY):
@@ -89,7 +101,9 @@ def test_push_unsubscribes_the_suppressed_and_audits_the_run(
 
 
 def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
-    cli: typer.Typer, steward_store: Store, mailchimp: MailchimpServer,
+    cli: typer.Typer,
+    steward_store: Store,
+    mailchimp: MailchimpServer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     mailchimp.contract.add_member(LIST_ID, CY)

@@ -175,7 +175,10 @@ def test_pull_records_an_unsubscribe_made_in_mailchimp(
             select(consent_events).where(consent_events.c.kind == "unsubscribed")
         ).one()
     assert (row.source, row.channel, row.purpose, row.occurred_at) == (
-        SOURCE, "email", PURPOSE, changed_at
+        SOURCE,
+        "email",
+        PURPOSE,
+        changed_at,
     )
     assert md5(CY) not in row.event_id  # the member id would let a guessed address be confirmed
     assert json.loads(row.evidence) == {  # no member id: an unkeyed hash of the address

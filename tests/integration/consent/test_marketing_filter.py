@@ -25,26 +25,52 @@ NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 JAN = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
 
 
-def given(email: str, purpose: str = "newsletter", channel: str = "email",
-          kind: ConsentEventKind = ConsentEventKind.GIVEN, at: dt.datetime = JAN,
-          evidence: dict[str, Any] | None = None) -> Any:
+def given(
+    email: str,
+    purpose: str = "newsletter",
+    channel: str = "email",
+    kind: ConsentEventKind = ConsentEventKind.GIVEN,
+    at: dt.datetime = JAN,
+    evidence: dict[str, Any] | None = None,
+) -> Any:
     def apply(uow: Any) -> None:
         person = ledger.ensure_person(uow, email=email)
-        refusal = kind in (ConsentEventKind.WITHDRAWN, ConsentEventKind.OBJECTED,
-                           ConsentEventKind.UNSUBSCRIBED)
-        ledger.record(uow, ConsentEvent(
-            event_id=f"{email}-{purpose}-{channel}-{kind.value}", person=person, kind=kind,
-            purpose=purpose, channel=channel, source="test",
-            wording="" if refusal else "Marketing from Outserve",
-            wording_version="" if refusal else "v1", occurred_at=at, evidence=evidence or {},
-        ))
+        refusal = kind in (
+            ConsentEventKind.WITHDRAWN,
+            ConsentEventKind.OBJECTED,
+            ConsentEventKind.UNSUBSCRIBED,
+        )
+        ledger.record(
+            uow,
+            ConsentEvent(
+                event_id=f"{email}-{purpose}-{channel}-{kind.value}",
+                person=person,
+                kind=kind,
+                purpose=purpose,
+                channel=channel,
+                source="test",
+                wording="" if refusal else "Marketing from Outserve",
+                wording_version="" if refusal else "v1",
+                occurred_at=at,
+                evidence=evidence or {},
+            ),
+        )
+
     return apply
 
 
 def soft_opt_in(email: str, obtained_from: ObtainedFrom) -> Any:
-    return given(email, kind=ConsentEventKind.SOFT_OPT_IN_ESTABLISHED, evidence=dict(
-        soft_opt_in_evidence(relationship=DetailsSource.sale, obtained_from=obtained_from,
-                             opt_out_at_collection=True)))
+    return given(
+        email,
+        kind=ConsentEventKind.SOFT_OPT_IN_ESTABLISHED,
+        evidence=dict(
+            soft_opt_in_evidence(
+                relationship=DetailsSource.sale,
+                obtained_from=obtained_from,
+                opt_out_at_collection=True,
+            )
+        ),
+    )
 
 
 def one_click(email: str) -> Any:
@@ -52,12 +78,14 @@ def one_click(email: str) -> Any:
         person = ledger.find_person(uow, email=email)
         assert person is not None
         unsubscribe(uow, issue_token(uow, person, "newsletter", "email"), NOW)
+
     return apply
 
 
 def staff_objection(email: str) -> Any:
     def apply(uow: Any) -> None:
         record_email_unsubscribe(uow, email, received=dt.date(2026, 11, 1), now=NOW)
+
     return apply
 
 
@@ -127,10 +155,12 @@ def write_list(tmp_path: Path, rows: list[tuple[str, ...]]) -> Path:
     return path
 
 
-def run(store: Store, tmp_path: Path, *, similar: bool = False,
-        rows: list[tuple[str, ...]] = LIST) -> FilterSummary:
-    campaign = Campaign(purpose="newsletter", channel=Channel.email, on=ON,
-                        own_similar_products=similar)
+def run(
+    store: Store, tmp_path: Path, *, similar: bool = False, rows: list[tuple[str, ...]] = LIST
+) -> FilterSummary:
+    campaign = Campaign(
+        purpose="newsletter", channel=Channel.email, on=ON, own_similar_products=similar
+    )
     with store.unit_of_work(actor="test") as uow:
         return filter_list(uow, write_list(tmp_path, rows), tmp_path / "out", campaign)
 
@@ -171,32 +201,37 @@ def test_soft_opt_in_needs_a_campaign_for_own_similar_products(
 ) -> None:
     seed(store)
     assert routes(run(store, tmp_path, similar=True))["Bob"] == "soft_opt_in"
-    assert "similar products" in {
-        row["first_name"]: row for row in read(run(store, tmp_path).excluded_file)
-    }["Bob"]["reason"]
+    assert (
+        "similar products"
+        in {row["first_name"]: row for row in read(run(store, tmp_path).excluded_file)}["Bob"][
+            "reason"
+        ]
+    )
 
 
 def test_details_from_a_partner_never_give_a_soft_opt_in(store: Store, tmp_path: Path) -> None:
     seed(store)
-    excluded = {row["first_name"]: row for row in read(run(store, tmp_path, similar=True)
-                                                      .excluded_file)}
+    excluded = {
+        row["first_name"]: row for row in read(run(store, tmp_path, similar=True).excluded_file)
+    }
     assert "not obtained by the sender" in excluded["Ivy"]["reason"]
 
 
 def test_allowed_rows_keep_the_list_columns(store: Store, tmp_path: Path) -> None:
     seed(store)
     (ann, *_) = read(run(store, tmp_path).allowed_file)
-    assert ann == {"email": "ann@example.org", "legal_form": "", "first_name": "Ann",
-                   "route": "consent"}
+    assert ann == {
+        "email": "ann@example.org",
+        "legal_form": "",
+        "first_name": "Ann",
+        "route": "consent",
+    }
 
 
-def test_the_lookup_is_set_based_not_one_query_per_address(
-    store: Store, tmp_path: Path
-) -> None:
+def test_the_lookup_is_set_based_not_one_query_per_address(store: Store, tmp_path: Path) -> None:
     seed(store)
     statements: list[str] = []
-    event.listen(store.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     small = LIST[:3]
     run(store, tmp_path, rows=small)
     few = len(statements)

@@ -35,8 +35,9 @@ BOUGHT = (
     "cat@example.org,list broker,bought_list,2026-02-01,consent,individual,"
     "Offers from partners,v1,https://broker.example,2026-02-01,no,,,,"
 )
-CONTEXT = ListContext(file="list.csv", purpose="newsletter", channel=Channel.email,
-                      today=dt.date(2026, 11, 26))
+CONTEXT = ListContext(
+    file="list.csv", purpose="newsletter", channel=Channel.email, today=dt.date(2026, 11, 26)
+)
 
 
 def write(tmp_path: Path, *rows: str) -> Path:
@@ -54,8 +55,9 @@ def run(store: Store, path: Path, *, skip_invalid: bool = False) -> ImportReport
 
 def rows_in(store: Store, table: object) -> int:
     with store.unit_of_work(actor="test") as uow:
-        return int(uow.connection.execute(select(func.count()).select_from(table))  # type: ignore[arg-type]
-                   .scalar_one())
+        return int(
+            uow.connection.execute(select(func.count()).select_from(table)).scalar_one()  # type: ignore[arg-type]
+        )
 
 
 def status_of(store: Store, email: str) -> ConsentStatus | None:
@@ -114,7 +116,8 @@ def test_import_evidence_never_holds_the_address(store: Store, tmp_path: Path) -
 
 
 def test_a_list_of_addresses_is_imported_for_email_only(store: Store, tmp_path: Path) -> None:
-    sms = ListContext(file="list.csv", purpose="newsletter", channel=Channel.sms,
-                      today=dt.date(2026, 11, 26))
+    sms = ListContext(
+        file="list.csv", purpose="newsletter", channel=Channel.sms, today=dt.date(2026, 11, 26)
+    )
     with store.unit_of_work(actor="staff:7") as uow, pytest.raises(InvalidInput, match="email"):
         import_list(uow, write(tmp_path, CONSENT), sms)

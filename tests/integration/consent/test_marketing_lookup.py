@@ -16,22 +16,38 @@ from steward.store.identifiers import IdentifierKind
 JAN = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
 
 
-def record(uow: UnitOfWork, email: str, kind: ConsentEventKind, purpose: str = "newsletter",
-           channel: str = "email") -> None:
+def record(
+    uow: UnitOfWork,
+    email: str,
+    kind: ConsentEventKind,
+    purpose: str = "newsletter",
+    channel: str = "email",
+) -> None:
     person = ledger.ensure_person(uow, email=email)
     refusal = kind.is_refusal
-    ledger.record(uow, ConsentEvent(
-        event_id=f"{email}-{purpose}-{channel}-{kind.value}", person=person, kind=kind,
-        purpose=purpose, channel=channel, source="test",
-        wording="" if refusal else "Marketing from Outserve",
-        wording_version="" if refusal else "v1", occurred_at=JAN, evidence={},
-    ))
+    ledger.record(
+        uow,
+        ConsentEvent(
+            event_id=f"{email}-{purpose}-{channel}-{kind.value}",
+            person=person,
+            kind=kind,
+            purpose=purpose,
+            channel=channel,
+            source="test",
+            wording="" if refusal else "Marketing from Outserve",
+            wording_version="" if refusal else "v1",
+            occurred_at=JAN,
+            evidence={},
+        ),
+    )
 
 
 def look_up(store: Store, addresses: dict[int, str]) -> ListStates:
     with store.unit_of_work(actor="test") as uow:
-        entries = [(line, uow.keys.blind_index(address, context=IdentifierKind.EMAIL))
-                   for line, address in sorted(addresses.items())]
+        entries = [
+            (line, uow.keys.blind_index(address, context=IdentifierKind.EMAIL))
+            for line, address in sorted(addresses.items())
+        ]
         return matched_states(uow, entries, "newsletter")
 
 

@@ -28,15 +28,28 @@ GIVEN_AT = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 
 
-def subscribed(store: Store, email: str = "ann@example.org", at: dt.datetime = GIVEN_AT,
-               event_id: str = "signup-1") -> PersonRef:
+def subscribed(
+    store: Store,
+    email: str = "ann@example.org",
+    at: dt.datetime = GIVEN_AT,
+    event_id: str = "signup-1",
+) -> PersonRef:
     with store.unit_of_work(actor="test") as uow:
         person = ledger.ensure_person(uow, email=email)
-        ledger.record(uow, ConsentEvent(
-            event_id=event_id, person=person, kind=ConsentEventKind.GIVEN, purpose="newsletter",
-            channel="email", source="web-form", wording="Send me Outserve news",
-            wording_version="v3", occurred_at=at,
-        ))
+        ledger.record(
+            uow,
+            ConsentEvent(
+                event_id=event_id,
+                person=person,
+                kind=ConsentEventKind.GIVEN,
+                purpose="newsletter",
+                channel="email",
+                source="web-form",
+                wording="Send me Outserve news",
+                wording_version="v3",
+                occurred_at=at,
+            ),
+        )
         uow.commit()
     return person
 
@@ -61,8 +74,9 @@ def status(store: Store, person: PersonRef, purpose: str = "newsletter") -> Cons
 
 def events(store: Store) -> int:
     with store.unit_of_work(actor="test") as uow:
-        return int(uow.connection.execute(select(func.count()).select_from(consent_events))
-                   .scalar_one())
+        return int(
+            uow.connection.execute(select(func.count()).select_from(consent_events)).scalar_one()
+        )
 
 
 def test_one_click_unsubscribes_the_person_for_that_purpose_and_channel(store: Store) -> None:
@@ -92,8 +106,7 @@ def test_a_token_from_another_key_ring_is_refused(store: Store) -> None:
     person = subscribed(store)
     stranger = signer_for(KeyRing({1: KeyVersion.generate(1)}, current=1))
     with pytest.raises(IntegrityError):
-        click(store, stranger.issue(signer_for(store.keys.ring()).verify(
-            token_for(store, person))))
+        click(store, stranger.issue(signer_for(store.keys.ring()).verify(token_for(store, person))))
 
 
 def test_an_old_link_still_works_after_the_person_subscribes_again(store: Store) -> None:
@@ -113,11 +126,13 @@ def test_a_link_keeps_working_after_key_rotation(store: Store) -> None:
     assert click(Store(store.engine, FixedKeys(rotated), store.clock), token)
 
 
-def email_request(store: Store, address: str, received: dt.date | dt.datetime,
-                  purpose: str | None = None) -> bool:
+def email_request(
+    store: Store, address: str, received: dt.date | dt.datetime, purpose: str | None = None
+) -> bool:
     with store.unit_of_work(actor="staff:7") as uow:
-        outcome = record_email_unsubscribe(uow, address, received=received, now=NOW,
-                                           via=Via.EMAIL, purpose=purpose)
+        outcome = record_email_unsubscribe(
+            uow, address, received=received, now=NOW, via=Via.EMAIL, purpose=purpose
+        )
         uow.commit()
     return outcome.recorded
 

@@ -49,12 +49,20 @@ def test_seed_declaration_reports_privacy_shield_and_eu_gdpr_at_their_lines_and_
     shield_mechanism = _line_of(recipients, "eu_us_privacy_shield")
     assert code == 1
     assert f"examples/outserve/organisation.yaml:{shield_text}:" in out
-    assert any(line.startswith(f"examples/outserve/organisation.yaml:{shield_text}:")
-               and "ST181" in line for line in out.splitlines())
-    assert any(line.startswith(f"examples/outserve/organisation.yaml:{eu_gdpr_text}:")
-               and "ST180" in line for line in out.splitlines())
-    assert any(line.startswith(f"examples/outserve/recipients.yaml:{shield_mechanism}:")
-               and "ST131" in line and "Privacy Shield" in line for line in out.splitlines())
+    assert any(
+        line.startswith(f"examples/outserve/organisation.yaml:{shield_text}:") and "ST181" in line
+        for line in out.splitlines()
+    )
+    assert any(
+        line.startswith(f"examples/outserve/organisation.yaml:{eu_gdpr_text}:") and "ST180" in line
+        for line in out.splitlines()
+    )
+    assert any(
+        line.startswith(f"examples/outserve/recipients.yaml:{shield_mechanism}:")
+        and "ST131" in line
+        and "Privacy Shield" in line
+        for line in out.splitlines()
+    )
 
 
 def test_fixed_declaration_lints_clean_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +93,8 @@ def test_json_output_lists_each_finding_with_location_and_rule(
     assert code == 1
     assert document["on"] == "2026-11-26"
     assert document["summary"]["error"] == sum(
-        1 for f in document["findings"] if f["severity"] == "error")
+        1 for f in document["findings"] if f["severity"] == "error"
+    )
     shield = [f for f in document["findings"] if f["rule"] == "ST181"]
     assert shield and shield[0]["file"].endswith("organisation.yaml")
     assert set(shield[0]) >= {"line", "column", "field", "message", "fix", "citation", "covers"}

@@ -38,7 +38,15 @@ def test_every_command_group_is_wired_into_steward() -> None:
     app = build_app()
     names = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     assert names >= {
-        "schema", "build", "lint", "deadline", "db", "keys", "audit", "marketing", "mailchimp"
+        "schema",
+        "build",
+        "lint",
+        "deadline",
+        "db",
+        "keys",
+        "audit",
+        "marketing",
+        "mailchimp",
     }
 
 
@@ -47,8 +55,9 @@ def test_a_manifest_command_does_not_load_the_database_layer() -> None:
         "import sys; from steward.cli.main import build_app; build_app(['lint', 'x']); "
         "print(sorted(m for m in ('sqlalchemy', 'httpx', 'alembic') if m in sys.modules))"
     )
-    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=True).stdout.strip()
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert loaded == "[]"
 
 

@@ -22,7 +22,9 @@ def test_settings_are_read_from_steward_mailchimp_variables(
     settings = load_mailchimp_settings()
 
     assert (settings.list_id, settings.mode, settings.purpose) == (
-        "a1b2c3d4e5", SuppressionMode.ARCHIVE, "newsletter"
+        "a1b2c3d4e5",
+        SuppressionMode.ARCHIVE,
+        "newsletter",
     )
     assert KEY not in repr(settings)
     with httpx.Client() as http:

@@ -51,12 +51,19 @@ def problem(line: str) -> RowProblem:
 def test_a_consent_row_keeps_its_evidence_and_a_normalised_address() -> None:
     assert read(CONSENT_ROW) == [
         ListEntry(
-            line=2, email="ann@example.org", source="newsletter form",
-            obtained_from=ObtainedFrom.DIRECTLY, obtained_on=dt.date(2026, 1, 10),
+            line=2,
+            email="ann@example.org",
+            source="newsletter form",
+            obtained_from=ObtainedFrom.DIRECTLY,
+            obtained_on=dt.date(2026, 1, 10),
             legal_form=LegalForm.private_individual,
-            consent=ConsentEvidence("Send me Outserve news", "v3",
-                                    "https://outserve.example/signup", "2026-01-10T09:30:00",
-                                    names_us=True),
+            consent=ConsentEvidence(
+                "Send me Outserve news",
+                "v3",
+                "https://outserve.example/signup",
+                "2026-01-10T09:30:00",
+                names_us=True,
+            ),
             relationship=None,
         )
     ]
@@ -126,33 +133,59 @@ def replace_cell(row: str, column: str, value: str) -> str:
         (replace_cell(CONSENT_ROW, "obtained_on", "10/01/2026"), "obtained_on", "not a date"),
         (replace_cell(CONSENT_ROW, "obtained_on", "2026-12-01"), "obtained_on", "future"),
         (replace_cell(CONSENT_ROW, "basis", "legitimate"), "basis", "not one of"),
-        (replace_cell(CONSENT_ROW, "obtained_from", "bought_list"), "obtained_from",
-         "never use bought lists"),
-        (replace_cell(SOFT_ROW, "obtained_from", "bought_list"), "obtained_from",
-         "never use bought lists"),
+        (
+            replace_cell(CONSENT_ROW, "obtained_from", "bought_list"),
+            "obtained_from",
+            "never use bought lists",
+        ),
+        (
+            replace_cell(SOFT_ROW, "obtained_from", "bought_list"),
+            "obtained_from",
+            "never use bought lists",
+        ),
         (replace_cell(CONSENT_ROW, "legal_form", ""), "legal_form", "is empty"),
         (replace_cell(CONSENT_ROW, "consent_wording", ""), "consent_wording", "is empty"),
         (replace_cell(CONSENT_ROW, "consent_version", ""), "consent_version", "is empty"),
         (replace_cell(CONSENT_ROW, "consent_where", ""), "consent_where", "is empty"),
         (replace_cell(CONSENT_ROW, "consent_at", "yesterday"), "consent_at", "not a date"),
         (replace_cell(CONSENT_ROW, "consent_at", "2027-01-01"), "consent_at", "future"),
-        (replace_cell(CONSENT_ROW, "consent_names_us", "no"), "consent_names_us",
-         "did not name this sender"),
-        (replace_cell(CONSENT_ROW, "consent_where", "mailto:ann@example.org"), "consent_where",
-         "contains an email address"),
-        (replace_cell(CONSENT_ROW, "legal_form", "trust fund"), "legal_form",
-         "unknown legal form"),
+        (
+            replace_cell(CONSENT_ROW, "consent_names_us", "no"),
+            "consent_names_us",
+            "did not name this sender",
+        ),
+        (
+            replace_cell(CONSENT_ROW, "consent_where", "mailto:ann@example.org"),
+            "consent_where",
+            "contains an email address",
+        ),
+        (replace_cell(CONSENT_ROW, "legal_form", "trust fund"), "legal_form", "unknown legal form"),
         (replace_cell(CONSENT_ROW, "source", "x" * 201), "source", "longer than 200"),
-        (replace_cell(CONSENT_ROW, "consent_names_us", "maybe"), "consent_names_us",
-         "not yes or no"),
-        (replace_cell(SOFT_ROW, "obtained_from", "partner"), "relationship",
-         "not obtained by the sender in a sale or negotiation"),
-        (replace_cell(SOFT_ROW, "obtained_from", "group_company"), "relationship",
-         "not obtained by the sender in a sale or negotiation"),
-        (replace_cell(SOFT_ROW, "relationship", "content_download"), "relationship",
-         "not obtained by the sender in a sale or negotiation"),
-        (replace_cell(SOFT_ROW, "opt_out_at_collection", "no"), "relationship",
-         "no simple, free opt-out was offered"),
+        (
+            replace_cell(CONSENT_ROW, "consent_names_us", "maybe"),
+            "consent_names_us",
+            "not yes or no",
+        ),
+        (
+            replace_cell(SOFT_ROW, "obtained_from", "partner"),
+            "relationship",
+            "not obtained by the sender in a sale or negotiation",
+        ),
+        (
+            replace_cell(SOFT_ROW, "obtained_from", "group_company"),
+            "relationship",
+            "not obtained by the sender in a sale or negotiation",
+        ),
+        (
+            replace_cell(SOFT_ROW, "relationship", "content_download"),
+            "relationship",
+            "not obtained by the sender in a sale or negotiation",
+        ),
+        (
+            replace_cell(SOFT_ROW, "opt_out_at_collection", "no"),
+            "relationship",
+            "no simple, free opt-out was offered",
+        ),
         (replace_cell(SOFT_ROW, "relationship", "download"), "relationship", "not one of"),
         (replace_cell(SOFT_ROW, "relationship_date", ""), "relationship_date", "is empty"),
         (replace_cell(SOFT_ROW, "relationship_ref", ""), "relationship_ref", "is empty"),
@@ -183,6 +216,5 @@ def test_a_row_with_missing_trailing_cells_reports_the_first_empty_one() -> None
 
 
 def test_a_row_broken_as_csv_is_reported_and_reading_goes_on() -> None:
-    results = list(read_list([HEADER + "\n", 'x,"unclosed\n', CONSENT_ROW + "\n"],
-                             CONTEXT))
+    results = list(read_list([HEADER + "\n", 'x,"unclosed\n', CONSENT_ROW + "\n"], CONTEXT))
     assert isinstance(results[0], RowProblem)

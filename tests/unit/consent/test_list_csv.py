@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from steward.consent.list_csv import ListWriter, added, records
 
-ADDED = ("no_basis", "no valid consent: none recorded, \"quoted\"", "PECR reg 22(2)-(3)")
+ADDED = ("no_basis", 'no valid consent: none recorded, "quoted"', "PECR reg 22(2)-(3)")
 
 
 def through_csv(text: str) -> tuple[list[tuple[int, list[str]]], str]:
@@ -48,19 +48,34 @@ def test_a_plain_row_is_copied_with_the_columns_added() -> None:
 def test_a_quoted_record_over_two_lines_is_parsed_and_numbered_by_its_last_line() -> None:
     text = 'email,note\r\nann@example.org,"two\nlines"\r\nbob@example.org,x\r\n'
     assert [(line, own) for line, _, own in records(io.StringIO(text, newline=""))] == [
-        (1, "email,note"), (3, None), (4, "bob@example.org,x")]
+        (1, "email,note"),
+        (3, None),
+        (4, "bob@example.org,x"),
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "", "\r\n", "a", "a,,b\n", ",\r", 'a,"b,c"\r\nd\re\n', '"unterminated,\r\nx\r\n',
-    "nul\x00here\r\n", " spaced , out \r\n", "ünïcode ✓\r\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\r\n",
+        "a",
+        "a,,b\n",
+        ",\r",
+        'a,"b,c"\r\nd\re\n',
+        '"unterminated,\r\nx\r\n',
+        "nul\x00here\r\n",
+        " spaced , out \r\n",
+        "ünïcode ✓\r\n",
+    ],
+)
 def test_examples_match_csv_reader_and_writer(text: str) -> None:
     assert through_list_csv(text) == through_csv(text)
 
 
 @settings(max_examples=400)
-@given(st.text(alphabet=st.sampled_from(['a', 'é', ' ', ',', '"', '\r', '\n', '\x00']),
-               max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from(["a", "é", " ", ",", '"', "\r", "\n", "\x00"]), max_size=40)
+)
 def test_any_text_gives_what_csv_reader_and_writer_give(text: str) -> None:
     assert through_list_csv(text) == through_csv(text)

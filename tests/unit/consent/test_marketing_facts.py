@@ -20,15 +20,20 @@ from steward.law.pecr import Channel, Consent, DetailsSource, Objection
 DAY = dt.date(2026, 3, 1)
 
 
-def fact(status: ConsentStatus, purpose: str = "newsletter", channel: str = "email",
-         **extra: object) -> StateFact:
+def fact(
+    status: ConsentStatus, purpose: str = "newsletter", channel: str = "email", **extra: object
+) -> StateFact:
     return StateFact(purpose, channel, status, DAY, **extra)  # type: ignore[arg-type]
 
 
 def test_consent_given_for_the_purpose_and_channel_is_consent_to_us() -> None:
     facts = law_facts((fact(ConsentStatus.GIVEN),), "newsletter", "email")
-    assert facts.consent == Consent(DAY, names_sender=True, channels=frozenset({Channel.email}),
-                                    purposes=frozenset({"newsletter"}))
+    assert facts.consent == Consent(
+        DAY,
+        names_sender=True,
+        channels=frozenset({Channel.email}),
+        purposes=frozenset({"newsletter"}),
+    )
 
 
 def test_withdrawn_consent_is_consent_withdrawn_that_day() -> None:
@@ -42,8 +47,9 @@ def test_consent_on_another_channel_is_not_consent_for_this_one() -> None:
 
 
 def test_an_objection_for_any_purpose_covers_all_marketing() -> None:
-    facts = law_facts((fact(ConsentStatus.OBJECTED, "direct_marketing", "sms"),),
-                      "newsletter", "email")
+    facts = law_facts(
+        (fact(ConsentStatus.OBJECTED, "direct_marketing", "sms"),), "newsletter", "email"
+    )
     assert facts.objections == (Objection(DAY, channel=Channel.sms),)
 
 
@@ -53,14 +59,14 @@ def test_an_unsubscribe_from_this_purpose_on_another_channel_is_an_objection_for
 
 
 def test_an_unsubscribe_from_another_purpose_does_not_bear_on_this_one() -> None:
-    facts = law_facts((fact(ConsentStatus.UNSUBSCRIBED, purpose="offers"),),
-                      "newsletter", "email")
+    facts = law_facts((fact(ConsentStatus.UNSUBSCRIBED, purpose="offers"),), "newsletter", "email")
     assert facts.objections == ()
 
 
 def test_an_objection_on_a_channel_the_law_does_not_know_covers_every_channel() -> None:
-    facts = law_facts((fact(ConsentStatus.OBJECTED, channel="carrier_pigeon"),),
-                      "newsletter", "email")
+    facts = law_facts(
+        (fact(ConsentStatus.OBJECTED, channel="carrier_pigeon"),), "newsletter", "email"
+    )
     assert facts.objections == (Objection(DAY, channel=None),)
 
 
@@ -77,19 +83,27 @@ def test_an_objection_on_a_channel_the_law_does_not_know_covers_every_channel() 
     ],
 )
 def test_only_details_we_collected_keep_their_sale_or_negotiation(
-    relationship: DetailsSource | None, obtained_from: ObtainedFrom | None,
+    relationship: DetailsSource | None,
+    obtained_from: ObtainedFrom | None,
     source: DetailsSource,
 ) -> None:
     assert relationship_of(relationship, obtained_from, True, DAY).source is source
 
 
 def test_a_soft_opt_in_state_carries_its_recorded_relationship() -> None:
-    state = fact(ConsentStatus.SOFT_OPT_IN, relationship=DetailsSource.sale,
-                 obtained_from=ObtainedFrom.DIRECTLY, opt_out_at_collection=True)
+    state = fact(
+        ConsentStatus.SOFT_OPT_IN,
+        relationship=DetailsSource.sale,
+        obtained_from=ObtainedFrom.DIRECTLY,
+        opt_out_at_collection=True,
+    )
     relationship = law_facts((state,), "newsletter", "email").relationship
     assert relationship is not None
-    assert (relationship.source, relationship.obtained_on,
-            relationship.opt_out_offered_at_collection) == (DetailsSource.sale, DAY, True)
+    assert (
+        relationship.source,
+        relationship.obtained_on,
+        relationship.opt_out_offered_at_collection,
+    ) == (DetailsSource.sale, DAY, True)
 
 
 @pytest.mark.parametrize(

@@ -251,8 +251,11 @@ def test_postal_marketing_is_not_decided_by_pecr_electronic_mail_rules() -> None
     ("objection", "purpose", "stops"),
     [
         (Objection(date(2026, 10, 2), channel=Channel.sms), "newsletter", True),
-        (Objection(date(2026, 10, 2), channel=Channel.sms, limited_to_channel=True),
-         "newsletter", False),
+        (
+            Objection(date(2026, 10, 2), channel=Channel.sms, limited_to_channel=True),
+            "newsletter",
+            False,
+        ),
         (Objection(date(2026, 10, 2), purpose="newsletter"), "newsletter", True),
         (Objection(date(2026, 10, 2), purpose="events"), "newsletter", False),
         (Objection(date(2026, 12, 1)), "newsletter", False),

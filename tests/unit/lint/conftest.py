@@ -61,8 +61,12 @@ BASE: dict[str, Any] = {
         },
     ],
     "systems": [
-        {"id": "crm", "name": "Orders database", "kind": "postgresql",
-         "categories": ["contact_details"]},
+        {
+            "id": "crm",
+            "name": "Orders database",
+            "kind": "postgresql",
+            "categories": ["contact_details"],
+        },
     ],
     "changes": [{"date": ON, "summary": "Reviewed against the law as at 26 November 2026."}],
 }

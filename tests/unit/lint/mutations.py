@@ -74,17 +74,23 @@ def marketing(**fields: Any) -> Mutation:
             plan.pop(name, None)
         else:
             plan[name] = value
-    return add("purposes", {
-        "id": "newsletter",
-        "name": "Newsletter",
-        "data_subjects": ["customer"],
-        "categories": ["contact_details"],
-        "lawful_basis": "consent",
-        "systems": ["crm"],
-        "provision": {"requirement": "voluntary", "obligatory": False,
-                      "consequence": "You will not get the newsletter."},
-        "marketing": plan,
-    })
+    return add(
+        "purposes",
+        {
+            "id": "newsletter",
+            "name": "Newsletter",
+            "data_subjects": ["customer"],
+            "categories": ["contact_details"],
+            "lawful_basis": "consent",
+            "systems": ["crm"],
+            "provision": {
+                "requirement": "voluntary",
+                "obligatory": False,
+                "consequence": "You will not get the newsletter.",
+            },
+            "marketing": plan,
+        },
+    )
 
 
 def recipient(country: str = "US", transfer: dict[str, Any] | None = None) -> Mutation:
@@ -102,8 +108,11 @@ def recipient(country: str = "US", transfer: dict[str, Any] | None = None) -> Mu
 
 
 DPF = {"mechanisms": ["uk_extension_dpf"], "dpf_uk_extension": True}
-IDTA = {"mechanisms": ["idta"], "transfer_risk_assessment": "TRA-2026-01",
-        "safeguard_copy": "Ask privacy@example.co.uk for a copy of the IDTA."}
+IDTA = {
+    "mechanisms": ["idta"],
+    "transfer_risk_assessment": "TRA-2026-01",
+    "safeguard_copy": "Ask privacy@example.co.uk for a copy of the IDTA.",
+}
 
 
 def cookie(**fields: Any) -> Mutation:
@@ -124,16 +133,25 @@ def cookie(**fields: Any) -> Mutation:
 def special(condition: dict[str, Any] | None, **fields: Any) -> Mutation:
     """Add an equality-monitoring purpose over ethnicity data with the given condition."""
     item: dict[str, Any] = {
-        "id": "equality", "name": "Equality monitoring", "data_subjects": ["customer"],
-        "categories": ["ethnicity"], "lawful_basis": "legal_obligation",
+        "id": "equality",
+        "name": "Equality monitoring",
+        "data_subjects": ["customer"],
+        "categories": ["ethnicity"],
+        "lawful_basis": "legal_obligation",
         "provision": {"requirement": "voluntary", "obligatory": False, "consequence": "None."},
         **fields,
     }
     if condition is not None:
         item["special_category_condition"] = condition
     return chain(
-        add("data_categories", {"id": "ethnicity", "name": "Ethnic origin",
-                                "special_category": "racial_ethnic_origin",
-                                "retention": "two_years"}),
+        add(
+            "data_categories",
+            {
+                "id": "ethnicity",
+                "name": "Ethnic origin",
+                "special_category": "racial_ethnic_origin",
+                "retention": "two_years",
+            },
+        ),
         add("purposes", item),
     )

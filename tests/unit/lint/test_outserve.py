@@ -26,5 +26,6 @@ def test_corrected_declaration_has_no_findings_at_all() -> None:
 
 def test_privacy_shield_is_invalid_from_the_first_day_of_uk_gdpr() -> None:
     report = lint(load(OUTSERVE), dt.date(2021, 1, 1))
-    assert any(f.rule_id == "ST131" and "eu_us_privacy_shield" in f.message
-               for f in report.findings)
+    assert any(
+        f.rule_id == "ST131" and "eu_us_privacy_shield" in f.message for f in report.findings
+    )

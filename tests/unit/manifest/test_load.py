@@ -110,8 +110,14 @@ def test_reference_to_unknown_category_suggests_the_nearest(
 
 
 def test_duplicate_key_in_one_mapping_is_an_error(write_manifest: WriteManifest) -> None:
-    error = only_error(write_manifest(("    lawful_basis: contract\n",
-                                       "    lawful_basis: contract\n    lawful_basis: consent\n")))
+    error = only_error(
+        write_manifest(
+            (
+                "    lawful_basis: contract\n",
+                "    lawful_basis: contract\n    lawful_basis: consent\n",
+            )
+        )
+    )
     assert "given twice" in error.message
     assert error.location is not None and error.location.line == line_of("lawful_basis") + 1
 
@@ -170,24 +176,30 @@ def test_alias_bomb_is_refused(write_manifest: WriteManifest) -> None:
 
 
 def test_inline_secret_in_system_options_is_refused(write_manifest: WriteManifest) -> None:
-    system = ("systems:\n  - id: crm\n    name: CRM\n    kind: postgresql\n"
-              "    options: {password: hunter2}\n")
+    system = (
+        "systems:\n  - id: crm\n    name: CRM\n    kind: postgresql\n"
+        "    options: {password: hunter2}\n"
+    )
     error = only_error(write_manifest(text=MINIMAL + system))
     assert error.field == "systems[0]"
     assert "looks like a secret" in error.message
 
 
 def test_connection_values_must_be_environment_references(write_manifest: WriteManifest) -> None:
-    system = ("systems:\n  - id: crm\n    name: CRM\n    kind: postgresql\n"
-              "    connection: {url: 'postgresql://u:p@db/crm'}\n")
+    system = (
+        "systems:\n  - id: crm\n    name: CRM\n    kind: postgresql\n"
+        "    connection: {url: 'postgresql://u:p@db/crm'}\n"
+    )
     error = only_error(write_manifest(text=MINIMAL + system))
     assert error.field == "systems[0].connection.url"
     assert "env:NAME" in error.message
 
 
 def test_unreadable_period_is_explained(write_manifest: WriteManifest) -> None:
-    rule = ("retention:\n  - id: r\n    description: d\n    trigger_event: collected\n"
-            "    period: six years\n    action: delete\n")
+    rule = (
+        "retention:\n  - id: r\n    description: d\n    trigger_event: collected\n"
+        "    period: six years\n    action: delete\n"
+    )
     error = only_error(write_manifest(text=MINIMAL + rule))
     assert error.field == "retention[0].period"
     assert "cannot read 'six years' as a period" in error.message
@@ -195,10 +207,15 @@ def test_unreadable_period_is_explained(write_manifest: WriteManifest) -> None:
 
 def test_all_problems_are_reported_in_one_pass(write_manifest: WriteManifest) -> None:
     with pytest.raises(ManifestErrors) as caught:
-        load(write_manifest(("lawful_basis: contract", "lawful_basis: nope"),
-                            ("country: IE", "country: ie")))
-    assert [e.field for e in caught.value.errors] == ["purposes[0].lawful_basis",
-                                                      "recipients[0].country"]
+        load(
+            write_manifest(
+                ("lawful_basis: contract", "lawful_basis: nope"), ("country: IE", "country: ie")
+            )
+        )
+    assert [e.field for e in caught.value.errors] == [
+        "purposes[0].lawful_basis",
+        "recipients[0].country",
+    ]
 
 
 def test_folder_files_merge_lists_and_keep_their_own_locations(tmp_path: Path) -> None:

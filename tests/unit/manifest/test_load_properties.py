@@ -14,16 +14,43 @@ from steward.errors import StewardError
 from steward.manifest.load import load
 from tests.unit.manifest.conftest import MINIMAL
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                    st.text(max_size=20), st.dates())
-keys = st.sampled_from(["steward", "organisation", "notice", "rights", "purposes", "id", "name",
-                        "lawful_basis", "categories", "country", "period", "cookies", "x"])
-documents = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.one_of(keys, st.text(max_size=8)), inner,
-                                                 max_size=5)), max_leaves=30)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.dates(),
+)
+keys = st.sampled_from(
+    [
+        "steward",
+        "organisation",
+        "notice",
+        "rights",
+        "purposes",
+        "id",
+        "name",
+        "lawful_basis",
+        "categories",
+        "country",
+        "period",
+        "cookies",
+        "x",
+    ]
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(keys, st.text(max_size=8)), inner, max_size=5),
+    ),
+    max_leaves=30,
+)
 
 
 def _loads_or_steward_error(path: Path) -> None:
