@@ -286,10 +286,10 @@ def _copy_in(uow: UnitOfWork, entries: Iterable[Entry]) -> int:
 def _copy_out(uow: UnitOfWork, purpose: str, situations: _Situations) -> None:
     """Stream the join as COPY text: every value is an int, slug, enum value, date or boolean,
     and most rows repeat a few situations, so each distinct text is parsed once."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     statement = str(
-        _query(purpose, postgres=True).compile(  # type: ignore[no-untyped-call]
-            dialect=postgresql.dialect(),
-            compile_kwargs={"literal_binds": True},
+        _query(purpose, postgres=True).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
         )
     )
     solo: dict[bytes, int] = {}
