@@ -58,6 +58,34 @@ class TransferPolicy:
 DEFAULT_POLICY = TransferPolicy()
 
 
+class BeforeUkGdpr(InvalidInput):
+    """A transfer question for a day before UK GDPR Chapter V applied (RULES.md R4.2 †).
+
+    Until IP completion day (31 Dec 2020 23:00) UK processing was governed by the EU GDPR (from
+    25 May 2018) or the Data Protection Act 1998 (before it): transfers to the EEA were not
+    restricted, and EU adequacy decisions, the EU-US Privacy Shield (to 2020-07-15) and the EU
+    SCCs applied. Steward judges only the UK regime, so it refuses such a date rather than give
+    an answer ("invalid") that was not the law on that day.
+    """
+
+    def __init__(self, on: date, *, where: str = "date") -> None:
+        super().__init__(
+            f"{on.isoformat()} is before UK GDPR transfer rules applied "
+            f"(from {UK_GDPR_FROM.isoformat()}); on that day the EU GDPR or the Data Protection "
+            "Act 1998 governed transfers from the UK, which Steward does not assess",
+            where=where,
+            hint=f"use a date on or after {UK_GDPR_FROM.isoformat()}",
+        )
+        self.on = on
+
+
+def require_uk_gdpr_date(on: date, *, where: str = "date") -> date:
+    """The date itself, or BeforeUkGdpr when it falls before 2021-01-01 (RULES.md R4.2 †)."""
+    if on < UK_GDPR_FROM:
+        raise BeforeUkGdpr(on, where=where)
+    return on
+
+
 @dataclass(frozen=True)
 class AdequacyEntry:
     """One row of the UK adequacy table (RULES.md R4.2)."""
@@ -155,8 +183,10 @@ def adequacy(
 
     For partial adequacy (CA, JP, KR, US, FO) `within_scope` says whether the recipient is in
     the covered sector; for the US that means certified to the UK Extension of the DPF. The
-    Faroe Islands count only if `policy.faroe_islands_adequate` (UNCONFIRMED).
+    Faroe Islands count only if `policy.faroe_islands_adequate` (UNCONFIRMED). A date before
+    2021-01-01 is refused (BeforeUkGdpr): UK adequacy regulations did not exist then.
     """
+    require_uk_gdpr_date(on)
     code = normalise_country(country)
     entry = ADEQUACY.get(code)
     if entry is None:
@@ -229,11 +259,11 @@ def mechanism_gap(
 
     Privacy Shield (invalid from 2020-07-16, Schrems II), Safe Harbour (from 2015-10-06,
     Schrems I) and the 2021 EU SCCs without the UK Addendum are never UK GDPR mechanisms.
-    A UK BCR stops on its revocation date (conservative reading of R4.3).
+    A UK BCR stops on its revocation date (conservative reading of R4.3). A date before
+    2021-01-01 is refused (BeforeUkGdpr) rather than answered with the UK rules.
     """
+    require_uk_gdpr_date(on)
     code = normalise_country(country)
-    if on < UK_GDPR_FROM:
-        return "UK GDPR transfer rules apply only from 2021-01-01"
     if mechanism is Mechanism.uk_adequacy:
         scope = facts.dpf_uk_extension if code == "US" else facts.within_scope
         if adequacy(code, on, within_scope=scope, policy=policy).adequate:
@@ -317,8 +347,10 @@ def transfer_lawful(
     """Adequacy first, then each declared mechanism in order (UK GDPR Ch V; RULES.md R4.1).
 
     The UK itself is not a restricted transfer. An unconfirmed adequacy entry (Faroe Islands)
-    is reported among the reasons so lint can warn.
+    is reported among the reasons so lint can warn. A date before 2021-01-01 is refused
+    (BeforeUkGdpr).
     """
+    require_uk_gdpr_date(on)
     code = normalise_country(country)
     if code == "GB":
         return TransferAssessment(True, None, ("the United Kingdom: not a restricted transfer",))
@@ -327,7 +359,7 @@ def transfer_lawful(
     finding = adequacy(code, on, within_scope=scope, policy=policy)
     if finding.unconfirmed:
         reasons.append(f"UK adequacy for {country_name(code)} is UNCONFIRMED ({finding.basis})")
-    if finding.adequate and on >= UK_GDPR_FROM:
+    if finding.adequate:
         reasons.append(f"{country_name(code)} is covered by UK adequacy ({finding.scope})")
         return TransferAssessment(True, Mechanism.uk_adequacy, tuple(reasons))
     for mechanism in mechanisms:

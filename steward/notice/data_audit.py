@@ -8,7 +8,7 @@ cookies) comes first; other recipients such as authorities follow.
 
 from __future__ import annotations
 
-from steward.law.transfers import country_name
+from steward.law.transfers import UK_GDPR_FROM, country_name
 from steward.manifest.schema import Manifest, Recipient
 from steward.manifest.vocabulary import RecipientRole, TransferMechanism
 from steward.notice import wording
@@ -46,6 +46,11 @@ def _validity(m: Manifest, r: Recipient) -> str:
     places = wording.destinations(r)
     if not places:
         return "Not needed: in the UK"
+    if on < UK_GDPR_FROM:
+        return (
+            f"Not assessed: the notice is dated {on.isoformat()}, before UK GDPR transfer rules "
+            f"applied on {UK_GDPR_FROM.isoformat()}"
+        )
     verdicts = []
     for country in places:
         assessment = wording.assess_transfer(r, country, on)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from steward.law.retention import Anchor
 from steward.law.transfers import (
+    BeforeUkGdpr,
     Mechanism,
     TransferAssessment,
     TransferFacts,
@@ -229,9 +230,16 @@ def assess_transfer(recipient: Recipient, country: str, on: dt.date) -> Transfer
 
 
 def transfer(recipient: Recipient, country: str, on: dt.date) -> str:
-    """Art 13(1)(f): adequacy, or the safeguard relied on (RULES.md R4.1-R4.3)."""
-    assessment = assess_transfer(recipient, country, on)
+    """Art 13(1)(f): adequacy, or the safeguard relied on (RULES.md R4.1-R4.3).
+
+    A notice dated before UK GDPR applied states the declared safeguard without a verdict: the
+    UK rules did not govern that day, and Steward does not judge the EU rules that did.
+    """
     name = country_name(country)
+    try:
+        assessment = assess_transfer(recipient, country, on)
+    except BeforeUkGdpr:
+        return f"{name}: {declared_mechanisms(recipient)} (as declared; not assessed)"
     if not assessment.lawful or assessment.basis is None:
         return f"{name}: no safeguard valid on {on.isoformat()} is in place for this transfer"
     if assessment.basis is Mechanism.uk_adequacy:

@@ -127,3 +127,14 @@ def test_same_date_gives_identical_output(capsys: pytest.CaptureFixture[str]) ->
     first = _run(capsys, str(SEED), "--on", "2026-11-26", "--format", "sarif")
     second = _run(capsys, str(SEED), "--on", "2026-11-26", "--format", "sarif")
     assert first == second
+
+
+def test_a_date_before_uk_gdpr_is_refused_with_the_reason_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _run(capsys, str(SEED), "--on", "2020-06-01")
+    assert code == 2
+    assert out == ""
+    assert "2020-06-01 is before UK GDPR transfer rules applied" in err
+    assert "use a date on or after 2021-01-01" in err
+    assert "Traceback" not in err

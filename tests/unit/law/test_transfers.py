@@ -9,12 +9,14 @@ from steward.law.countries import COUNTRY_NAMES
 from steward.law.derogations import Art49Claim, Derogation, assess_art49
 from steward.law.transfers import (
     ADEQUACY,
+    BeforeUkGdpr,
     Mechanism,
     TransferFacts,
     TransferPolicy,
     adequacy,
     country_name,
     is_known_country,
+    mechanism_gap,
     mechanism_valid,
     transfer_lawful,
 )
@@ -25,8 +27,6 @@ LEGAL_CLAIMS = Art49Claim(Derogation.legal_claims)
 @pytest.mark.parametrize(
     ("mechanism", "country", "on", "kwargs", "valid"),
     [
-        (Mechanism.eu_us_privacy_shield, "US", date(2020, 7, 15), {}, False),
-        (Mechanism.eu_us_privacy_shield, "US", date(2020, 7, 16), {}, False),
         (Mechanism.eu_us_privacy_shield, "US", date(2026, 11, 26), {}, False),
         (Mechanism.uk_extension_dpf, "US", date(2023, 10, 11), {"dpf_uk_extension": True}, False),
         (Mechanism.uk_extension_dpf, "US", date(2023, 10, 12), {"dpf_uk_extension": True}, True),
@@ -70,8 +70,6 @@ def test_worked_examples_of_r4_4(
     ("mechanism", "country", "last_invalid", "first_valid"),
     [
         (Mechanism.uk_addendum, "IN", date(2022, 3, 20), date(2022, 3, 21)),
-        (Mechanism.uk_adequacy, "DE", date(2020, 12, 31), date(2021, 1, 1)),
-        (Mechanism.art49_derogation, "IN", date(2020, 12, 31), date(2021, 1, 1)),
     ],
 )
 def test_mechanisms_start_exactly_on_their_first_day(
@@ -254,3 +252,44 @@ def test_unknown_country_code_is_an_error_with_a_hint() -> None:
     with pytest.raises(InvalidInput) as raised:
         mechanism_valid(Mechanism.idta, "XX", date(2026, 11, 26))
     assert raised.value.hint is not None
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "country"),
+    [
+        (Mechanism.eu_us_privacy_shield, "US"),
+        (Mechanism.uk_adequacy, "DE"),
+        (Mechanism.legacy_eu_scc, "IN"),
+        (Mechanism.art49_derogation, "IN"),
+    ],
+)
+@pytest.mark.parametrize("on", [date(2016, 8, 1), date(2020, 7, 15), date(2020, 12, 31)])
+def test_days_before_uk_gdpr_are_refused_not_answered_invalid(
+    mechanism: Mechanism, country: str, on: date
+) -> None:
+    """Privacy Shield was valid EU law on 2020-07-15 and EEA transfers were unrestricted in
+    2020: answering "invalid" would misstate the law of that day, so the date is refused."""
+    with pytest.raises(BeforeUkGdpr) as refused:
+        mechanism_valid(mechanism, country, on, art49=LEGAL_CLAIMS)
+    assert refused.value.hint == "use a date on or after 2021-01-01"
+    assert "EU GDPR" in refused.value.message
+    with pytest.raises(BeforeUkGdpr):
+        mechanism_gap(mechanism, country, on, TransferFacts())
+    with pytest.raises(BeforeUkGdpr):
+        transfer_lawful(country, [mechanism], on)
+    with pytest.raises(BeforeUkGdpr):
+        adequacy(country, on)
+
+
+def test_the_refusal_is_an_input_error_naming_where_the_date_came_from() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        transfer_lawful("US", [Mechanism.idta], date(2019, 5, 1))
+    assert refused.value.where == "date"
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "country"),
+    [(Mechanism.uk_adequacy, "DE"), (Mechanism.art49_derogation, "IN")],
+)
+def test_uk_gdpr_mechanisms_apply_from_its_first_day(mechanism: Mechanism, country: str) -> None:
+    assert mechanism_valid(mechanism, country, date(2021, 1, 1), art49=LEGAL_CLAIMS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from steward.manifest.schema import Manifest
 from steward.notice.data_audit import data_audit
 from steward.notice.render import render_markdown
@@ -19,9 +21,23 @@ def test_a_dpf_certified_us_processor_is_valid_on_the_notice_date(complete: Mani
 
 
 def test_privacy_shield_is_shown_as_not_valid_with_the_reason(outserve: Manifest) -> None:
-    row = row_of(render_markdown(data_audit(outserve)), "Mailchimp (Intuit Inc.)")
+    dated_today = outserve.model_copy(
+        update={"notice": outserve.notice.model_copy(update={"last_updated": date(2026, 11, 26)})}
+    )
+    row = row_of(render_markdown(data_audit(dated_today)), "Mailchimp (Intuit Inc.)")
     assert "the EU-US Privacy Shield" in row
     assert "No (United States:" in row
+
+
+def test_a_notice_dated_before_uk_gdpr_is_not_judged_by_uk_transfer_rules(
+    outserve: Manifest,
+) -> None:
+    """The seed is dated 2018-05-15, when the EU GDPR governed and Privacy Shield was valid EU
+    law: the audit must not call it invalid on that day (lint judges it on today's date)."""
+    row = row_of(render_markdown(data_audit(outserve)), "Mailchimp (Intuit Inc.)")
+    assert "the EU-US Privacy Shield" in row
+    assert "Not assessed: the notice is dated 2018-05-15" in row
+    assert "No (United States:" not in row
 
 
 def test_processors_without_a_contract_are_flagged(complete: Manifest) -> None:
