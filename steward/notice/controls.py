@@ -1,14 +1,23 @@
-"""The Steward controls a promise can rest on, and whether each exists in the code today.
+"""The Steward controls a promise can rest on, what kind each is, and whether it exists today.
 
-The promise matrix calls a promise "enforced" only when every control it relies on is
-implemented; ``implemented`` is kept honest by a test that imports each control's module
-(tests/unit/notice/test_controls.py), so adding or removing a module flips the matrix.
+Two kinds: a *run-time* control acts on the organisation's data and leaves evidence (the consent
+ledger, an unsubscribe, a retention sweep); a *declaration* check reads only what the manifest
+says (lint, the compiled notice). The promise matrix calls a promise "enforced" only when it rests
+on run-time controls that are all implemented; ``implemented`` is kept honest by a test that
+imports each control's module (tests/unit/notice/test_controls.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+class ControlKind(StrEnum):
+    runtime = "runtime"
+    """Acts on the organisation's data at run time and leaves evidence."""
+    declaration = "declaration"
+    """Checks or publishes what the manifest declares; acts on nothing."""
 
 
 class ControlId(StrEnum):
@@ -35,6 +44,7 @@ class Control:
     module: str
     evidence: str
     implemented: bool
+    kind: ControlKind = ControlKind.runtime
 
 
 CONTROLS: dict[ControlId, Control] = {
@@ -46,6 +56,7 @@ CONTROLS: dict[ControlId, Control] = {
             "steward.lint",
             "`steward lint PATH --on DATE` findings (text, JSON, SARIF)",
             True,
+            ControlKind.declaration,
         ),
         Control(
             ControlId.notice_build,
@@ -53,6 +64,7 @@ CONTROLS: dict[ControlId, Control] = {
             "steward.notice",
             "`steward build PATH --out DIR` outputs",
             True,
+            ControlKind.declaration,
         ),
         Control(
             ControlId.consent_ledger,
@@ -121,8 +133,8 @@ CONTROLS: dict[ControlId, Control] = {
             ControlId.small_cell_suppression,
             "Aggregate reports with small-cell suppression",
             "steward.reports",
-            "each published table passed through law.suppression (threshold 10); the rule exists "
-            "in steward.law.suppression, the reports that must use it do not yet",
+            "each published table passed through law.suppression; the rule exists in "
+            "steward.law.suppression, the reports that must use it do not yet",
             False,
         ),
         Control(

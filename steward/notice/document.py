@@ -85,6 +85,8 @@ class Document:
     summary: Paragraph
     sections: tuple[Section, ...]
     last_updated: dt.date
+    draft: str | None = None
+    """Set on a draft build (``steward build --draft``): why the page is not for publication."""
 
     def section(self, section_id: str) -> Section:
         """The section (at any depth) with this id."""

@@ -1,26 +1,46 @@
 """The promise → control → evidence matrix: what the notice promises and what keeps each promise.
 
 Every promise is derived from the manifest (a purpose's lawful basis, a category's retention, a
-marketing rule, a right and its deadline, ...). Its status is "enforced" only when every Steward
-control it rests on exists today (``steward.notice.controls``), otherwise "declared", naming the
-missing control, so the matrix never claims more than the code does (UK GDPR Art 5(2)).
+marketing rule, a right and its deadline, ...). It has exactly one of three states, never
+conflated (UK GDPR Art 5(2): the matrix never claims more than the code does):
+
+- ``enforced``: Steward run-time controls keep it, every one of them exists today, and lint
+  reports no error against the declaration it comes from;
+- ``checked``: Steward checks and publishes the declaration only (lint, the notice), because no
+  run-time control keeps it, one it needs is missing (named), or lint reports an error against it;
+- ``organisation``: the organisation's own control (a firewall, anti-virus, a locked cabinet),
+  which Steward neither runs nor checks.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from steward.manifest.schema import Manifest
 from steward.manifest.vocabulary import LawfulBasis, SystemKind
 from steward.notice import wording
-from steward.notice.controls import CONTROLS, ControlId
+from steward.notice.controls import CONTROLS, ControlId, ControlKind
 from steward.notice.document import Document, Section, para, table
 from steward.notice.rights import RESPONSE_TIME
 from steward.notice.sharing import category_retention, retention_text
 
 C = ControlId
+
+
+class PromiseStatus(StrEnum):
+    enforced = "enforced"
+    checked = "checked"
+    organisation = "organisation"
+
+
+STATUS_LABEL = {
+    PromiseStatus.enforced: "Enforced by Steward",
+    PromiseStatus.checked: "Checked in the declaration only",
+    PromiseStatus.organisation: "The organisation's own control (not checked by Steward)",
+}
 
 
 @dataclass(frozen=True)
@@ -31,18 +51,73 @@ class Promise:
     """The manifest field the promise comes from, as a field path."""
     controls: tuple[ControlId, ...]
     evidence: str
+    own_control: bool = False
+    """Kept by the organisation's own measure, which Steward neither runs nor checks."""
+    lint_errors: int = 0
+    """Lint errors reported against ``source`` (or a field inside or above it)."""
 
     @property
     def missing(self) -> tuple[ControlId, ...]:
         return tuple(c for c in self.controls if not CONTROLS[c].implemented)
 
     @property
-    def status(self) -> str:
-        return "declared" if self.missing else "enforced"
+    def runtime_controls(self) -> tuple[ControlId, ...]:
+        return tuple(c for c in self.controls if CONTROLS[c].kind is ControlKind.runtime)
+
+    @property
+    def status(self) -> PromiseStatus:
+        if self.own_control:
+            return PromiseStatus.organisation
+        if self.runtime_controls and not self.missing and not self.lint_errors:
+            return PromiseStatus.enforced
+        return PromiseStatus.checked
+
+    @property
+    def reason(self) -> str:
+        """Why the promise has its status, in a sentence for the matrix."""
+        if self.status is PromiseStatus.organisation:
+            return "Steward does not run or check this control"
+        notes = []
+        if self.missing:
+            notes.append("missing " + "; ".join(CONTROLS[c].name for c in self.missing))
+        if self.lint_errors:
+            notes.append(
+                f"lint reports {self.lint_errors} error{'s' if self.lint_errors != 1 else ''} "
+                "against this declaration"
+            )
+        if not self.runtime_controls:
+            notes.append("no Steward control acts on it at run time")
+        return "; ".join(notes)
 
 
-def promises(m: Manifest) -> tuple[Promise, ...]:
-    return tuple(_promises(m))
+def concerns(error_field: str, source: str) -> bool:
+    """Whether a lint error at ``error_field`` is against the declaration at ``source``: the
+    same field, a field inside it, or the entry that holds it (``purposes[2]``)."""
+    if error_field == source:
+        return True
+    inside = error_field.startswith((source + ".", source + "["))
+    above = source.startswith((error_field + ".", error_field + "["))
+    return inside or above
+
+
+def promises(m: Manifest, *, error_fields: Collection[str] = ()) -> tuple[Promise, ...]:
+    """Every promise the manifest makes; ``error_fields`` are the field paths of lint errors
+    (``Finding.field``), so no promise reads "enforced" while lint reports an error against it."""
+    found = tuple(_promises(m))
+    if not error_fields:
+        return found
+    return tuple(
+        Promise(
+            p.id,
+            p.text,
+            p.source,
+            p.controls,
+            p.evidence,
+            p.own_control,
+            sum(1 for field in error_fields if concerns(field, p.source)),
+        )
+        for p in found
+    )
 
 
 def _promises(m: Manifest) -> Iterator[Promise]:
@@ -71,8 +146,7 @@ def _promises(m: Manifest) -> Iterator[Promise]:
         if p.aggregate_only:
             yield Promise(
                 f"aggregate.{p.id}",
-                f"Results of '{p.name}' are published only as group totals, with counts below "
-                "10 suppressed.",
+                f"Results of '{p.name}' are published only as group totals.",
                 f"{where}.aggregate_only",
                 (C.small_cell_suppression,),
                 "published aggregate tables",
@@ -119,15 +193,23 @@ def _promises(m: Manifest) -> Iterator[Promise]:
             (C.lint, C.cookie_banner),
             "steward lint cookie findings; banner consent records",
         )
-    if m.organisation.security_measures:
+    for i, measure in enumerate(m.organisation.security_measures):
         yield Promise(
-            "security.measures",
-            "We protect personal data with: " + "; ".join(m.organisation.security_measures) + ".",
-            "organisation.security_measures",
-            (C.identifier_encryption,),
-            "Steward's own store: person_identifiers holds ciphertext only; the organisation's "
-            "security policy for its other systems",
+            f"security.{i + 1}",
+            f"We protect personal data with: {measure}.",
+            f"organisation.security_measures[{i}]",
+            (),
+            "the organisation's own security records",
+            own_control=True,
         )
+    yield Promise(
+        "security.steward_store",
+        "Identifiers that Steward holds (e-mail addresses, phone numbers, names) are encrypted "
+        "at rest and found only through a keyed index.",
+        "organisation",
+        (C.identifier_encryption,),
+        "person_identifiers table (ciphertext only); tests/integration/store/test_no_plaintext.py",
+    )
     yield Promise(
         "accountability.audit",
         "Every consent, request and retention action is recorded so that it can be proved.",
@@ -150,7 +232,7 @@ def _rights_promises(m: Manifest) -> Iterator[Promise]:
         "rights.deadline",
         RESPONSE_TIME,
         "rights",
-        (C.deadline_calculator, C.dsar_workflow),
+        (C.lint, C.deadline_calculator, C.dsar_workflow),
         "`steward deadline RECEIVED --explain`; requests table",
     )
     yield Promise(
@@ -172,7 +254,7 @@ def _rights_promises(m: Manifest) -> Iterator[Promise]:
         "rights.complaints",
         "A complaint to us is acknowledged within 30 days (DPA 2018 s.164A).",
         "rights.complaints",
-        (C.deadline_calculator, C.complaints_register),
+        (C.lint, C.deadline_calculator, C.complaints_register),
         "complaints register with acknowledgement dates",
     )
 
@@ -182,21 +264,22 @@ def _control_names(promise: Promise) -> str:
 
 
 def _status(promise: Promise) -> str:
-    if not promise.missing:
-        return "Enforced"
-    return "Declared only: missing " + "; ".join(CONTROLS[c].name for c in promise.missing)
+    label = STATUS_LABEL[promise.status]
+    return f"{label}: {promise.reason}" if promise.reason else label
 
 
-def promise_matrix(m: Manifest) -> Document:
-    found = promises(m)
-    enforced = sum(1 for p in found if p.status == "enforced")
-    rows = ((p.text, _control_names(p), p.evidence, _status(p)) for p in found)
+def promise_matrix(m: Manifest, *, error_fields: Collection[str] = ()) -> Document:
+    found = promises(m, error_fields=error_fields)
+    count = {s: sum(1 for p in found if p.status is s) for s in PromiseStatus}
+    rows = ((p.text, _control_names(p) or "-", p.evidence, _status(p)) for p in found)
     return Document(
         title=f"Promises and how {m.organisation.name} keeps them",
         summary=para(
-            f"Each promise our privacy notice makes, the Steward control that keeps it, and where "
-            f"the evidence is. {enforced} of {len(found)} promises are enforced by Steward today; "
-            "the rest are declared, and the missing control is named."
+            f"Each promise our privacy notice makes, the control that keeps it, and where the "
+            f"evidence is. Of {len(found)} promises, {count[PromiseStatus.enforced]} are enforced "
+            f"by Steward at run time, {count[PromiseStatus.checked]} are checked in the "
+            f"declaration only (the reason is named), and {count[PromiseStatus.organisation]} "
+            "rest on the organisation's own controls, which Steward does not check."
         ),
         sections=(
             Section(
@@ -215,7 +298,7 @@ def promise_matrix(m: Manifest) -> Document:
     )
 
 
-def promise_matrix_json(m: Manifest) -> str:
+def promise_matrix_json(m: Manifest, *, error_fields: Collection[str] = ()) -> str:
     document = {
         "organisation": m.organisation.name,
         "as_of": m.notice.last_updated.isoformat(),
@@ -230,14 +313,17 @@ def promise_matrix_json(m: Manifest) -> str:
                         "name": CONTROLS[c].name,
                         "module": CONTROLS[c].module,
                         "implemented": CONTROLS[c].implemented,
+                        "kind": CONTROLS[c].kind.value,
                     }
                     for c in p.controls
                 ],
                 "evidence": p.evidence,
-                "status": p.status,
+                "status": p.status.value,
+                "reason": p.reason,
                 "missing": [c.value for c in p.missing],
+                "lint_errors": p.lint_errors,
             }
-            for p in promises(m)
+            for p in promises(m, error_fields=error_fields)
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -93,8 +93,10 @@ def _section(section: Section, level: int) -> list[str]:
 
 
 def render_markdown(document: Document) -> str:
-    parts = [
-        f"# {_escape(document.title)}",
+    parts = [f"# {_escape(document.title)}"]
+    if document.draft:
+        parts.append(f"> **Draft, not for publication:** {_escape(document.draft)}")
+    parts += [
         _inline(document.summary),
         f"Last updated: {long_date(document.last_updated)}",
     ]

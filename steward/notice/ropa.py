@@ -237,10 +237,12 @@ def ropa_json(m: Manifest) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def ropa_xlsx(m: Manifest) -> bytes:
+def ropa_xlsx(m: Manifest, *, draft: str | None = None) -> bytes:
+    """The record as one sheet; a draft's first row says why it is not for publication."""
+    marked = ((f"DRAFT, not for publication: {draft}",) + ("",) * (len(COLUMNS) - 1),)
     return table_workbook(
         "Record of processing",
         [column.heading for column in COLUMNS],
-        ropa_rows(m),
+        (*(marked if draft else ()), *ropa_rows(m)),
         m.notice.last_updated,
     )

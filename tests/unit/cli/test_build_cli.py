@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from steward.cli.build_commands import register
 from steward.cli.main import execute
 
 OUTSERVE = Path(__file__).resolve().parents[3] / "examples" / "outserve"
+FIXED = OUTSERVE / "fixed"
+ON = "2026-11-26"
 
 
 def app() -> typer.Typer:
@@ -28,10 +32,44 @@ def test_build_writes_the_outputs_and_lists_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "site"
-    assert execute(app(), ["build", str(OUTSERVE), "--out", str(out)]) == 0
+    assert execute(app(), ["build", str(FIXED), "--out", str(out), "--on", ON]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert f"wrote {out / 'privacy-notice.html'}" in printed
     assert len(printed) == len(list(out.iterdir())) == 12
+    assert "Draft" not in (out / "privacy-notice.html").read_text()
+
+
+def test_build_refuses_a_manifest_with_lint_errors_naming_the_count_and_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert execute(app(), ["build", str(OUTSERVE), "--out", str(out), "--on", ON]) == 2
+    err = capsys.readouterr().err
+    assert "lint reports 84 errors in this manifest, so no publishable output was written" in err
+    assert f"steward lint {OUTSERVE}" in err
+    assert "--draft" in err
+    assert not out.exists()
+
+
+def test_a_draft_build_writes_every_output_each_marked_as_a_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    code = execute(app(), ["build", str(OUTSERVE), "--out", str(out), "--on", ON, "--draft"])
+    assert code == 0
+    assert "do not publish" in capsys.readouterr().err
+    note = f"built on {ON} with 84 lint errors outstanding"
+    for name in ("privacy-notice", "cookie-notice", "data-audit", "promise-matrix"):
+        assert f"Draft, not for publication:</strong> {note}" in (out / f"{name}.html").read_text()
+        assert f"> **Draft, not for publication:** {note}" in (out / f"{name}.md").read_text()
+    assert (out / "ropa.csv").read_text().splitlines()[1] == f'"DRAFT, not for publication: {note}"'
+    for name in ("ropa.json", "promise-matrix.json"):
+        assert json.loads((out / name).read_text())["draft"] == note
+    with zipfile.ZipFile(out / "ropa.xlsx") as workbook:
+        assert (
+            f"DRAFT, not for publication: {note}"
+            in workbook.read("xl/worksheets/sheet1.xml").decode()
+        )
 
 
 def test_build_refuses_an_out_path_that_is_a_file(
@@ -39,7 +77,7 @@ def test_build_refuses_an_out_path_that_is_a_file(
 ) -> None:
     taken = tmp_path / "taken.txt"
     taken.write_text("x")
-    assert execute(app(), ["build", str(OUTSERVE), "--out", str(taken)]) == 2
+    assert execute(app(), ["build", str(FIXED), "--out", str(taken)]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
 
 
