@@ -20,6 +20,7 @@ from steward.errors import StewardError
 COMMAND_MODULES: dict[str, str] = {
     "schema": "steward.cli.manifest_commands",
     "build": "steward.cli.build_commands",
+    "init": "steward.cli.init_commands",
     "lint": "steward.cli.lint_commands",
     "deadline": "steward.cli.deadline_commands",
     "db": "steward.cli.store_commands",
