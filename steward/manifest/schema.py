@@ -30,6 +30,7 @@ from steward.manifest.fields import (
     VatNumber,
 )
 from steward.manifest.vocabulary import (
+    Channel,
     CookieCategory,
     CookieExemption,
     CookieLoads,
@@ -37,7 +38,6 @@ from steward.manifest.vocabulary import (
     ListSource,
     MarketedProducts,
     MarketingAudience,
-    MarketingChannel,
     Nation,
     Party,
     PecrRule,
@@ -152,7 +152,7 @@ class CriminalOffenceCondition(Model):
 
 
 class Marketing(Model):
-    channels: tuple[MarketingChannel, ...] = Field(min_length=1)
+    channels: tuple[Channel, ...] = Field(min_length=1)
     pecr_rule: PecrRule | None = None
     audience: MarketingAudience
     subscriber_types: tuple[SubscriberType, ...] = (SubscriberType.individual,)

@@ -15,14 +15,26 @@ from steward.consent import ledger, marketing_filter
 from steward.consent.events import ConsentEvent, ConsentEventKind
 from steward.consent.marketing_facts import ObtainedFrom, soft_opt_in_evidence
 from steward.consent.marketing_filter import Campaign, FilterSummary, filter_list
+from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
 from steward.consent.unsubscribe import issue_token, record_email_unsubscribe, unsubscribe
 from steward.errors import InvalidInput
 from steward.law.pecr import Channel, DetailsSource, MarketingDecision
 from steward.store.database import Store
+from tests.integration.conftest import ManualClock
 
 ON = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 JAN = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The ledger is read after every event in it happened (none is received before it
+    occurred), and the campaign is judged for ``ON``, earlier than some of them."""
+    return ManualClock(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC))
+
+
+PURPOSES = PurposeCatalogue((DeclaredPurpose("newsletter", "News", frozenset({Channel.email})),))
 
 
 def given(
@@ -77,7 +89,7 @@ def one_click(email: str) -> Any:
     def apply(uow: Any) -> None:
         person = ledger.find_person(uow, email=email)
         assert person is not None
-        unsubscribe(uow, issue_token(uow, person, "newsletter", "email"), NOW)
+        unsubscribe(uow, issue_token(uow, person, "newsletter", "email", purposes=PURPOSES), NOW)
 
     return apply
 
