@@ -19,12 +19,13 @@ from typing import TypeVar
 
 from steward.consent.events import occurred_after
 from steward.consent.free_text import contact_identifier_in
-from steward.consent.marketing_facts import LONDON, ObtainedFrom, relationship_of
+from steward.consent.marketing_facts import LONDON, relationship_of
 from steward.errors import InvalidInput
 from steward.law.pecr import (
     Channel,
     Consent,
     DetailsSource,
+    ListSource,
     Message,
     Recipient,
     Relationship,
@@ -96,7 +97,7 @@ class ListEntry:
     line: int
     email: str
     source: str
-    obtained_from: ObtainedFrom
+    obtained_from: ListSource
     obtained_on: dt.date
     legal_form: LegalForm
     consent: ConsentEvidence | None
@@ -232,8 +233,8 @@ def _entry(line: int, cells: dict[str, str], context: ListContext) -> ListEntry:
             error.hint or "give one address per row",
         ) from None
     basis = _choice(cells, "basis", Basis)
-    obtained_from = _choice(cells, "obtained_from", ObtainedFrom)
-    if obtained_from is ObtainedFrom.BOUGHT_LIST:
+    obtained_from = _choice(cells, "obtained_from", ListSource)
+    if obtained_from is ListSource.bought_list:
         raise _Problem(
             "obtained_from",
             "the address came from a bought list, and we never use bought lists",

@@ -157,7 +157,7 @@ class Marketing(Model):
     audience: MarketingAudience
     subscriber_types: tuple[SubscriberType, ...] = (SubscriberType.individual,)
     products: MarketedProducts = MarketedProducts.own_similar
-    list_sources: tuple[ListSource, ...] = (ListSource.own_collection,)
+    list_sources: tuple[ListSource, ...] = (ListSource.directly,)
     opt_out_at_collection: bool = False
     opt_out_in_every_message: bool = False
 

@@ -12,9 +12,10 @@ from enum import StrEnum
 from steward.law.calendar import Nation as Nation
 from steward.law.cookies import Exemption
 
-# Marketing channels and subscriber types are the law's own lists (PECR reg 2, 22; RULES.md
-# R2.1-R2.2), re-exported so a manifest is written in exactly the words the law decides on.
+# Marketing channels, list sources and subscriber types are the law's own lists (PECR regs 2,
+# 22; RULES.md R2.1-R2.3), re-exported so a manifest uses exactly the words the law decides on.
 from steward.law.pecr import Channel as Channel
+from steward.law.pecr import ListSource as ListSource
 from steward.law.special_category import SpecialCategory as SpecialCategory
 from steward.law.subscribers import SubscriberType as SubscriberType
 from steward.law.transfers import Mechanism
@@ -63,13 +64,6 @@ class MarketedProducts(StrEnum):
     own_similar = "own_similar"
     own_other = "own_other"
     third_party = "third_party"
-
-
-class ListSource(StrEnum):
-    own_collection = "own_collection"
-    bought = "bought"
-    partner = "partner"
-    group_company = "group_company"
 
 
 class ProvisionRequirement(StrEnum):

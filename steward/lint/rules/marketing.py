@@ -39,7 +39,7 @@ def _electronic_marketing(ctx: LintContext) -> Iterator[tuple[Path, Purpose, Mar
 def declared_decision(marketing: Marketing, is_charity: bool, on: date) -> pecr.MarketingDecision:
     """What PECR decides for a message to an individual subscriber as the purpose declares it."""
     channel = next(c for c in marketing.channels if c.is_electronic_mail)
-    own_lists_only = set(marketing.list_sources) == {ListSource.own_collection}
+    own_lists_only = set(marketing.list_sources) == {ListSource.directly}
     source = _SOURCE.get((marketing.audience, own_lists_only), pecr.DetailsSource.third_party)
     relationship = pecr.Relationship(source, on, marketing.opt_out_at_collection)
     consent = None
@@ -95,7 +95,7 @@ def marketing_without_pecr_rule(ctx: LintContext) -> Iterator[Issue]:
     "with an opt-out at collection and in every message; consent must name this sender.",
     fix="send to individuals only with consent that names you, or meet every soft opt-in "
     "condition (audience: customers, products: own_similar, opt_out_at_collection: true, "
-    "list_sources: [own_collection])",
+    "list_sources: [directly])",
     citation="PECR reg 22(2)-(3A); UK GDPR Art 14",
     covers=("SEED-11", "SEED-12"),
 )
@@ -181,9 +181,9 @@ def soft_opt_in_for_corporate(ctx: LintContext) -> Iterator[Issue]:
 def bought_list_for_electronic_marketing(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
         for index, source in enumerate(marketing.list_sources):
-            if source is not ListSource.own_collection:
+            if source is not ListSource.directly:
                 yield Issue(
                     (*path, "marketing", "list_sources", index),
-                    f"marketing purpose '{purpose.id}' uses {source.value} lists for "
-                    "electronic marketing",
+                    f"marketing purpose '{purpose.id}' uses addresses obtained from "
+                    f"'{source.value}' for electronic marketing",
                 )
