@@ -25,6 +25,7 @@ _INTERNATIONAL = re.compile(r"(?<![\w+])\+\s?\d[\d\s()-]{6,20}\d(?![\w.])")
 # 0044 20 7946 0958: the international prefix dialled from the UK.
 _DIALLED = re.compile(r"(?<![\w.+-])00\s?[1-9][\d\s()-]{6,20}\d(?![\w.])")
 # 07700 900123, 020 7946 0958, (0161) 496 0000, 01632960123: a trunk 0, then 9 or 10 digits.
+# Nine (ten in all) only when grouped; see _spaced.
 _NATIONAL = re.compile(r"(?<![\w.+-])\(?0[1-9]\d{1,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w.]|-\d)")
 
 
@@ -39,9 +40,15 @@ def contact_identifier_in(text: str) -> str | None:
         if 10 <= _digits(match.group()) <= 17:
             return PHONE_NUMBER
     for match in _NATIONAL.finditer(text):
-        if _digits(match.group()) in (10, 11):
+        if _digits(match.group()) == 11 or (_digits(match.group()) == 10 and _spaced(match)):
             return PHONE_NUMBER
     return None
+
+
+def _spaced(match: re.Match[str]) -> bool:
+    """A 10-digit number counts only when written in groups: run together, ten digits after a 0
+    are as likely an id (a Mailchimp audience id can be all digits) as a rare 10-digit line."""
+    return any(not character.isdigit() for character in match.group())
 
 
 def _digits(text: str) -> int:
