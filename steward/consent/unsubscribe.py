@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from steward.consent import ledger
-from steward.consent.events import ConsentEvent, ConsentEventKind, EvidenceValue, PersonRef
+from steward.consent.events import (
+    ConsentEvent,
+    ConsentEventKind,
+    EvidenceValue,
+    PersonRef,
+    occurred_after,
+)
 from steward.consent.marketing_facts import LONDON, OBJECTION_PURPOSE
 from steward.consent.purposes import PurposeCatalogue
 from steward.consent.unsubscribe_token import UnsubscribeScope, UnsubscribeSigner
@@ -100,7 +106,8 @@ def record_email_unsubscribe(
     objection to all direct marketing (UK GDPR Art 21(2)-(3); RULES.md R2.6).
 
     A bare date is read as the end of that day in London (but never later than ``now``), so on
-    the day itself the refusal outranks anything earlier that day: the protective reading.
+    the day itself the refusal outranks anything earlier that day: the protective reading. A
+    date-time later than ``now`` (beyond the clock allowance) is refused, like a later date.
     An address the ledger does not know is added, so later imports are screened (R2.7).
     ``purpose`` must be a marketing purpose ``purposes`` declares on ``channel``; an objection
     needs no catalogue, so it can be recorded before the deployment names its manifest.
@@ -136,7 +143,8 @@ def _received_at(received: dt.date | dt.datetime, now: dt.datetime) -> dt.dateti
         moment = received
     else:
         moment = dt.datetime.combine(received, dt.time.max, tzinfo=LONDON)
-    if moment.date() > now.astimezone(LONDON).date():
+    exact_and_later = isinstance(received, dt.datetime) and occurred_after(moment, now)
+    if exact_and_later or moment.date() > now.astimezone(LONDON).date():
         raise InvalidInput(
             f"received {received.isoformat()} is in the future",
             where="received",

@@ -232,3 +232,11 @@ def test_a_click_is_honoured_even_when_the_purpose_has_since_left_the_manifest(
     # the catalogue is not consulted: the refusal of a person is never lost (RULES.md R2.6)
     assert click(store, token)
     assert status(store, person) is ConsentStatus.UNSUBSCRIBED
+
+
+def test_a_request_timed_later_today_than_now_is_refused(store: Store) -> None:
+    subscribed(store)
+    with pytest.raises(InvalidInput) as refused:
+        email_request(store, "ann@example.org", NOW + dt.timedelta(hours=2))
+    assert refused.value.where == "received"
+    assert events(store) == 1
