@@ -1,17 +1,30 @@
-"""The composition root: the one place that turns settings into an engine, keys and a store.
+"""The composition root: the one place that turns settings into an engine, keys, a store, the
+declared purposes and the connectors' settings.
 
 DESIGN.md §5 item 4. Entry points (CLI, web, jobs) call these functions; nothing connects at
-import time, and nothing else builds engines or reads the key file.
+import time, nothing else reads the environment, builds engines or reads the key file, and no
+service loads the manifest itself: it is given the ``PurposeCatalogue`` built here.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 
 from steward.config import Settings
+from steward.config import load_settings as load_settings
+from steward.errors import ConfigError, InvalidInput
 from steward.store.database import Clock, Store, create_store_engine, system_clock
 from steward.store.keyfile import KeyFile
 from steward.store.schema import require_current
+
+if TYPE_CHECKING:
+    from steward.connectors.mailchimp_settings import MailchimpSettings
+    from steward.consent.purposes import PurposeCatalogue
+    from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
+
+MANIFEST_VARIABLE = "STEWARD_MANIFEST"
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -33,3 +46,95 @@ def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
         engine.dispose()
         raise
     return Store(engine, keys, clock)
+
+
+def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
+    """The purposes the deployment's manifest declares (``STEWARD_MANIFEST``), loaded once.
+
+    Refused, before anything is recorded, when the variable is unset or the manifest does not
+    load: a purpose that cannot be checked is never recorded (docs/configuration.md).
+    """
+    from steward.consent.purposes import PurposeCatalogue
+    from steward.manifest.load import load_manifest
+
+    path = settings.manifest.path
+    if path is None:
+        raise ConfigError(
+            "the deployment's manifest is not named, so no purpose can be checked",
+            where=MANIFEST_VARIABLE,
+            hint=f"export {MANIFEST_VARIABLE}=path/to/manifest (a file or a folder of files); "
+            "see docs/configuration.md",
+        )
+    if not path.exists():
+        raise ConfigError(
+            f"{str(path)!r} does not exist",
+            where=MANIFEST_VARIABLE,
+            hint="point it at the manifest file or the folder of its files",
+        )
+    return PurposeCatalogue.of(load_manifest(path), origin=f"the manifest {path}")
+
+
+def unsubscribe_endpoints(
+    settings: Settings, *, base_url: str | None = None, mailbox: str | None = None
+) -> UnsubscribeEndpoints:
+    """Where unsubscribes arrive; a value given on the command line wins over the setting."""
+    from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
+
+    group = settings.unsubscribe
+    chosen = {
+        "STEWARD_UNSUBSCRIBE_BASE_URL": base_url or group.base_url,
+        "STEWARD_UNSUBSCRIBE_MAILBOX": mailbox or group.mailbox,
+    }
+    for name, value in chosen.items():
+        if value is None:
+            raise ConfigError(
+                "not set",
+                where=name,
+                hint=f"export {name}=... (docs/configuration.md) or give it on the command line",
+            )
+    try:
+        return UnsubscribeEndpoints(
+            base_url=chosen["STEWARD_UNSUBSCRIBE_BASE_URL"] or "",
+            mailbox=chosen["STEWARD_UNSUBSCRIBE_MAILBOX"] or "",
+        )
+    except InvalidInput as error:
+        name = "STEWARD_UNSUBSCRIBE_" + (error.where or "").upper()
+        raise ConfigError(error.message, where=name, hint=error.hint) from error
+
+
+def mailchimp_settings(
+    settings: Settings, purposes: PurposeCatalogue, *, archive: bool = False
+) -> MailchimpSettings:
+    """The Mailchimp audience settings, complete, for a purpose that markets by email."""
+    from steward.connectors.mailchimp_settings import MailchimpSettings
+    from steward.connectors.mailchimp_sync import SuppressionMode
+
+    group = settings.mailchimp
+    required = {
+        "STEWARD_MAILCHIMP_API_KEY": group.api_key,
+        "STEWARD_MAILCHIMP_LIST_ID": group.list_id,
+        "STEWARD_MAILCHIMP_PURPOSE": group.purpose,
+    }
+    for name, value in required.items():
+        if value is None:
+            raise ConfigError(
+                "not set",
+                where=name,
+                hint=f"export {name}=... in the job's environment (docs/configuration.md; "
+                "never write the key in a file that is committed)",
+            )
+    assert group.api_key is not None and group.list_id is not None and group.purpose is not None
+    try:
+        purposes.marketing(group.purpose, channel="email")
+    except InvalidInput as error:
+        raise ConfigError(
+            error.message, where="STEWARD_MAILCHIMP_PURPOSE", hint=error.hint
+        ) from error
+    return MailchimpSettings(
+        api_key=group.api_key,
+        list_id=group.list_id,
+        purpose=group.purpose,
+        mode=SuppressionMode.ARCHIVE if archive else SuppressionMode(group.mode),
+        base_url=group.base_url,
+        batch_poll_seconds=group.batch_poll_seconds,
+    )

@@ -1,66 +1,264 @@
 """Settings from the environment (``STEWARD_*``), validated once, with errors a person can act on.
 
-DESIGN.md §5 item 4: one typed settings object feeds the composition root (``steward.bootstrap``);
-secrets are ``SecretStr`` so they never print; nothing connects at import time.
+DESIGN.md §5 item 4: one typed settings root feeds the composition root (``steward.bootstrap``),
+and nothing else reads it. Each group below is a ``pydantic-settings`` class whose fields name
+their variable in full (``STEWARD_DATABASE_URL``, ``STEWARD_MAILCHIMP_API_KEY``), so the names
+stay flat and greppable, and an error names exactly the variable to fix. Secrets are
+``SecretStr`` so they never print, and have no default. Every variable is listed, with its
+type, default and an example, in docs/configuration.md (a test keeps the two in step).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from steward.errors import ConfigError
 
+PREFIX = "STEWARD_"
 SQLITE_FILE_NAME = "steward.sqlite3"
 KEY_FILE_NAME = "keys.json"
-_SECRETS = frozenset({"STEWARD_DATABASE_URL"})
+_SECRETS = frozenset({"STEWARD_DATABASE_URL", "STEWARD_MAILCHIMP_API_KEY"})
 
 
-class Settings(BaseSettings):
-    """Where Steward keeps its data and keys, and how it reaches its database."""
+def _variable(name: str, default: Any = ..., **constraints: Any) -> Any:
+    """A field read from exactly the variable ``name`` (no prefix arithmetic, no nesting)."""
+    return Field(default, validation_alias=name, **constraints)
 
-    model_config = SettingsConfigDict(env_prefix="STEWARD_", frozen=True, extra="ignore")
 
-    data_dir: Path = Field(
-        default=Path("steward-data"),
-        description="Folder for the SQLite database and, by default, the key file.",
-    )
-    database_url: SecretStr | None = Field(
-        default=None,
+class _Group(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", env_ignore_empty=True)
+
+
+class DatabaseSettings(_Group):
+    """Where Steward's own database lives (docs/configuration.md, "Database")."""
+
+    url: SecretStr | None = _variable(
+        "STEWARD_DATABASE_URL",
+        None,
         description="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db; default SQLite.",
     )
-    key_file: Path | None = Field(
-        default=None, description="Key ring file (0600); default DATA_DIR/keys.json."
+    data_dir: Path = _variable(
+        "STEWARD_DATA_DIR",
+        Path("steward-data"),
+        description="Folder for the SQLite database and, by default, the key file.",
     )
-    rotate_batch_size: int = Field(
-        default=500, ge=1, le=100_000, description="Rows re-encrypted per transaction."
+    migration_lock_timeout_ms: int = _variable(
+        "STEWARD_MIGRATION_LOCK_TIMEOUT_MS",
+        5000,
+        ge=0,
+        description="PostgreSQL lock_timeout while migrating (0 = none).",
     )
-    migration_lock_timeout_ms: int = Field(
-        default=5000, ge=0, description="PostgreSQL lock_timeout while migrating (0 = none)."
+
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{str(value)!r} is a file, not a folder")
+        return value
+
+
+class KeySettings(_Group):
+    """The key ring that encrypts identifiers at rest (docs/security.md)."""
+
+    file: Path | None = _variable(
+        "STEWARD_KEY_FILE", None, description="Key ring file (0600); default DATA_DIR/keys.json."
     )
+    rotate_batch_size: int = _variable(
+        "STEWARD_ROTATE_BATCH_SIZE",
+        500,
+        ge=1,
+        le=100_000,
+        description="Rows re-encrypted per transaction by `steward keys rotate`.",
+    )
+
+
+class ManifestSettings(_Group):
+    """The deployment's manifest: the purposes every consent record must belong to."""
+
+    path: Path | None = _variable(
+        "STEWARD_MANIFEST", None, description="The manifest file, or the folder of its files."
+    )
+
+
+class MailchimpSettings(_Group):
+    """One Mailchimp audience kept in step with one manifest purpose (docs/connectors.md).
+
+    The key and list id are optional here so that commands which never reach Mailchimp start
+    without them; ``steward.bootstrap`` refuses a Mailchimp command whose group is incomplete.
+    """
+
+    api_key: SecretStr | None = _variable(
+        "STEWARD_MAILCHIMP_API_KEY",
+        None,
+        description="Marketing API key, ending in its data centre (-us21).",
+    )
+    list_id: str | None = _variable(
+        "STEWARD_MAILCHIMP_LIST_ID",
+        None,
+        min_length=1,
+        description="Audience id: Audience > Settings.",
+    )
+    purpose: str | None = _variable(
+        "STEWARD_MAILCHIMP_PURPOSE",
+        None,
+        min_length=1,
+        description="The manifest's marketing purpose this audience serves.",
+    )
+    mode: Literal["unsubscribe", "archive"] = _variable(
+        "STEWARD_MAILCHIMP_MODE",
+        "unsubscribe",
+        description="unsubscribe (default) or archive.",
+    )
+    base_url: str | None = _variable(
+        "STEWARD_MAILCHIMP_BASE_URL",
+        None,
+        description="Only for tests and proxies; normally from the key.",
+    )
+    batch_poll_seconds: float = _variable(
+        "STEWARD_MAILCHIMP_BATCH_POLL_SECONDS",
+        5.0,
+        ge=0.0,
+        le=300.0,
+        description="Wait between checks of a running batch.",
+    )
+
+
+class UnsubscribeSettings(_Group):
+    """Where unsubscribes arrive: the one-click endpoint and a mailbox (RFC 8058, PECR reg 23)."""
+
+    base_url: str | None = _variable(
+        "STEWARD_UNSUBSCRIBE_BASE_URL",
+        None,
+        description="HTTPS base of the one-click endpoint, e.g. https://privacy.example.co.uk.",
+    )
+    mailbox: str | None = _variable(
+        "STEWARD_UNSUBSCRIBE_MAILBOX",
+        None,
+        description="Address staff read for unsubscribe replies.",
+    )
+
+
+class WebSettings(_Group):
+    """For the web app still to come (privacy centre, staff console); read by nothing yet."""
+
+    host: str = _variable(
+        "STEWARD_WEB_HOST", "127.0.0.1", min_length=1, description="Interface to listen on."
+    )
+    port: int = _variable("STEWARD_WEB_PORT", 8000, ge=1, le=65535, description="TCP port.")
+    public_url: str | None = _variable(
+        "STEWARD_WEB_PUBLIC_URL",
+        None,
+        description="The https:// address people reach the privacy centre at.",
+    )
+
+
+class JobRunner(StrEnum):
+    """Where long work runs (DESIGN.md §1, "Jobs")."""
+
+    inline = "inline"
+    procrastinate = "procrastinate"
+
+
+class JobSettings(_Group):
+    """For the job runner still to come; read by nothing yet."""
+
+    runner: JobRunner = _variable(
+        "STEWARD_JOBS_RUNNER",
+        JobRunner.inline,
+        description="inline (in the process, SQLite) or procrastinate (PostgreSQL queue).",
+    )
+
+
+_GROUPS: dict[str, type[_Group]] = {
+    "database": DatabaseSettings,
+    "keys": KeySettings,
+    "manifest": ManifestSettings,
+    "mailchimp": MailchimpSettings,
+    "unsubscribe": UnsubscribeSettings,
+    "web": WebSettings,
+    "jobs": JobSettings,
+}
+
+
+class Settings(BaseModel):
+    """The one settings root: every ``STEWARD_`` variable, in its group."""
+
+    model_config = ConfigDict(frozen=True)
+
+    database: DatabaseSettings
+    keys: KeySettings
+    manifest: ManifestSettings
+    mailchimp: MailchimpSettings
+    unsubscribe: UnsubscribeSettings
+    web: WebSettings
+    jobs: JobSettings
+
+    @property
+    def data_dir(self) -> Path:
+        return self.database.data_dir
+
+    @property
+    def migration_lock_timeout_ms(self) -> int:
+        return self.database.migration_lock_timeout_ms
+
+    @property
+    def rotate_batch_size(self) -> int:
+        return self.keys.rotate_batch_size
 
     def resolved_database_url(self) -> str:
         """The URL to connect to: the configured one, or a SQLite file under DATA_DIR."""
-        if self.database_url is not None:
-            return self.database_url.get_secret_value()
-        return f"sqlite:///{(self.data_dir / SQLITE_FILE_NAME).resolve()}"
+        if self.database.url is not None:
+            return self.database.url.get_secret_value()
+        return f"sqlite:///{(self.database.data_dir / SQLITE_FILE_NAME).resolve()}"
 
     def resolved_key_file(self) -> Path:
-        return self.key_file if self.key_file is not None else self.data_dir / KEY_FILE_NAME
+        if self.keys.file is not None:
+            return self.keys.file
+        return self.database.data_dir / KEY_FILE_NAME
+
+
+def variables() -> Iterator[tuple[str, str, Any]]:
+    """Every variable: (name, group, field info), in the order docs/configuration.md lists them."""
+    for group, model in _GROUPS.items():
+        for field in model.model_fields.values():
+            assert isinstance(field.validation_alias, str)
+            yield field.validation_alias, group, field
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment; a bad value becomes a ConfigError naming the variable."""
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = "STEWARD_" + "_".join(str(part) for part in first["loc"]).upper()
-        shown = "" if name in _SECRETS else f" (got {first.get('input')!r})"
-        raise ConfigError(
-            f"{first['msg']}{shown}",
-            where=name,
-            hint=f"fix or unset the environment variable {name}",
-        ) from error
+    """Read settings from the environment; a bad value becomes a ConfigError naming the variable.
+
+    ``overrides`` are keyed by the variable's name without ``STEWARD_``, in lower case
+    (``database_url=...``, ``key_file=...``), and win over the environment.
+    """
+    by_group: dict[str, dict[str, Any]] = {group: {} for group in _GROUPS}
+    known = {name: group for name, group, _ in variables()}
+    for key, value in overrides.items():
+        name = PREFIX + key.upper()
+        if name not in known:
+            raise ConfigError(f"no setting {name}", where=key, hint="see docs/configuration.md")
+        by_group[known[name]][name] = value
+    groups: dict[str, _Group] = {}
+    for group, model in _GROUPS.items():
+        try:
+            groups[group] = model(**by_group[group])
+        except ValidationError as error:
+            raise _config_error(error) from error
+    return Settings.model_validate(groups)
+
+
+def _config_error(error: ValidationError) -> ConfigError:
+    first = error.errors()[0]
+    name = str(first["loc"][0]).upper()
+    shown = "" if name in _SECRETS else f" (got {first.get('input')!r})"
+    return ConfigError(
+        f"{first['msg']}{shown}",
+        where=name,
+        hint=f"fix or unset the environment variable {name} (see docs/configuration.md)",
+    )

@@ -1,6 +1,7 @@
 """``steward mailchimp push|pull``: keep a Mailchimp audience in step with the consent ledger.
 
-Thin commands: settings from STEWARD_MAILCHIMP_* (docs/connectors.md), one sync function each,
+Thin commands: settings from STEWARD_MAILCHIMP_* through bootstrap, which also checks the purpose
+against the manifest (docs/configuration.md, docs/connectors.md), one sync function each,
 and one audit event per run so the record shows when Mailchimp was brought in step.
 """
 
@@ -13,14 +14,12 @@ from collections.abc import Mapping
 import httpx
 import typer
 
-from steward.bootstrap import open_store
-from steward.config import load_settings
+from steward.bootstrap import load_settings, mailchimp_settings, open_store, purpose_catalogue
 from steward.connectors.mailchimp_ledger import LedgerSuppressions
-from steward.connectors.mailchimp_settings import MailchimpSettings, load_mailchimp_settings
+from steward.connectors.mailchimp_settings import MailchimpSettings
 from steward.connectors.mailchimp_sync import (
     PullReport,
     PushReport,
-    SuppressionMode,
     pull_unsubscribes,
     push_suppressions,
 )
@@ -46,9 +45,9 @@ def push_command(
     ),
 ) -> None:
     """Unsubscribe (or archive) everyone the ledger says must not be emailed for the purpose."""
-    overrides = {"mode": SuppressionMode.ARCHIVE} if archive else {}
-    settings = load_mailchimp_settings(**overrides)
-    store = open_store(load_settings())
+    root = load_settings()
+    settings = mailchimp_settings(root, purpose_catalogue(root), archive=archive)
+    store = open_store(root)
     try:
         with httpx.Client(timeout=_TIMEOUT) as http:
             report = push_suppressions(
@@ -82,8 +81,9 @@ def pull_command(
 ) -> None:
     """Record in the ledger every unsubscribe made in Mailchimp since the given time."""
     start = _aware(since)
-    settings = load_mailchimp_settings()
-    store = open_store(load_settings())
+    root = load_settings()
+    settings = mailchimp_settings(root, purpose_catalogue(root))
+    store = open_store(root)
     try:
         with httpx.Client(timeout=_TIMEOUT) as http:
             report = pull_unsubscribes(

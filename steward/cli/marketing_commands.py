@@ -15,15 +15,15 @@ from pathlib import Path
 
 import typer
 
-from steward.bootstrap import open_store
-from steward.config import load_settings
+from steward.bootstrap import load_settings, open_store, purpose_catalogue, unsubscribe_endpoints
 from steward.consent import ledger
 from steward.consent.imports import ListContext
 from steward.consent.imports_service import import_list
 from steward.consent.marketing_facts import LONDON
 from steward.consent.marketing_filter import Campaign, filter_list
+from steward.consent.purposes import PurposeCatalogue
 from steward.consent.unsubscribe import Via, issue_token, record_email_unsubscribe
-from steward.consent.unsubscribe_headers import UnsubscribeEndpoints, unsubscribe_headers
+from steward.consent.unsubscribe_headers import unsubscribe_headers
 from steward.errors import InvalidInput, NotFound
 from steward.law.pecr import Channel
 from steward.store.database import Store
@@ -52,6 +52,13 @@ def _store() -> Iterator[Store]:
         store.engine.dispose()
 
 
+def _marketing_purposes(purpose: str, channel: Channel) -> PurposeCatalogue:
+    """The manifest's purposes, after checking ``purpose`` is one it markets on ``channel``."""
+    purposes = purpose_catalogue(load_settings())
+    purposes.marketing(purpose, channel=channel.value)
+    return purposes
+
+
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
 
@@ -69,8 +76,15 @@ def import_command(
     ),
 ) -> None:
     """Record a list in the consent ledger; a bad row stops the whole file unless skipped."""
+    _marketing_purposes(purpose, channel)
     with _store() as store, store.unit_of_work(actor=_actor()) as uow:
-        context = ListContext(file=str(path), purpose=purpose, channel=channel, today=_today(store))
+        context = ListContext(
+            file=str(path),
+            purpose=purpose,
+            channel=channel,
+            today=_today(store),
+            now=store.clock(),
+        )
         report = import_list(uow, path, context, skip_invalid=skip_invalid)
         uow.commit()
     typer.echo(
@@ -96,6 +110,7 @@ def filter_command(
     ),
 ) -> None:
     """Write who may be sent this campaign (allowed.csv) and why not everyone else."""
+    _marketing_purposes(purpose, channel)
     with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
         campaign = Campaign(
             purpose=purpose,
@@ -116,21 +131,22 @@ def headers_command(
     address: str = typer.Argument(..., help="The recipient's email address."),
     purpose: str = _PURPOSE,
     channel: Channel = _CHANNEL,
-    base_url: str = typer.Option(
-        ...,
+    base_url: str | None = typer.Option(
+        None,
         "--base-url",
-        envvar="STEWARD_UNSUBSCRIBE_BASE_URL",
-        help="HTTPS base of the one-click endpoint, e.g. https://privacy.example.co.uk",
+        help="HTTPS base of the one-click endpoint, e.g. https://privacy.example.co.uk "
+        "(default: STEWARD_UNSUBSCRIBE_BASE_URL).",
     ),
-    mailbox: str = typer.Option(
-        ...,
+    mailbox: str | None = typer.Option(
+        None,
         "--mailbox",
-        envvar="STEWARD_UNSUBSCRIBE_MAILBOX",
-        help="Address staff read for unsubscribe replies.",
+        help="Address staff read for unsubscribe replies (default: STEWARD_UNSUBSCRIBE_MAILBOX).",
     ),
 ) -> None:
     """Print the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058) for one person."""
-    endpoints = UnsubscribeEndpoints(base_url=base_url, mailbox=mailbox)
+    settings = load_settings()
+    endpoints = unsubscribe_endpoints(settings, base_url=base_url, mailbox=mailbox)
+    purposes = purpose_catalogue(settings)
     with _store() as store, store.unit_of_work(actor=_actor()) as uow:
         person = ledger.find_person(uow, email=address)
         if person is None:
@@ -139,7 +155,7 @@ def headers_command(
                 where="ADDRESS",
                 hint="import the address with its provenance first (steward marketing import)",
             )
-        token = issue_token(uow, person, purpose, channel.value)
+        token = issue_token(uow, person, purpose, channel.value, purposes=purposes)
     for name, value in unsubscribe_headers(endpoints, token):
         typer.echo(f"{name}: {value}")
 
@@ -156,12 +172,14 @@ def unsubscribe_command(
     channel: Channel = _CHANNEL,
 ) -> None:
     """Record an unsubscribe or objection staff received; it takes effect at once (R2.8)."""
+    purposes = None if purpose is None else _marketing_purposes(purpose, channel)
     with _store() as store, store.unit_of_work(actor=_actor()) as uow:
         outcome = record_email_unsubscribe(
             uow,
             address,
             received=_moment(received),
             now=store.clock(),
+            purposes=purposes,
             via=via,
             purpose=purpose,
             channel=channel.value,

@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 import typer
 from rich.console import Console
 
-from steward.bootstrap import build_engine, open_store
-from steward.config import load_settings
+from steward.bootstrap import build_engine, load_settings, open_store
 from steward.store import schema
 from steward.store.audit import verify_chain
 from steward.store.keyfile import add_key_version, create_key_file

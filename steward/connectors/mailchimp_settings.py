@@ -1,44 +1,35 @@
-"""Mailchimp connector settings, read from ``STEWARD_MAILCHIMP_*`` environment variables.
+"""The settings one Mailchimp run works with: a complete, checked value, built by bootstrap.
 
-The API key is a secret: it comes only from the environment (or a secrets manager that sets it),
-is held as ``SecretStr`` so it never prints, and has no default (DESIGN.md §5 item 4).
+The variables themselves (``STEWARD_MAILCHIMP_*``) are read once, in the settings root
+(its ``mailchimp`` group, documented in docs/configuration.md);
+``steward.bootstrap.mailchimp_settings`` refuses a missing key or list id and a purpose the
+manifest does not declare for email marketing, then builds this value. The API key is held as
+``SecretStr`` so it never prints (DESIGN.md §5 item 4).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import httpx
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr
 
 from steward.connectors.http_retry import Sleep
 from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_sync import SuppressionMode
-from steward.errors import ConfigError
-
-ENV_PREFIX = "STEWARD_MAILCHIMP_"
 
 
-class MailchimpSettings(BaseSettings):
+@dataclass(frozen=True)
+class MailchimpSettings:
     """Which audience mirrors which purpose, and how suppressions are applied there."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
-
-    api_key: SecretStr = Field(description="Marketing API key, ending in its data centre (-us21).")
-    list_id: str = Field(min_length=1, description="Audience id: Audience > Settings.")
-    purpose: str = Field(
-        default="newsletter", description="The manifest purpose this audience serves."
-    )
-    mode: SuppressionMode = Field(
-        default=SuppressionMode.UNSUBSCRIBE, description="unsubscribe (default) or archive."
-    )
-    base_url: str | None = Field(
-        default=None, description="Only for tests and proxies; normally from the key."
-    )
-    batch_poll_seconds: float = Field(
-        default=5.0, ge=0.0, le=300.0, description="Wait between checks of a running batch."
-    )
+    api_key: SecretStr
+    list_id: str
+    purpose: str
+    mode: SuppressionMode = SuppressionMode.UNSUBSCRIBE
+    base_url: str | None = None
+    batch_poll_seconds: float = 5.0
 
     def client(self, http: httpx.Client, *, sleep: Sleep = time.sleep) -> MailchimpClient:
         return MailchimpClient(
@@ -48,20 +39,3 @@ class MailchimpSettings(BaseSettings):
             sleep=sleep,
             poll_interval=self.batch_poll_seconds,
         )
-
-
-def load_mailchimp_settings(**overrides: object) -> MailchimpSettings:
-    """Read the settings; a missing or bad value is a ConfigError naming its variable."""
-    try:
-        return MailchimpSettings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = ENV_PREFIX + "_".join(str(part) for part in first["loc"]).upper()
-        secret = name == ENV_PREFIX + "API_KEY"
-        detail = first["msg"] if secret else f"{first['msg']} (got {first.get('input')!r})"
-        raise ConfigError(
-            detail.replace("Field required", "not set"),
-            where=name,
-            hint=f"export {name}=... in the job's environment (never write the key in a file "
-            "that is committed)",
-        ) from error

@@ -2,7 +2,11 @@
 
 UK GDPR Art 7(1) (the controller must be able to demonstrate consent: who, when, what they were
 shown, how), Art 7(3) and Art 21 (withdrawal and objection), PECR reg 22(3) (soft opt-in).
-RULES.md R2.3, R2.6. Evidence must reference identifiers, never contain them (DESIGN.md §3).
+RULES.md R2.3, R2.6. Evidence must reference identifiers, never contain them (DESIGN.md §3):
+source, wording, version and evidence values are refused when they hold an e-mail address or a
+phone number (``steward.consent.free_text``). An event cannot have happened after it was
+received: beyond ``CLOCK_ALLOWANCE`` for clocks that differ, it is refused
+(``require_occurred_by``), so a mistyped year cannot make a consent outrank every refusal.
 """
 
 from __future__ import annotations
@@ -12,17 +16,21 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NewType
 
+from steward.consent.free_text import contact_identifier_in
 from steward.errors import InvalidInput
 
 PersonRef = NewType("PersonRef", str)
 EvidenceValue = str | int | float | bool | None
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+CLOCK_ALLOWANCE = timedelta(minutes=5)
+"""How far an event's own time may run ahead of the time it is received: the clocks of a web
+server, a SaaS platform and Steward's database never agree exactly (docs/consent.md)."""
 
 
 class ConsentEventKind(StrEnum):
@@ -81,12 +89,12 @@ class ConsentEvent:
                 "wording",
                 "record the exact wording shown and its version (UK GDPR Art 7(1))",
             )
+        _no_identifier(self.source, "source")
+        _no_identifier(self.wording, "wording")
+        _no_identifier(self.wording_version, "wording_version")
         for key, value in self.evidence.items():
-            _require(
-                not (isinstance(value, str) and _EMAIL_LIKE.search(value)),
-                f"evidence.{key}",
-                "evidence must not contain an email address; store a reference instead",
-            )
+            if isinstance(value, str):
+                _no_identifier(value, f"evidence.{key}")
             _require(
                 isinstance(value, str | int | float | bool) or value is None,
                 f"evidence.{key}",
@@ -119,6 +127,36 @@ class ConsentEvent:
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def occurred_after(occurred_at: datetime, received_at: datetime) -> bool:
+    """True when ``occurred_at`` is later than ``received_at`` by more than the allowance;
+    both are full, timezone-aware instants (never dates, which hide a later hour that day)."""
+    return occurred_at > received_at + CLOCK_ALLOWANCE
+
+
+def require_occurred_by(occurred_at: datetime, received_at: datetime) -> None:
+    """Refuse an event that says it happened after it was received (beyond the allowance)."""
+    if occurred_after(occurred_at, received_at):
+        minutes = int(CLOCK_ALLOWANCE.total_seconds() // 60)
+        raise InvalidInput(
+            f"the event happened at {occurred_at.astimezone(UTC).isoformat()}, after it was "
+            f"received at {received_at.astimezone(UTC).isoformat()} (allowance {minutes} minutes)",
+            where="occurred_at",
+            hint="give the time it actually happened, with its time zone; if it is right, "
+            "check the clock of the system that sent it",
+        )
+
+
+def _no_identifier(text: str, where: str) -> None:
+    found = contact_identifier_in(text)
+    if found is not None:
+        raise InvalidInput(
+            f"consent event field {where} contains {found}",
+            where=where,
+            hint="identifiers are stored only encrypted; write a reference instead "
+            "(an order number, a form URL, a ticket id)",
+        )
 
 
 def _is_slug(value: str, limit: int) -> bool:

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
-from steward.consent.marketing_facts import ObtainedFrom, relationship_of
+from steward.consent.events import occurred_after
+from steward.consent.free_text import contact_identifier_in
+from steward.consent.marketing_facts import LONDON, relationship_of
 from steward.errors import InvalidInput
 from steward.law.pecr import (
     Channel,
     Consent,
     DetailsSource,
+    ListSource,
     Message,
     Recipient,
     Relationship,
@@ -46,7 +48,6 @@ SOFT_OPT_IN_COLUMNS = (
     "relationship_ref",
     "opt_out_at_collection",
 )
-_EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _SOURCE_LIMIT = 200
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
@@ -96,7 +97,7 @@ class ListEntry:
     line: int
     email: str
     source: str
-    obtained_from: ObtainedFrom
+    obtained_from: ListSource
     obtained_on: dt.date
     legal_form: LegalForm
     consent: ConsentEvidence | None
@@ -142,6 +143,9 @@ class ListContext:
     purpose: str
     channel: Channel
     today: dt.date
+    now: dt.datetime | None = None
+    """When the list is read; a consent time later than this (beyond the clock allowance) is
+    refused as an instant, not only by its date."""
 
 
 def read_list(lines: Iterable[str], context: ListContext) -> Iterator[ListEntry | RowProblem]:
@@ -229,14 +233,14 @@ def _entry(line: int, cells: dict[str, str], context: ListContext) -> ListEntry:
             error.hint or "give one address per row",
         ) from None
     basis = _choice(cells, "basis", Basis)
-    obtained_from = _choice(cells, "obtained_from", ObtainedFrom)
-    if obtained_from is ObtainedFrom.BOUGHT_LIST:
+    obtained_from = _choice(cells, "obtained_from", ListSource)
+    if obtained_from is ListSource.bought_list:
         raise _Problem(
             "obtained_from",
             "the address came from a bought list, and we never use bought lists",
             "remove the row; market to this person only after they give consent to us directly",
         )
-    source = _required(cells, "source")
+    source = _evidence(cells, "source")
     if len(source) > _SOURCE_LIMIT:
         raise _Problem(
             "source",
@@ -258,14 +262,14 @@ def _entry(line: int, cells: dict[str, str], context: ListContext) -> ListEntry:
         relationship=None,
     )
     if basis is Basis.CONSENT:
-        entry = replace(entry, consent=_consent(cells, context.today))
+        entry = replace(entry, consent=_consent(cells, context))
     else:
         entry = replace(entry, relationship=_relationship(cells, context.today))
     _check_basis(entry, context)
     return entry
 
 
-def _consent(cells: dict[str, str], today: dt.date) -> ConsentEvidence:
+def _consent(cells: dict[str, str], context: ListContext) -> ConsentEvidence:
     given_at = _required(cells, "consent_at")
     try:
         parsed = dt.datetime.fromisoformat(given_at)
@@ -275,13 +279,15 @@ def _consent(cells: dict[str, str], today: dt.date) -> ConsentEvidence:
             f"{given_at!r} is not a date or date-time",
             "write when consent was given as YYYY-MM-DD or YYYY-MM-DDTHH:MM",
         ) from None
-    if parsed.date() > today:
+    moment = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=LONDON)
+    late = context.now is not None and occurred_after(moment, context.now)
+    if parsed.date() > context.today or late:
         raise _Problem(
             "consent_at", f"{given_at} is in the future", "give the date consent was actually given"
         )
     return ConsentEvidence(
-        wording=_required(cells, "consent_wording"),
-        version=_required(cells, "consent_version"),
+        wording=_evidence(cells, "consent_wording"),
+        version=_evidence(cells, "consent_version"),
         where=_evidence(cells, "consent_where"),
         given_at=parsed.isoformat(),
         names_us=_flag(cells, "consent_names_us"),
@@ -341,10 +347,11 @@ def _law_relationship(entry: ListEntry) -> Relationship | None:
 
 def _evidence(cells: dict[str, str], column: str) -> str:
     value = _required(cells, column)
-    if _EMAIL_LIKE.search(value):
+    found = contact_identifier_in(value)
+    if found is not None:
         raise _Problem(
             column,
-            "contains an email address; evidence never holds identifiers",
+            f"contains {found}; evidence never holds identifiers",
             "give a reference instead, e.g. a form URL or an order number",
         )
     return value

@@ -17,7 +17,12 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
-from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
+from steward.consent.events import (
+    ConsentEvent,
+    ConsentEventKind,
+    PersonRef,
+    require_occurred_by,
+)
 from steward.consent.state import ConsentState, ConsentStatus, order_key, state_after
 from steward.errors import InvalidInput, NotFound
 from steward.store import audit
@@ -79,6 +84,7 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     """Append the event, move the current state if the event is now the latest, audit it."""
     digest = event.content_digest()
     received_at = uow.clock()
+    require_occurred_by(event.occurred_at, received_at)
     state = state_after(event)
     link = audit.pending(
         uow,

@@ -17,12 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from steward.consent.events import EvidenceValue
 from steward.consent.state import ConsentStatus
-from steward.law.pecr import Channel, Consent, DetailsSource, Objection, Relationship
+from steward.law.pecr import (
+    Channel,
+    Consent,
+    DetailsSource,
+    ListSource,
+    Objection,
+    Relationship,
+)
 
 LONDON = ZoneInfo("Europe/London")
 OBJECTION_PURPOSE = "direct_marketing"
@@ -31,16 +37,6 @@ OBJECTION_PURPOSE = "direct_marketing"
 EVIDENCE_RELATIONSHIP = "relationship"
 EVIDENCE_OBTAINED_FROM = "obtained_from"
 EVIDENCE_OPT_OUT = "opt_out_at_collection"
-
-
-class ObtainedFrom(StrEnum):
-    """Who handed us the address. Only ``directly`` can found a soft opt-in (R2.3)."""
-
-    DIRECTLY = "directly"
-    BOUGHT_LIST = "bought_list"
-    PARTNER = "partner"
-    GROUP_COMPANY = "group_company"
-    THIRD_PARTY = "third_party"
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,7 @@ class StateFact:
     status: ConsentStatus
     on: dt.date
     relationship: DetailsSource | None = None
-    obtained_from: ObtainedFrom | None = None
+    obtained_from: ListSource | None = None
     opt_out_at_collection: bool = False
 
 
@@ -70,7 +66,7 @@ def london_date(moment: dt.datetime) -> dt.date:
 
 
 def soft_opt_in_evidence(
-    *, relationship: DetailsSource, obtained_from: ObtainedFrom, opt_out_at_collection: bool
+    *, relationship: DetailsSource, obtained_from: ListSource, opt_out_at_collection: bool
 ) -> dict[str, EvidenceValue]:
     """The evidence keys a soft opt-in event must carry for the filter to rely on it."""
     return {
@@ -82,16 +78,16 @@ def soft_opt_in_evidence(
 
 def relationship_of(
     relationship: DetailsSource | None,
-    obtained_from: ObtainedFrom | None,
+    obtained_from: ListSource | None,
     opt_out: bool,
     on: dt.date,
 ) -> Relationship:
     """Details we did not collect ourselves never keep their sale or negotiation (R2.3)."""
-    if obtained_from is ObtainedFrom.DIRECTLY and relationship is not None:
+    if obtained_from is ListSource.directly and relationship is not None:
         source = relationship
-    elif obtained_from is ObtainedFrom.BOUGHT_LIST:
+    elif obtained_from is ListSource.bought_list:
         source = DetailsSource.bought_list
-    elif obtained_from is not None and obtained_from is not ObtainedFrom.DIRECTLY:
+    elif obtained_from is not None and obtained_from is not ListSource.directly:
         source = DetailsSource.third_party
     else:
         source = DetailsSource.other

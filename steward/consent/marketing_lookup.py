@@ -41,12 +41,11 @@ from steward.consent.marketing_facts import (
     EVIDENCE_OBTAINED_FROM,
     EVIDENCE_OPT_OUT,
     EVIDENCE_RELATIONSHIP,
-    ObtainedFrom,
     StateFact,
     london_date,
 )
 from steward.consent.state import ConsentStatus
-from steward.law.pecr import DetailsSource
+from steward.law.pecr import DetailsSource, ListSource
 from steward.store.database import UnitOfWork
 from steward.store.identifiers import IdentifierKind
 from steward.store.tables import consent_events, consent_states, person_identifiers
@@ -197,7 +196,7 @@ def _query(purpose: str, *, postgres: bool) -> Any:
             consent_states.c.status,
             occurred.label("occurred_at"),
             _known(evidence(EVIDENCE_RELATIONSHIP), DetailsSource).label("relationship"),
-            _known(evidence(EVIDENCE_OBTAINED_FROM), ObtainedFrom).label("obtained_from"),
+            _known(evidence(EVIDENCE_OBTAINED_FROM), ListSource).label("obtained_from"),
             (evidence(EVIDENCE_OPT_OUT) == (literal("true") if postgres else literal(1))).label(
                 "opt_out"
             ),
@@ -241,7 +240,7 @@ def _sqlite_evidence(key: str) -> ColumnElement[Any]:
     return func.json_extract(consent_events.c.evidence, f"$.{key}")
 
 
-def _known(value: ColumnElement[Any], kind: type[DetailsSource] | type[ObtainedFrom]) -> Any:
+def _known(value: ColumnElement[Any], kind: type[DetailsSource] | type[ListSource]) -> Any:
     """Only values the enum knows leave the database, so nothing needs unescaping."""
     return case((value.in_([member.value for member in kind]), value), else_=None)
 
@@ -261,7 +260,7 @@ def _fact(
         status=ConsentStatus(status),
         on=on,
         relationship=None if relationship is None else DetailsSource(relationship),
-        obtained_from=None if obtained_from is None else ObtainedFrom(obtained_from),
+        obtained_from=None if obtained_from is None else ListSource(obtained_from),
         opt_out_at_collection=opt_out,
     )
 

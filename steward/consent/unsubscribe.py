@@ -15,10 +15,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from steward.consent import ledger
-from steward.consent.events import ConsentEvent, ConsentEventKind, EvidenceValue, PersonRef
+from steward.consent.events import (
+    ConsentEvent,
+    ConsentEventKind,
+    EvidenceValue,
+    PersonRef,
+    occurred_after,
+)
 from steward.consent.marketing_facts import LONDON, OBJECTION_PURPOSE
+from steward.consent.purposes import PurposeCatalogue
 from steward.consent.unsubscribe_token import UnsubscribeScope, UnsubscribeSigner
-from steward.errors import InvalidInput
+from steward.errors import ConfigError, InvalidInput
 from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
 
@@ -55,14 +62,21 @@ def signer_for(ring: KeyRing) -> UnsubscribeSigner:
     )
 
 
-def issue_token(uow: UnitOfWork, person: PersonRef, purpose: str, channel: str) -> str:
+def issue_token(
+    uow: UnitOfWork, person: PersonRef, purpose: str, channel: str, *, purposes: PurposeCatalogue
+) -> str:
+    """A token for a marketing purpose the manifest declares on ``channel``: a link for any
+    other id would record an unsubscribe that no send ever reads."""
+    purposes.marketing(purpose, channel=channel)
     return signer_for(uow.keys).issue(UnsubscribeScope(person, purpose, channel))
 
 
 def unsubscribe(uow: UnitOfWork, token: str, now: dt.datetime) -> UnsubscribeOutcome:
     """The one-click endpoint (RFC 8058): verify the token, then record the unsubscribe.
 
-    A forged or altered token raises IntegrityError and records nothing.
+    A forged or altered token raises IntegrityError and records nothing. The purpose is not
+    checked against today's manifest: it was checked when the token was issued, and a person's
+    refusal is honoured even if the purpose has since been renamed or retired (R2.6).
     """
     scope = signer_for(uow.keys).verify(token)
     return _record_refusal(
@@ -83,6 +97,7 @@ def record_email_unsubscribe(
     *,
     received: dt.date | dt.datetime,
     now: dt.datetime,
+    purposes: PurposeCatalogue | None = None,
     via: Via = Via.EMAIL,
     purpose: str | None = None,
     channel: str = "email",
@@ -91,9 +106,21 @@ def record_email_unsubscribe(
     objection to all direct marketing (UK GDPR Art 21(2)-(3); RULES.md R2.6).
 
     A bare date is read as the end of that day in London (but never later than ``now``), so on
-    the day itself the refusal outranks anything earlier that day: the protective reading.
+    the day itself the refusal outranks anything earlier that day: the protective reading. A
+    date-time later than ``now`` (beyond the clock allowance) is refused, like a later date.
     An address the ledger does not know is added, so later imports are screened (R2.7).
+    ``purpose`` must be a marketing purpose ``purposes`` declares on ``channel``; an objection
+    needs no catalogue, so it can be recorded before the deployment names its manifest.
     """
+    if purpose is not None:
+        if purposes is None:
+            raise ConfigError(
+                f"purpose {purpose!r} cannot be checked: no manifest was given",
+                where="manifest",
+                hint="name the deployment's manifest (STEWARD_MANIFEST), or record an "
+                "objection to all direct marketing by giving no purpose",
+            )
+        purposes.marketing(purpose, channel=channel)
     occurred_at = _received_at(received, now)
     person = ledger.ensure_person(uow, email=address)
     kind = ConsentEventKind.OBJECTED if purpose is None else ConsentEventKind.UNSUBSCRIBED
@@ -116,10 +143,11 @@ def _received_at(received: dt.date | dt.datetime, now: dt.datetime) -> dt.dateti
         moment = received
     else:
         moment = dt.datetime.combine(received, dt.time.max, tzinfo=LONDON)
-    if moment.date() > now.astimezone(LONDON).date():
+    exact_and_later = isinstance(received, dt.datetime) and occurred_after(moment, now)
+    if exact_and_later or moment.date() > now.astimezone(LONDON).date():
         raise InvalidInput(
             f"received {received.isoformat()} is in the future",
-            where="--received",
+            where="received",
             hint="give the date (YYYY-MM-DD) the request actually arrived",
         )
     return min(moment, now)

@@ -48,6 +48,30 @@ class DetailsSource(StrEnum):
     other = "other"
 
 
+class ListSource(StrEnum):
+    """Who handed the sender the recipient's details. Only ``directly`` (collected by the sender
+    from the person) can found a soft opt-in; bought lists never can (RULES.md R2.3).
+
+    This is the one list: manifests (``marketing.list_sources``), imported lists
+    (``obtained_from``) and the ledger's evidence all use it. Manifests written before it was
+    shared may still say ``own_collection`` and ``bought``; those are read as ``directly`` and
+    ``bought_list``.
+    """
+
+    directly = "directly"
+    bought_list = "bought_list"
+    partner = "partner"
+    group_company = "group_company"
+    third_party = "third_party"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ListSource | None:
+        return _EARLIER_LIST_SOURCES.get(str(value))
+
+
+_EARLIER_LIST_SOURCES = {"own_collection": ListSource.directly, "bought": ListSource.bought_list}
+
+
 class Route(StrEnum):
     """Why a message may or may not be sent; the first word of every decision."""
 

@@ -30,6 +30,7 @@ from steward.manifest.fields import (
     VatNumber,
 )
 from steward.manifest.vocabulary import (
+    Channel,
     CookieCategory,
     CookieExemption,
     CookieLoads,
@@ -37,7 +38,6 @@ from steward.manifest.vocabulary import (
     ListSource,
     MarketedProducts,
     MarketingAudience,
-    MarketingChannel,
     Nation,
     Party,
     PecrRule,
@@ -152,12 +152,12 @@ class CriminalOffenceCondition(Model):
 
 
 class Marketing(Model):
-    channels: tuple[MarketingChannel, ...] = Field(min_length=1)
+    channels: tuple[Channel, ...] = Field(min_length=1)
     pecr_rule: PecrRule | None = None
     audience: MarketingAudience
     subscriber_types: tuple[SubscriberType, ...] = (SubscriberType.individual,)
     products: MarketedProducts = MarketedProducts.own_similar
-    list_sources: tuple[ListSource, ...] = (ListSource.own_collection,)
+    list_sources: tuple[ListSource, ...] = (ListSource.directly,)
     opt_out_at_collection: bool = False
     opt_out_in_every_message: bool = False
 

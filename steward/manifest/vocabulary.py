@@ -11,7 +11,13 @@ from enum import StrEnum
 # The manifest's nation is the law's nation (RULES.md C-3), re-exported here.
 from steward.law.calendar import Nation as Nation
 from steward.law.cookies import Exemption
+
+# Marketing channels, list sources and subscriber types are the law's own lists (PECR regs 2,
+# 22; RULES.md R2.1-R2.3), re-exported so a manifest uses exactly the words the law decides on.
+from steward.law.pecr import Channel as Channel
+from steward.law.pecr import ListSource as ListSource
 from steward.law.special_category import SpecialCategory as SpecialCategory
+from steward.law.subscribers import SubscriberType as SubscriberType
 from steward.law.transfers import Mechanism
 
 
@@ -32,14 +38,6 @@ class RecipientRole(StrEnum):
     controller = "controller"
     joint_controller = "joint_controller"
     public_authority = "public_authority"
-
-
-class MarketingChannel(StrEnum):
-    email = "email"
-    sms = "sms"
-    phone = "phone"
-    post = "post"
-    social_media = "social_media"
 
 
 class PecrRule(StrEnum):
@@ -66,18 +64,6 @@ class MarketedProducts(StrEnum):
     own_similar = "own_similar"
     own_other = "own_other"
     third_party = "third_party"
-
-
-class SubscriberType(StrEnum):
-    individual = "individual"
-    corporate = "corporate"
-
-
-class ListSource(StrEnum):
-    own_collection = "own_collection"
-    bought = "bought"
-    partner = "partner"
-    group_company = "group_company"
 
 
 class ProvisionRequirement(StrEnum):

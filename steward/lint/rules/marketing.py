@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from datetime import date
 
 from steward.law import pecr
-from steward.law.subscribers import SubscriberType as LawSubscriber
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
 from steward.manifest.schema import Marketing, Purpose
@@ -20,19 +19,10 @@ from steward.manifest.vocabulary import (
     ListSource,
     MarketedProducts,
     MarketingAudience,
-    MarketingChannel,
     PecrRule,
     SubscriberType,
 )
 
-ELECTRONIC = frozenset(
-    {MarketingChannel.email, MarketingChannel.sms, MarketingChannel.social_media}
-)
-_CHANNEL = {
-    MarketingChannel.email: pecr.Channel.email,
-    MarketingChannel.sms: pecr.Channel.sms,
-    MarketingChannel.social_media: pecr.Channel.social_dm,
-}
 _SOURCE = {
     (MarketingAudience.customers, True): pecr.DetailsSource.sale,
     (MarketingAudience.supporters, True): pecr.DetailsSource.charity_support,
@@ -42,14 +32,14 @@ _SOURCE = {
 def _electronic_marketing(ctx: LintContext) -> Iterator[tuple[Path, Purpose, Marketing]]:
     for path, purpose in ctx.purposes():
         marketing = purpose.marketing
-        if marketing is not None and ELECTRONIC.intersection(marketing.channels):
+        if marketing is not None and any(c.is_electronic_mail for c in marketing.channels):
             yield path, purpose, marketing
 
 
 def declared_decision(marketing: Marketing, is_charity: bool, on: date) -> pecr.MarketingDecision:
     """What PECR decides for a message to an individual subscriber as the purpose declares it."""
-    channel = next(_CHANNEL[c] for c in marketing.channels if c in _CHANNEL)
-    own_lists_only = set(marketing.list_sources) == {ListSource.own_collection}
+    channel = next(c for c in marketing.channels if c.is_electronic_mail)
+    own_lists_only = set(marketing.list_sources) == {ListSource.directly}
     source = _SOURCE.get((marketing.audience, own_lists_only), pecr.DetailsSource.third_party)
     relationship = pecr.Relationship(source, on, marketing.opt_out_at_collection)
     consent = None
@@ -62,7 +52,7 @@ def declared_decision(marketing: Marketing, is_charity: bool, on: date) -> pecr.
         sender_is_charity=is_charity,
         furthers_charitable_purposes_only=marketing.products is not MarketedProducts.third_party,
     )
-    recipient = pecr.Recipient(LawSubscriber.individual)
+    recipient = pecr.Recipient(SubscriberType.individual)
     return pecr.may_send(recipient, message, on, consent=consent, relationship=relationship)
 
 
@@ -105,7 +95,7 @@ def marketing_without_pecr_rule(ctx: LintContext) -> Iterator[Issue]:
     "with an opt-out at collection and in every message; consent must name this sender.",
     fix="send to individuals only with consent that names you, or meet every soft opt-in "
     "condition (audience: customers, products: own_similar, opt_out_at_collection: true, "
-    "list_sources: [own_collection])",
+    "list_sources: [directly])",
     citation="PECR reg 22(2)-(3A); UK GDPR Art 14",
     covers=("SEED-11", "SEED-12"),
 )
@@ -191,9 +181,9 @@ def soft_opt_in_for_corporate(ctx: LintContext) -> Iterator[Issue]:
 def bought_list_for_electronic_marketing(ctx: LintContext) -> Iterator[Issue]:
     for path, purpose, marketing in _electronic_marketing(ctx):
         for index, source in enumerate(marketing.list_sources):
-            if source is not ListSource.own_collection:
+            if source is not ListSource.directly:
                 yield Issue(
                     (*path, "marketing", "list_sources", index),
-                    f"marketing purpose '{purpose.id}' uses {source.value} lists for "
-                    "electronic marketing",
+                    f"marketing purpose '{purpose.id}' uses addresses obtained from "
+                    f"'{source.value}' for electronic marketing",
                 )

@@ -34,8 +34,7 @@ def _run() -> None:
     if given is not None:
         _migrate(given)
         return
-    from steward.bootstrap import build_engine
-    from steward.config import load_settings
+    from steward.bootstrap import build_engine, load_settings
 
     settings = load_settings()
     config.attributes["lock_timeout_ms"] = settings.migration_lock_timeout_ms

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from steward.bootstrap import open_store
+from steward.bootstrap import load_settings, open_store
 from steward.cli.mailchimp_commands import register
 from steward.cli.main import execute
-from steward.config import load_settings
 from steward.consent.events import ConsentEvent, ConsentEventKind
 from steward.consent.ledger import current_state, ensure_person, find_person, record
 from steward.consent.state import ConsentStatus
@@ -24,6 +23,7 @@ from tests.integration.connectors.conftest import API_KEY, LIST_ID, START
 from tests.integration.connectors.mailchimp_server import MailchimpServer
 
 ADA, CY = "ada@example.org", "cy@example.org"
+MANIFEST = Path(__file__).resolve().parents[3] / "examples" / "outserve" / "fixed"
 
 
 @pytest.fixture
@@ -42,6 +42,8 @@ def cli(
         "STEWARD_MAILCHIMP_LIST_ID": LIST_ID,
         "STEWARD_MAILCHIMP_BASE_URL": mailchimp.base_url,
         "STEWARD_MAILCHIMP_BATCH_POLL_SECONDS": "0",
+        "STEWARD_MAILCHIMP_PURPOSE": "contact_marketing",
+        "STEWARD_MANIFEST": str(MANIFEST),
     }.items():
         monkeypatch.setenv(name, value)
     app = typer.Typer()
@@ -64,7 +66,7 @@ def note(store: Store, email: str, kind: ConsentEventKind, day: int) -> None:
                 event_id=uuid.uuid4().hex,
                 person=ensure_person(uow, email=email),
                 kind=kind,
-                purpose="newsletter",
+                purpose="contact_marketing",
                 channel="email",
                 source="web-form",
                 wording="Send me the Outserve newsletter",
@@ -117,7 +119,7 @@ def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
     with steward_store.unit_of_work(actor="test") as uow:
         person = find_person(uow, email=CY)
         assert person is not None
-        state = current_state(uow, person, "newsletter", "email")
+        state = current_state(uow, person, "contact_marketing", "email")
     assert state is not None and state.status is ConsentStatus.UNSUBSCRIBED
     assert audit_actions(steward_store)[-1] == "mailchimp.pulled"
 

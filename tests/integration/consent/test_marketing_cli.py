@@ -24,6 +24,7 @@ ANN = (
 BOUGHT = (
     "cat@example.org,broker,bought_list,2025-02-01,consent,individual,Offers,v1,/x,2025-02-01,yes"
 )
+MANIFEST = Path(__file__).resolve().parents[3] / "examples" / "outserve" / "fixed"
 ENDPOINTS = [
     "--base-url",
     "https://privacy.outserve.example",
@@ -38,6 +39,7 @@ def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
     create_key_file(key_file, now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     monkeypatch.setenv("STEWARD_DATABASE_URL", database_url)
     monkeypatch.setenv("STEWARD_KEY_FILE", str(key_file))
+    monkeypatch.setenv("STEWARD_MANIFEST", str(MANIFEST))
     app = typer.Typer()
     register(app)
     return app
@@ -54,7 +56,8 @@ def test_import_reports_what_it_recorded(
 ) -> None:
     assert (
         execute(
-            cli, ["marketing", "import", write(tmp_path, HEADER, ANN), "--purpose", "newsletter"]
+            cli,
+            ["marketing", "import", write(tmp_path, HEADER, ANN), "--purpose", "contact_marketing"],
         )
         == 0
     )
@@ -66,7 +69,13 @@ def test_import_of_a_list_with_a_bought_row_fails_with_the_line_and_exit_2(
 ) -> None:
     code = execute(
         cli,
-        ["marketing", "import", write(tmp_path, HEADER, ANN, BOUGHT), "--purpose", "newsletter"],
+        [
+            "marketing",
+            "import",
+            write(tmp_path, HEADER, ANN, BOUGHT),
+            "--purpose",
+            "contact_marketing",
+        ],
     )
     err = capsys.readouterr().err
     assert code == 2
@@ -84,7 +93,7 @@ def test_import_with_skip_invalid_reports_the_skipped_rows(
                 "import",
                 write(tmp_path, HEADER, ANN, BOUGHT),
                 "--purpose",
-                "newsletter",
+                "contact_marketing",
                 "--skip-invalid",
             ],
         )
@@ -98,7 +107,9 @@ def test_import_with_skip_invalid_reports_the_skipped_rows(
 def test_filter_writes_allowed_and_excluded_files(
     cli: typer.Typer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    execute(cli, ["marketing", "import", write(tmp_path, HEADER, ANN), "--purpose", "newsletter"])
+    execute(
+        cli, ["marketing", "import", write(tmp_path, HEADER, ANN), "--purpose", "contact_marketing"]
+    )
     send_list = write(tmp_path, "email", "ann@example.org", "gus@example.org")
     out = tmp_path / "out"
     assert (
@@ -109,7 +120,7 @@ def test_filter_writes_allowed_and_excluded_files(
                 "filter",
                 send_list,
                 "--purpose",
-                "newsletter",
+                "contact_marketing",
                 "--channel",
                 "email",
                 "--out",
@@ -129,11 +140,21 @@ def test_filter_writes_allowed_and_excluded_files(
 def test_headers_print_one_click_unsubscribe_for_a_known_person(
     cli: typer.Typer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    execute(cli, ["marketing", "import", write(tmp_path, HEADER, ANN), "--purpose", "newsletter"])
+    execute(
+        cli, ["marketing", "import", write(tmp_path, HEADER, ANN), "--purpose", "contact_marketing"]
+    )
     capsys.readouterr()
     assert (
         execute(
-            cli, ["marketing", "headers", "ann@example.org", "--purpose", "newsletter", *ENDPOINTS]
+            cli,
+            [
+                "marketing",
+                "headers",
+                "ann@example.org",
+                "--purpose",
+                "contact_marketing",
+                *ENDPOINTS,
+            ],
         )
         == 0
     )
@@ -149,7 +170,14 @@ def test_headers_for_an_unknown_address_fail_with_exit_2(
     assert (
         execute(
             cli,
-            ["marketing", "headers", "nobody@example.org", "--purpose", "newsletter", *ENDPOINTS],
+            [
+                "marketing",
+                "headers",
+                "nobody@example.org",
+                "--purpose",
+                "contact_marketing",
+                *ENDPOINTS,
+            ],
         )
         == 2
     )

@@ -13,16 +13,28 @@ from sqlalchemy import event
 
 from steward.consent import ledger, marketing_filter
 from steward.consent.events import ConsentEvent, ConsentEventKind
-from steward.consent.marketing_facts import ObtainedFrom, soft_opt_in_evidence
+from steward.consent.marketing_facts import soft_opt_in_evidence
 from steward.consent.marketing_filter import Campaign, FilterSummary, filter_list
+from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
 from steward.consent.unsubscribe import issue_token, record_email_unsubscribe, unsubscribe
 from steward.errors import InvalidInput
-from steward.law.pecr import Channel, DetailsSource, MarketingDecision
+from steward.law.pecr import Channel, DetailsSource, ListSource, MarketingDecision
 from steward.store.database import Store
+from tests.integration.conftest import ManualClock
 
 ON = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 JAN = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The ledger is read after every event in it happened (none is received before it
+    occurred), and the campaign is judged for ``ON``, earlier than some of them."""
+    return ManualClock(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC))
+
+
+PURPOSES = PurposeCatalogue((DeclaredPurpose("newsletter", "News", frozenset({Channel.email})),))
 
 
 def given(
@@ -59,7 +71,7 @@ def given(
     return apply
 
 
-def soft_opt_in(email: str, obtained_from: ObtainedFrom) -> Any:
+def soft_opt_in(email: str, obtained_from: ListSource) -> Any:
     return given(
         email,
         kind=ConsentEventKind.SOFT_OPT_IN_ESTABLISHED,
@@ -77,7 +89,7 @@ def one_click(email: str) -> Any:
     def apply(uow: Any) -> None:
         person = ledger.find_person(uow, email=email)
         assert person is not None
-        unsubscribe(uow, issue_token(uow, person, "newsletter", "email"), NOW)
+        unsubscribe(uow, issue_token(uow, person, "newsletter", "email", purposes=PURPOSES), NOW)
 
     return apply
 
@@ -91,7 +103,7 @@ def staff_objection(email: str) -> Any:
 
 LEDGER = [
     given("ann@example.org"),
-    soft_opt_in("bob@example.org", ObtainedFrom.DIRECTLY),
+    soft_opt_in("bob@example.org", ListSource.directly),
     given("cat@example.org"),
     given("cat@example.org", kind=ConsentEventKind.WITHDRAWN, at=JAN + dt.timedelta(days=30)),
     given("dan@example.org"),
@@ -100,7 +112,7 @@ LEDGER = [
     given("eve@example.org", purpose="offers", channel="sms", kind=ConsentEventKind.OBJECTED),
     given("hal@example.org"),
     given("hal@example.org", purpose="offers", kind=ConsentEventKind.UNSUBSCRIBED),
-    soft_opt_in("ivy@example.org", ObtainedFrom.PARTNER),
+    soft_opt_in("ivy@example.org", ListSource.partner),
     given("joe@example.org"),
     staff_objection("joe@example.org"),
     given("kim@example.org", at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from steward.consent import ledger
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
 from steward.consent.marketing_facts import OBJECTION_PURPOSE
+from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
 from steward.consent.state import ConsentStatus
 from steward.consent.unsubscribe import (
     Via,
@@ -19,13 +20,20 @@ from steward.consent.unsubscribe import (
     signer_for,
     unsubscribe,
 )
-from steward.errors import IntegrityError, InvalidInput
+from steward.errors import ConfigError, IntegrityError, InvalidInput
+from steward.law.pecr import Channel
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store
 from steward.store.tables import consent_events
 
 GIVEN_AT = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
-NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 11, 26, 8, 50, tzinfo=dt.UTC)  # before the store's clock reads it
+PURPOSES = PurposeCatalogue(
+    (
+        DeclaredPurpose("newsletter", "Outserve news", frozenset({Channel.email})),
+        DeclaredPurpose("service_delivery", "Delivering our services"),
+    )
+)
 
 
 def subscribed(
@@ -56,7 +64,7 @@ def subscribed(
 
 def token_for(store: Store, person: PersonRef) -> str:
     with store.unit_of_work(actor="test") as uow:
-        return issue_token(uow, person, "newsletter", "email")
+        return issue_token(uow, person, "newsletter", "email", purposes=PURPOSES)
 
 
 def click(store: Store, token: str, now: dt.datetime = NOW) -> bool:
@@ -131,7 +139,13 @@ def email_request(
 ) -> bool:
     with store.unit_of_work(actor="staff:7") as uow:
         outcome = record_email_unsubscribe(
-            uow, address, received=received, now=NOW, via=Via.EMAIL, purpose=purpose
+            uow,
+            address,
+            received=received,
+            now=NOW,
+            purposes=PURPOSES,
+            via=Via.EMAIL,
+            purpose=purpose,
         )
         uow.commit()
     return outcome.recorded
@@ -177,3 +191,52 @@ def test_a_dated_request_outranks_consent_given_earlier_that_day(store: Store) -
 def test_a_request_dated_in_the_future_is_refused(store: Store) -> None:
     with pytest.raises(InvalidInput, match="future"):
         email_request(store, "ann@example.org", dt.date(2026, 11, 27))
+
+
+def test_an_emailed_request_for_an_undeclared_purpose_is_refused_and_records_nothing(
+    store: Store,
+) -> None:
+    subscribed(store)
+    with pytest.raises(InvalidInput) as refused:
+        email_request(store, "ann@example.org", dt.date(2026, 11, 20), purpose="newsleter")
+    assert refused.value.where == "purpose" and "did you mean 'newsletter'" in str(refused.value)
+    assert events(store) == 1
+
+
+def test_an_emailed_request_for_a_purpose_that_is_not_marketing_is_refused(store: Store) -> None:
+    subscribed(store)
+    with pytest.raises(InvalidInput, match="not a marketing purpose"):
+        email_request(store, "ann@example.org", dt.date(2026, 11, 20), purpose="service_delivery")
+    assert events(store) == 1
+
+
+def test_a_purpose_cannot_be_recorded_without_a_catalogue_to_check_it(store: Store) -> None:
+    with store.unit_of_work(actor="staff:7") as uow, pytest.raises(ConfigError):
+        record_email_unsubscribe(
+            uow, "ann@example.org", received=dt.date(2026, 11, 20), now=NOW, purpose="newsletter"
+        )
+
+
+def test_no_token_is_issued_for_a_channel_the_purpose_does_not_market_on(store: Store) -> None:
+    person = subscribed(store)
+    with store.unit_of_work(actor="test") as uow, pytest.raises(InvalidInput) as refused:
+        issue_token(uow, person, "newsletter", "sms", purposes=PURPOSES)
+    assert refused.value.where == "channel"
+
+
+def test_a_click_is_honoured_even_when_the_purpose_has_since_left_the_manifest(
+    store: Store,
+) -> None:
+    person = subscribed(store)
+    token = token_for(store, person)
+    # the catalogue is not consulted: the refusal of a person is never lost (RULES.md R2.6)
+    assert click(store, token)
+    assert status(store, person) is ConsentStatus.UNSUBSCRIBED
+
+
+def test_a_request_timed_later_today_than_now_is_refused(store: Store) -> None:
+    subscribed(store)
+    with pytest.raises(InvalidInput) as refused:
+        email_request(store, "ann@example.org", NOW + dt.timedelta(hours=2))
+    assert refused.value.where == "received"
+    assert events(store) == 1

@@ -39,3 +39,24 @@ def test_an_unsupported_database_is_refused_with_the_choices() -> None:
     with pytest.raises(ConfigError) as raised:
         create_store_engine("mysql://root@localhost/steward")
     assert "SQLite" in str(raised.value) and "PostgreSQL" in str(raised.value)
+
+
+def test_a_data_dir_that_is_a_file_is_refused_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    afile = tmp_path / "data"
+    afile.write_bytes(b"")
+    monkeypatch.setenv("STEWARD_DATA_DIR", str(afile))
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert raised.value.where == "STEWARD_DATA_DIR" and "not a folder" in str(raised.value)
+
+
+def test_the_key_file_setting_wins_over_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STEWARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STEWARD_KEY_FILE", str(tmp_path / "elsewhere" / "keys.json"))
+    settings = load_settings()
+    assert settings.resolved_key_file() == tmp_path / "elsewhere" / "keys.json"
+    assert settings.keys.file == settings.resolved_key_file()

@@ -16,9 +16,8 @@ from steward.consent.imports import (
     RowProblem,
     read_list,
 )
-from steward.consent.marketing_facts import ObtainedFrom
 from steward.errors import InvalidInput
-from steward.law.pecr import Channel, DetailsSource
+from steward.law.pecr import Channel, DetailsSource, ListSource
 from steward.law.subscribers import LegalForm
 
 TODAY = dt.date(2026, 11, 26)
@@ -54,7 +53,7 @@ def test_a_consent_row_keeps_its_evidence_and_a_normalised_address() -> None:
             line=2,
             email="ann@example.org",
             source="newsletter form",
-            obtained_from=ObtainedFrom.DIRECTLY,
+            obtained_from=ListSource.directly,
             obtained_on=dt.date(2026, 1, 10),
             legal_form=LegalForm.private_individual,
             consent=ConsentEvidence(

@@ -8,14 +8,13 @@ import datetime as dt
 import pytest
 
 from steward.consent.marketing_facts import (
-    ObtainedFrom,
     StateFact,
     law_facts,
     london_date,
     relationship_of,
 )
 from steward.consent.state import ConsentStatus
-from steward.law.pecr import Channel, Consent, DetailsSource, Objection
+from steward.law.pecr import Channel, Consent, DetailsSource, ListSource, Objection
 
 DAY = dt.date(2026, 3, 1)
 
@@ -73,18 +72,18 @@ def test_an_objection_on_a_channel_the_law_does_not_know_covers_every_channel() 
 @pytest.mark.parametrize(
     ("relationship", "obtained_from", "source"),
     [
-        (DetailsSource.sale, ObtainedFrom.DIRECTLY, DetailsSource.sale),
-        (DetailsSource.negotiation, ObtainedFrom.DIRECTLY, DetailsSource.negotiation),
-        (DetailsSource.sale, ObtainedFrom.PARTNER, DetailsSource.third_party),
-        (DetailsSource.sale, ObtainedFrom.GROUP_COMPANY, DetailsSource.third_party),
-        (DetailsSource.sale, ObtainedFrom.BOUGHT_LIST, DetailsSource.bought_list),
-        (None, ObtainedFrom.DIRECTLY, DetailsSource.other),
+        (DetailsSource.sale, ListSource.directly, DetailsSource.sale),
+        (DetailsSource.negotiation, ListSource.directly, DetailsSource.negotiation),
+        (DetailsSource.sale, ListSource.partner, DetailsSource.third_party),
+        (DetailsSource.sale, ListSource.group_company, DetailsSource.third_party),
+        (DetailsSource.sale, ListSource.bought_list, DetailsSource.bought_list),
+        (None, ListSource.directly, DetailsSource.other),
         (DetailsSource.sale, None, DetailsSource.other),
     ],
 )
 def test_only_details_we_collected_keep_their_sale_or_negotiation(
     relationship: DetailsSource | None,
-    obtained_from: ObtainedFrom | None,
+    obtained_from: ListSource | None,
     source: DetailsSource,
 ) -> None:
     assert relationship_of(relationship, obtained_from, True, DAY).source is source
@@ -94,7 +93,7 @@ def test_a_soft_opt_in_state_carries_its_recorded_relationship() -> None:
     state = fact(
         ConsentStatus.SOFT_OPT_IN,
         relationship=DetailsSource.sale,
-        obtained_from=ObtainedFrom.DIRECTLY,
+        obtained_from=ListSource.directly,
         opt_out_at_collection=True,
     )
     relationship = law_facts((state,), "newsletter", "email").relationship
