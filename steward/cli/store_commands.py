@@ -16,6 +16,7 @@ from steward.bootstrap import build_engine, open_store
 from steward.config import load_settings
 from steward.store import schema
 from steward.store.audit import verify_chain
+from steward.store.key_checks import verify_key_ring
 from steward.store.keyfile import add_key_version, create_key_file
 from steward.store.rotation import reencrypt
 
@@ -82,12 +83,13 @@ def keys_rotate(
     """Re-encrypt every identifier under a new key version, batch by batch, while in service."""
     settings = load_settings()
     store = open_store(settings)
-    if new_key:
-        ring = add_key_version(settings.resolved_key_file(), now=datetime.now(UTC))
-        typer.echo(f"added key version {ring.current}")
     console = Console(stderr=True)
     with console.status("re-encrypting…") as status:
         try:
+            if new_key:
+                ring = add_key_version(settings.resolved_key_file(), now=datetime.now(UTC))
+                typer.echo(f"added key version {ring.current}")
+            verify_key_ring(store, where=str(settings.resolved_key_file()))
             report = reencrypt(
                 store,
                 batch_size=settings.rotate_batch_size,
