@@ -16,8 +16,10 @@ from steward.bootstrap import build_engine, open_store
 from steward.config import load_settings
 from steward.store import schema
 from steward.store.audit import verify_chain
+from steward.store.audit_witness import Witness, read_head, witness_line
 from steward.store.key_checks import verify_key_ring
 from steward.store.keyfile import add_key_version, create_key_file
+from steward.store.ledger_check import verify_ledger
 from steward.store.rotation import reencrypt
 
 
@@ -30,6 +32,7 @@ def register(app: typer.Typer) -> None:
     keys.command("init")(keys_init)
     keys.command("rotate")(keys_rotate)
     audit.command("verify")(audit_verify)
+    audit.command("head")(audit_head)
     app.add_typer(db, name="db")
     app.add_typer(keys, name="keys")
     app.add_typer(audit, name="audit")
@@ -104,19 +107,62 @@ def keys_rotate(
     )
 
 
-def audit_verify() -> None:
-    """Recompute the chain: print the head hash (exit 0) or the first broken link (exit 1)."""
+def audit_verify(
+    witness: list[str] = typer.Option(
+        [],
+        "--witness",
+        metavar="SEQ:HASH",
+        help="A line from `steward audit head` kept elsewhere; the chain must still hold it. "
+        "Repeatable.",
+    ),
+) -> None:
+    """Recompute the chain and check the consent ledger against it.
+
+    Prints the head (exit 0), or every problem found (exit 1): the first broken link, a consent
+    event or current state that disagrees with its audit link, a witnessed link no longer there.
+    """
+    witnesses = [Witness.parse(text) for text in witness]
     store = open_store(load_settings())
     try:
         with store.unit_of_work(actor=_actor(), reads_only=True) as uow:
-            report = verify_chain(uow)
+            chain = verify_chain(uow, witnesses=[w.sequence for w in witnesses])
+            ledger = verify_ledger(uow)
     finally:
         store.engine.dispose()
-    if report.broken is not None:
-        typer.echo(
-            f"audit chain broken at sequence {report.broken.sequence}: {report.broken.reason}",
-            err=True,
+    problems = []
+    if chain.broken is not None:
+        problems.append(
+            f"audit chain broken at sequence {chain.broken.sequence}: {chain.broken.reason}"
         )
+    for seen in witnesses:
+        held = chain.witnessed.get(seen.sequence)
+        if held == seen.hash:
+            continue
+        now = "ends before it" if held is None else f"holds {held} there"
+        problems.append(
+            f"witness {seen} not found: the chain {now}; the log was rewritten or cut "
+            "since it was witnessed"
+        )
+    problems += [f"consent ledger: {problem}" for problem in ledger.problems]
+    if ledger.more:
+        problems.append(f"consent ledger: {ledger.more} more problems not listed")
+    if problems:
+        for line in problems:
+            typer.echo(line, err=True)
         raise typer.Exit(1)
-    typer.echo(f"audit chain intact: {report.length} events")
-    typer.echo(f"head hash: {report.head_hash}")
+    typer.echo(f"audit chain intact: {chain.length} events")
+    typer.echo(f"consent ledger matches it: {ledger.events} events, {ledger.states} states")
+    for seen in witnesses:
+        typer.echo(f"witness {seen.sequence}:{seen.hash[:12]}… found")
+    typer.echo(f"head hash: {chain.head_hash}")
+
+
+def audit_head() -> None:
+    """Print a witness line (`steward-audit SEQ:HASH TIME`) to keep outside Steward."""
+    store = open_store(load_settings())
+    try:
+        with store.unit_of_work(actor=_actor(), reads_only=True) as uow:
+            line = witness_line(read_head(uow), uow.clock())
+    finally:
+        store.engine.dispose()
+    typer.echo(line)

@@ -19,18 +19,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import RowMapping, Text, bindparam, func, insert, select, true, update
+from sqlalchemy import RowMapping, Text, bindparam, func, insert, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import CTE, ClauseElement, FromClause
 
 from steward.errors import IntegrityError, InvalidInput
 from steward.store.database import UnitOfWork
 from steward.store.prepared import Prepared
-from steward.store.tables import audit_events, audit_head
+from steward.store.tables import audit_events, audit_head, consent_events, people
 
 GENESIS_HASH = "0" * 64
 _HEAD_ROW = 1
@@ -161,6 +161,8 @@ class ChainReport:
     length: int
     head_hash: str
     broken: BrokenLink | None
+    witnessed: Mapping[int, str] = field(default_factory=dict)
+    """The stored hash at each sequence asked for, when the chain reaches it intact."""
 
     @property
     def intact(self) -> bool:
@@ -296,16 +298,21 @@ def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> 
     return event
 
 
-def verify_chain(uow: UnitOfWork) -> ChainReport:
+def verify_chain(uow: UnitOfWork, *, witnesses: Collection[int] = ()) -> ChainReport:
     """Recompute every link in sequence order; report the first break, or the head hash.
 
     The head row is read first, so links appended meanwhile cannot make it look ahead of the
-    chain: the link it names must be in the chain, or events were cut off the end.
+    chain: the link it names must be in the chain, or events were cut off the end. A missing
+    head row, or an empty chain while people or consent events exist, is a break too: deleting
+    the head or wiping every event must not leave a chain that verifies. The hashes at the
+    ``witnesses`` sequences are kept in the report (``steward audit verify --witness``).
     """
     recorded = uow.connection.execute(HEAD).first()
     expected_sequence = 1
     previous = GENESIS_HASH
     hash_at_head: str | None = None
+    wanted = set(witnesses)
+    seen: dict[int, str] = {}
     rows = uow.connection.execution_options(yield_per=_STREAM_BATCH).execute(
         select(audit_events).order_by(audit_events.c.sequence)
     )
@@ -313,22 +320,48 @@ def verify_chain(uow: UnitOfWork) -> ChainReport:
         broken = _check(row._mapping, expected_sequence, previous)
         if broken is not None:
             rows.close()
-            return ChainReport(expected_sequence - 1, previous, broken)
+            return ChainReport(expected_sequence - 1, previous, broken, seen)
         previous = row.hash
         if recorded is not None and expected_sequence == recorded.sequence:
             hash_at_head = row.hash
+        if expected_sequence in wanted:
+            seen[expected_sequence] = row.hash
         expected_sequence += 1
     length = expected_sequence - 1
-    if recorded is None or recorded.sequence == 0 or hash_at_head == recorded.hash:
-        return ChainReport(length, previous, None)
+    unrecorded = _unrecorded_ledger(uow) if length == 0 else None
+    if unrecorded is not None:
+        reason = f"the audit chain is empty but {unrecorded} exist: every event was deleted"
+        return ChainReport(0, previous, BrokenLink(1, reason), seen)
+    if recorded is None:
+        if length == 0:
+            return ChainReport(0, previous, None, seen)
+        reason = (
+            "the audit_head row is missing: it was deleted, so events may have been cut off "
+            "the end; compare with your last witness (steward audit verify --witness)"
+        )
+        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen)
+    if recorded.sequence == 0 or hash_at_head == recorded.hash:
+        if recorded.sequence == 0 and length > 0:
+            reason = f"audit_head records an empty chain but the chain holds {length} events"
+            return ChainReport(length, previous, BrokenLink(1, reason), seen)
+        return ChainReport(length, previous, None, seen)
     if hash_at_head is None:
         reason = (
             f"audit_head records sequence {recorded.sequence} but the chain ends at "
             f"{length}: events were cut off the end"
         )
-        return ChainReport(length, previous, BrokenLink(length + 1, reason))
+        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen)
     reason = "the hash here differs from the one audit_head recorded: the chain was rewritten"
-    return ChainReport(length, previous, BrokenLink(recorded.sequence, reason))
+    return ChainReport(length, previous, BrokenLink(recorded.sequence, reason), seen)
+
+
+def _unrecorded_ledger(uow: UnitOfWork) -> str | None:
+    """What exists that must have written audit events (people, consent events), if anything."""
+    found = []
+    for table, noun in ((people, "people"), (consent_events, "consent events")):
+        if uow.connection.execute(select(literal(1)).select_from(table).limit(1)).first():
+            found.append(noun)
+    return " and ".join(found) or None
 
 
 def _check(row: RowMapping, expected: int, previous: str) -> BrokenLink | None:
