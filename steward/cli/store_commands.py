@@ -11,15 +11,17 @@ from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
 from steward.bootstrap import build_engine, open_store
-from steward.config import load_settings
+from steward.config import Settings, load_settings
 from steward.store import schema
 from steward.store.audit import verify_chain
 from steward.store.audit_witness import Witness, read_head, witness_line
 from steward.store.key_checks import verify_key_ring
 from steward.store.keyfile import add_key_version, create_key_file
 from steward.store.ledger_check import verify_ledger
+from steward.store.reindex import reindex, rows_pending
 from steward.store.rotation import reencrypt
 
 
@@ -29,6 +31,7 @@ def register(app: typer.Typer) -> None:
     audit = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
     db.command("upgrade")(db_upgrade)
     db.command("current")(db_current)
+    db.command("reindex")(db_reindex)
     keys.command("init")(keys_init)
     keys.command("rotate")(keys_rotate)
     audit.command("verify")(audit_verify)
@@ -43,7 +46,8 @@ def _actor() -> str:
 
 
 def db_upgrade() -> None:
-    """Apply every pending migration (PostgreSQL: under a lock timeout)."""
+    """Apply every pending migration (PostgreSQL: under a lock timeout), then re-index
+    identifiers stored under older normalisation rules if the key file is in place."""
     settings = load_settings()
     engine = build_engine(settings)
     try:
@@ -56,6 +60,54 @@ def db_upgrade() -> None:
     else:
         typer.echo(
             f"upgraded {', '.join(before.current) or '(empty)'} -> {', '.join(after.current)}"
+        )
+    if not settings.resolved_key_file().exists():
+        typer.echo(
+            "no key file yet: once it is in place, run `steward db reindex` (it re-indexes "
+            "identifiers stored under older normalisation rules; with no data it does nothing)"
+        )
+        return
+    _reindex(settings)
+
+
+def db_reindex() -> None:
+    """Re-index identifiers stored under older normalisation rules, in short batches.
+
+    Resumable: an interrupted run continues where it stopped; a finished one changes nothing.
+    People whose identifiers now normalise to one are merged (docs/security.md)."""
+    _reindex(load_settings())
+
+
+def _reindex(settings: Settings) -> None:
+    store = open_store(settings)
+    console = Console(stderr=True)
+    try:
+        with store.unit_of_work(actor=_actor(), reads_only=True) as uow:
+            pending = rows_pending(uow)
+        if not pending:
+            typer.echo("identifiers: index up to date")
+            return
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("re-indexing identifiers", total=pending)
+            report = reindex(
+                store,
+                batch_size=settings.rotate_batch_size,
+                actor=_actor(),
+                on_batch=lambda rows: progress.advance(task, rows),
+            )
+    finally:
+        store.engine.dispose()
+    typer.echo(
+        f"identifiers: checked {report.checked}, re-indexed {report.reindexed}, removed "
+        f"{report.duplicates_removed} duplicates, merged {len(report.merged)} people, "
+        f"in {report.batches} batches"
+    )
+    for merged, survivor in report.merged:
+        typer.echo(f"  merged person:{merged} into person:{survivor} (same identifier)")
+    for person in report.refused:
+        typer.echo(
+            f"  person:{person} holds an identifier the rules now refuse (a hidden character); "
+            "it was left as stored: look the person up by their other identifier and correct it"
         )
 
 
