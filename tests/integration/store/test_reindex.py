@@ -136,7 +136,7 @@ def test_reindexing_merges_the_two_renes_and_the_unsubscribe_wins(
 def test_an_interrupted_reindex_resumes_and_a_finished_one_changes_nothing(
     legacy: tuple[Store, dict[str, str]],
 ) -> None:
-    store, refs = legacy
+    store, _refs = legacy
 
     def stop(_rows: int) -> None:
         raise KeyboardInterrupt
