@@ -195,6 +195,12 @@ def audit_verify(
             f"witness {seen} not found: the chain {now}; the log was rewritten or cut "
             "since it was witnessed"
         )
+    for sequence in chain.head_restored:
+        typer.echo(
+            f"warning: audit_head was lost and rebuilt from the chain (link {sequence}); events "
+            "cut off the end before then would not show: check against your witnesses",
+            err=True,
+        )
     problems += [f"consent ledger: {problem}" for problem in ledger.problems]
     if ledger.more:
         problems.append(f"consent ledger: {ledger.more} more problems not listed")

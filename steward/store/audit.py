@@ -36,6 +36,7 @@ GENESIS_HASH = "0" * 64
 _HEAD_ROW = 1
 _SUBJECT = re.compile(r"^[a-z][a-z_]*:[A-Za-z0-9_.:-]{1,180}$")
 _STREAM_BATCH = 1000
+HEAD_RESTORED = "audit.head_restored"
 
 HEAD = select(audit_head.c.sequence, audit_head.c.hash).where(audit_head.c.id == _HEAD_ROW)
 """The head as last moved; SQLite's ledger write reads it inside its own statement."""
@@ -69,6 +70,7 @@ def _restore_head(dialect: str) -> ClauseElement:
             ),
         )
         .on_conflict_do_nothing(index_elements=["id"])
+        .returning(audit_head.c.sequence)
     )
 
 
@@ -163,6 +165,8 @@ class ChainReport:
     broken: BrokenLink | None
     witnessed: Mapping[int, str] = field(default_factory=dict)
     """The stored hash at each sequence asked for, when the chain reaches it intact."""
+    head_restored: tuple[int, ...] = ()
+    """Links recording that a lost ``audit_head`` row was rebuilt (always worth a look)."""
 
     @property
     def intact(self) -> bool:
@@ -260,9 +264,30 @@ def lock_head(uow: UnitOfWork) -> ChainHead:
     """Read the head and hold it until the transaction ends."""
     row = _LOCK_HEAD.run(uow, {}).fetchone()
     if row is None:
-        _RESTORE_HEAD.run(uow, {})
+        _restore(uow)
         row = _LOCK_HEAD.run(uow, {}).fetchone()
     return ChainHead(int(row[0]), str(row[1]))
+
+
+def _restore(uow: UnitOfWork) -> None:
+    """Rebuild a lost head row; if the chain was not empty, say so in the chain itself.
+
+    Nothing in Steward deletes the head row, so its loss is tampering or an accident, and events
+    cut off the end before it was rebuilt could not be seen any more. Writes go on (a withdrawal
+    must never wait for an investigation), but the rebuild is recorded as an
+    ``audit.head_restored`` link that ``audit verify`` reports every time.
+    """
+    restored = _RESTORE_HEAD.run(uow, {}).fetchone()
+    if restored is not None and int(restored[0]) > 0:
+        write(
+            uow,
+            pending(
+                uow,
+                action=HEAD_RESTORED,
+                subject="audit:head",
+                payload={"rebuilt_from_sequence": int(restored[0])},
+            ),
+        )
 
 
 def append(
@@ -281,7 +306,7 @@ def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> 
     if uow.dialect == "postgresql":
         row = _APPEND_POSTGRES.run(uow, link.values()).fetchone()
         if row is None:  # no head row: rebuild it from the chain, then append
-            _RESTORE_HEAD.run(uow, {})
+            _restore(uow)
             row = _APPEND_POSTGRES.run(uow, link.values()).fetchone()
         event = link.placed(int(row[0]), str(row[1]))
         if event.hash != row[2]:
@@ -313,6 +338,7 @@ def verify_chain(uow: UnitOfWork, *, witnesses: Collection[int] = ()) -> ChainRe
     hash_at_head: str | None = None
     wanted = set(witnesses)
     seen: dict[int, str] = {}
+    restored: list[int] = []
     rows = uow.connection.execution_options(yield_per=_STREAM_BATCH).execute(
         select(audit_events).order_by(audit_events.c.sequence)
     )
@@ -320,39 +346,43 @@ def verify_chain(uow: UnitOfWork, *, witnesses: Collection[int] = ()) -> ChainRe
         broken = _check(row._mapping, expected_sequence, previous)
         if broken is not None:
             rows.close()
-            return ChainReport(expected_sequence - 1, previous, broken, seen)
+            return ChainReport(expected_sequence - 1, previous, broken, seen, tuple(restored))
         previous = row.hash
         if recorded is not None and expected_sequence == recorded.sequence:
             hash_at_head = row.hash
         if expected_sequence in wanted:
             seen[expected_sequence] = row.hash
+        if row.action == HEAD_RESTORED:
+            restored.append(expected_sequence)
         expected_sequence += 1
     length = expected_sequence - 1
     unrecorded = _unrecorded_ledger(uow) if length == 0 else None
     if unrecorded is not None:
         reason = f"the audit chain is empty but {unrecorded} exist: every event was deleted"
-        return ChainReport(0, previous, BrokenLink(1, reason), seen)
+        return ChainReport(0, previous, BrokenLink(1, reason), seen, tuple(restored))
     if recorded is None:
         if length == 0:
-            return ChainReport(0, previous, None, seen)
+            return ChainReport(0, previous, None, seen, tuple(restored))
         reason = (
             "the audit_head row is missing: it was deleted, so events may have been cut off "
             "the end; compare with your last witness (steward audit verify --witness)"
         )
-        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen)
+        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen, tuple(restored))
     if recorded.sequence == 0 or hash_at_head == recorded.hash:
         if recorded.sequence == 0 and length > 0:
             reason = f"audit_head records an empty chain but the chain holds {length} events"
-            return ChainReport(length, previous, BrokenLink(1, reason), seen)
-        return ChainReport(length, previous, None, seen)
+            return ChainReport(length, previous, BrokenLink(1, reason), seen, tuple(restored))
+        return ChainReport(length, previous, None, seen, tuple(restored))
     if hash_at_head is None:
         reason = (
             f"audit_head records sequence {recorded.sequence} but the chain ends at "
             f"{length}: events were cut off the end"
         )
-        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen)
+        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen, tuple(restored))
     reason = "the hash here differs from the one audit_head recorded: the chain was rewritten"
-    return ChainReport(length, previous, BrokenLink(recorded.sequence, reason), seen)
+    return ChainReport(
+        length, previous, BrokenLink(recorded.sequence, reason), seen, tuple(restored)
+    )
 
 
 def _unrecorded_ledger(uow: UnitOfWork) -> str | None:

@@ -152,8 +152,21 @@ def test_a_lost_head_row_is_rebuilt_from_the_chain_without_forking_it(store: Sto
         connection.execute(delete(audit_head))
     write_events(store, 2)
     report = verify(store)
-    assert report.intact and report.length == 5
-    assert head_row(store) == (5, report.head_hash)
+    assert report.intact and report.length == 6  # 3 + the rebuild's own link + 2
+    assert report.head_restored == (4,)
+    assert head_row(store) == (6, report.head_hash)
+
+
+def test_verify_warns_about_a_rebuilt_head_every_time(
+    cli_env: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_events(cli_env, 2)
+    with cli_env.engine.begin() as connection:
+        connection.execute(delete(audit_head))
+    write_events(cli_env, 1)
+    assert execute(cli(), ["audit", "verify"]) == 0
+    assert "audit_head was lost and rebuilt from the chain (link 3)" in capsys.readouterr().err
+    cli_env.engine.dispose()
 
 
 def test_events_cut_off_the_end_are_detected_through_the_head_row(store: Store) -> None:
