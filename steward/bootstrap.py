@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from steward.config import Settings
+from steward.config import Settings as Settings
 from steward.config import load_settings as load_settings
 from steward.errors import ConfigError, InvalidInput
 from steward.store.database import Clock, Store, create_store_engine, system_clock
+from steward.store.key_checks import verify_key_ring
 from steward.store.keyfile import KeyFile
 from steward.store.schema import require_current
 
@@ -36,16 +37,19 @@ def build_key_file(settings: Settings) -> KeyFile:
 
 
 def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
-    """A store ready for work: refuses an un-migrated database and a missing or unsafe key file."""
+    """A store ready for work: refuses an un-migrated database, a missing or unsafe key file, and
+    a key file that is not this database's own (checked before anything is written)."""
     engine = build_engine(settings)
     try:
         require_current(engine)
         keys = build_key_file(settings)
         keys.ring()
+        store = Store(engine, keys, clock)
+        verify_key_ring(store, where=str(keys.path))
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, keys, clock)
+    return store
 
 
 def purpose_catalogue(settings: Settings) -> PurposeCatalogue:

@@ -19,23 +19,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import RowMapping, Text, bindparam, func, insert, select, true, update
+from sqlalchemy import RowMapping, Text, bindparam, func, insert, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import CTE, ClauseElement, FromClause
 
 from steward.errors import IntegrityError, InvalidInput
 from steward.store.database import UnitOfWork
 from steward.store.prepared import Prepared
-from steward.store.tables import audit_events, audit_head
+from steward.store.tables import audit_events, audit_head, consent_events, people
 
 GENESIS_HASH = "0" * 64
 _HEAD_ROW = 1
 _SUBJECT = re.compile(r"^[a-z][a-z_]*:[A-Za-z0-9_.:-]{1,180}$")
 _STREAM_BATCH = 1000
+HEAD_RESTORED = "audit.head_restored"
 
 HEAD = select(audit_head.c.sequence, audit_head.c.hash).where(audit_head.c.id == _HEAD_ROW)
 """The head as last moved; SQLite's ledger write reads it inside its own statement."""
@@ -69,6 +70,7 @@ def _restore_head(dialect: str) -> ClauseElement:
             ),
         )
         .on_conflict_do_nothing(index_elements=["id"])
+        .returning(audit_head.c.sequence)
     )
 
 
@@ -161,6 +163,10 @@ class ChainReport:
     length: int
     head_hash: str
     broken: BrokenLink | None
+    witnessed: Mapping[int, str] = field(default_factory=dict)
+    """The stored hash at each sequence asked for, when the chain reaches it intact."""
+    head_restored: tuple[int, ...] = ()
+    """Links recording that a lost ``audit_head`` row was rebuilt (always worth a look)."""
 
     @property
     def intact(self) -> bool:
@@ -258,9 +264,30 @@ def lock_head(uow: UnitOfWork) -> ChainHead:
     """Read the head and hold it until the transaction ends."""
     row = _LOCK_HEAD.run(uow, {}).fetchone()
     if row is None:
-        _RESTORE_HEAD.run(uow, {})
+        _restore(uow)
         row = _LOCK_HEAD.run(uow, {}).fetchone()
     return ChainHead(int(row[0]), str(row[1]))
+
+
+def _restore(uow: UnitOfWork) -> None:
+    """Rebuild a lost head row; if the chain was not empty, say so in the chain itself.
+
+    Nothing in Steward deletes the head row, so its loss is tampering or an accident, and events
+    cut off the end before it was rebuilt could not be seen any more. Writes go on (a withdrawal
+    must never wait for an investigation), but the rebuild is recorded as an
+    ``audit.head_restored`` link that ``audit verify`` reports every time.
+    """
+    restored = _RESTORE_HEAD.run(uow, {}).fetchone()
+    if restored is not None and int(restored[0]) > 0:
+        write(
+            uow,
+            pending(
+                uow,
+                action=HEAD_RESTORED,
+                subject="audit:head",
+                payload={"rebuilt_from_sequence": int(restored[0])},
+            ),
+        )
 
 
 def append(
@@ -279,7 +306,7 @@ def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> 
     if uow.dialect == "postgresql":
         row = _APPEND_POSTGRES.run(uow, link.values()).fetchone()
         if row is None:  # no head row: rebuild it from the chain, then append
-            _RESTORE_HEAD.run(uow, {})
+            _restore(uow)
             row = _APPEND_POSTGRES.run(uow, link.values()).fetchone()
         event = link.placed(int(row[0]), str(row[1]))
         if event.hash != row[2]:
@@ -296,16 +323,22 @@ def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> 
     return event
 
 
-def verify_chain(uow: UnitOfWork) -> ChainReport:
+def verify_chain(uow: UnitOfWork, *, witnesses: Collection[int] = ()) -> ChainReport:
     """Recompute every link in sequence order; report the first break, or the head hash.
 
     The head row is read first, so links appended meanwhile cannot make it look ahead of the
-    chain: the link it names must be in the chain, or events were cut off the end.
+    chain: the link it names must be in the chain, or events were cut off the end. A missing
+    head row, or an empty chain while people or consent events exist, is a break too: deleting
+    the head or wiping every event must not leave a chain that verifies. The hashes at the
+    ``witnesses`` sequences are kept in the report (``steward audit verify --witness``).
     """
     recorded = uow.connection.execute(HEAD).first()
     expected_sequence = 1
     previous = GENESIS_HASH
     hash_at_head: str | None = None
+    wanted = set(witnesses)
+    seen: dict[int, str] = {}
+    restored: list[int] = []
     rows = uow.connection.execution_options(yield_per=_STREAM_BATCH).execute(
         select(audit_events).order_by(audit_events.c.sequence)
     )
@@ -313,22 +346,52 @@ def verify_chain(uow: UnitOfWork) -> ChainReport:
         broken = _check(row._mapping, expected_sequence, previous)
         if broken is not None:
             rows.close()
-            return ChainReport(expected_sequence - 1, previous, broken)
+            return ChainReport(expected_sequence - 1, previous, broken, seen, tuple(restored))
         previous = row.hash
         if recorded is not None and expected_sequence == recorded.sequence:
             hash_at_head = row.hash
+        if expected_sequence in wanted:
+            seen[expected_sequence] = row.hash
+        if row.action == HEAD_RESTORED:
+            restored.append(expected_sequence)
         expected_sequence += 1
     length = expected_sequence - 1
-    if recorded is None or recorded.sequence == 0 or hash_at_head == recorded.hash:
-        return ChainReport(length, previous, None)
+    unrecorded = _unrecorded_ledger(uow) if length == 0 else None
+    if unrecorded is not None:
+        reason = f"the audit chain is empty but {unrecorded} exist: every event was deleted"
+        return ChainReport(0, previous, BrokenLink(1, reason), seen, tuple(restored))
+    if recorded is None:
+        if length == 0:
+            return ChainReport(0, previous, None, seen, tuple(restored))
+        reason = (
+            "the audit_head row is missing: it was deleted, so events may have been cut off "
+            "the end; compare with your last witness (steward audit verify --witness)"
+        )
+        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen, tuple(restored))
+    if recorded.sequence == 0 or hash_at_head == recorded.hash:
+        if recorded.sequence == 0 and length > 0:
+            reason = f"audit_head records an empty chain but the chain holds {length} events"
+            return ChainReport(length, previous, BrokenLink(1, reason), seen, tuple(restored))
+        return ChainReport(length, previous, None, seen, tuple(restored))
     if hash_at_head is None:
         reason = (
             f"audit_head records sequence {recorded.sequence} but the chain ends at "
             f"{length}: events were cut off the end"
         )
-        return ChainReport(length, previous, BrokenLink(length + 1, reason))
+        return ChainReport(length, previous, BrokenLink(length + 1, reason), seen, tuple(restored))
     reason = "the hash here differs from the one audit_head recorded: the chain was rewritten"
-    return ChainReport(length, previous, BrokenLink(recorded.sequence, reason))
+    return ChainReport(
+        length, previous, BrokenLink(recorded.sequence, reason), seen, tuple(restored)
+    )
+
+
+def _unrecorded_ledger(uow: UnitOfWork) -> str | None:
+    """What exists that must have written audit events (people, consent events), if anything."""
+    found = []
+    for table, noun in ((people, "people"), (consent_events, "consent events")):
+        if uow.connection.execute(select(literal(1)).select_from(table).limit(1)).first():
+            found.append(noun)
+    return " and ".join(found) or None
 
 
 def _check(row: RowMapping, expected: int, previous: str) -> BrokenLink | None:

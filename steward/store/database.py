@@ -9,6 +9,7 @@ at once). PostgreSQL uses psycopg 3; its readers never block writers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def create_store_engine(url: str) -> Engine:
         )
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database))
         engine = create_engine(parsed, future=True)
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin)
@@ -74,6 +75,21 @@ def create_store_engine(url: str) -> Engine:
         where="STEWARD_DATABASE_URL",
         hint="Steward runs on SQLite (default) or PostgreSQL (postgresql+psycopg://...)",
     )
+
+
+def _create_private(database: Path) -> None:
+    """The folder 0700 and the file 0600 when Steward creates them (identifiers are encrypted,
+    but the ledger and audit chain are still personal data: UK GDPR Art 32). SQLite gives its
+    -wal and -shm files the database file's mode. Existing ones are left as they are."""
+    try:
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as error:
+        raise ConfigError(
+            f"cannot create the SQLite database: {error.strerror or type(error).__name__}",
+            where=str(database),
+            hint="set STEWARD_DATA_DIR to a folder the service account can write",
+        ) from error
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

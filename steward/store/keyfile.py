@@ -19,14 +19,22 @@ from steward.errors import ConfigError
 from steward.store.crypto import KeyRing, KeyVersion
 
 FORMAT = "steward-keys/1"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def create_key_file(path: Path, *, now: datetime) -> KeyRing:
-    """Write a fresh ring (version 1) to a new file with mode 0600; never overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a fresh ring (version 1) to a new file with mode 0600; never overwrite.
+
+    A missing folder is created 0700 (only the service account may list it)."""
+    if path.is_dir():
+        raise _is_a_folder(path)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise _unusable(path.parent, error, "create the folder") from error
     ring = KeyRing({1: KeyVersion.generate(1)}, current=1)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
     except FileExistsError:
         raise ConfigError(
             "the key file already exists; refusing to overwrite it",
@@ -34,30 +42,39 @@ def create_key_file(path: Path, *, now: datetime) -> KeyRing:
             hint="keep the existing keys (data sealed with them would be lost), or use "
             "`steward keys rotate` to add a new version",
         ) from None
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(_dump(ring, now))
+    except OSError as error:
+        raise _unusable(path, error, "create the key file") from error
+    _write_private(descriptor, _dump(ring, now))
     return ring
 
 
 def add_key_version(path: Path, *, now: datetime) -> KeyRing:
-    """Append a new current version (old ones stay so existing rows remain readable)."""
+    """Append a new current version (old ones stay so existing rows remain readable).
+
+    The new ring goes to ``<file>.new``, created afresh with mode 0600 (``O_EXCL``, never
+    following a link), then renamed over the file. A ``.new`` left by an interrupted rotation is
+    removed first, never reused: reusing it would keep whatever mode it had, and the rename would
+    give that mode to the key file.
+    """
     ring = read_key_file(path)
     new_version = max(ring.versions) + 1
     versions = {v: ring.key(v) for v in ring.versions}
     versions[new_version] = KeyVersion.generate(new_version)
     rotated = KeyRing(versions, current=new_version)
     staging = path.with_name(path.name + ".new")
-    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(_dump(rotated, now))
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        staging.unlink(missing_ok=True)
+        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    except OSError as error:
+        raise _unusable(staging, error, "write the new key file beside the old one") from error
+    _write_private(descriptor, _dump(rotated, now))
     os.replace(staging, path)
+    _sync_folder(path.parent)
     return rotated
 
 
 def read_key_file(path: Path) -> KeyRing:
-    """Load the ring; refuse a missing, malformed or group/other-readable file."""
+    """Load the ring; refuse a missing, malformed, unreadable or group/other-readable file."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -66,6 +83,16 @@ def read_key_file(path: Path) -> KeyRing:
             where=str(path),
             hint="run `steward keys init` once, or point STEWARD_KEY_FILE at the existing file",
         ) from None
+    except OSError as error:
+        raise _unusable(path, error, "read the key file") from error
+    if stat.S_ISDIR(mode):
+        raise _is_a_folder(path)
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            "the key file is not a regular file",
+            where=str(path),
+            hint="point STEWARD_KEY_FILE at the key file itself",
+        )
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
             f"the key file is accessible by group or others (mode {stat.S_IMODE(mode):04o})",
@@ -73,7 +100,13 @@ def read_key_file(path: Path) -> KeyRing:
             hint=f"run `chmod 600 {path}` so only the service account can read it",
         )
     try:
-        document = json.loads(path.read_text())
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _unusable(path, error, "read the key file") from error
+    except UnicodeDecodeError:
+        text = ""
+    try:
+        document = json.loads(text)
         if document.get("format") != FORMAT:
             raise ValueError(f"format is not {FORMAT}")
         versions = {
@@ -85,7 +118,7 @@ def read_key_file(path: Path) -> KeyRing:
             for entry in document["keys"]
         }
         return KeyRing(versions, current=int(document["current"]))
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ConfigError(
             f"the key file cannot be read ({type(error).__name__})",
             where=str(path),
@@ -104,8 +137,8 @@ class KeyFile:
     def ring(self) -> KeyRing:
         try:
             info = self.path.stat()
-        except FileNotFoundError:
-            info = None
+        except OSError:
+            info = None  # read_key_file says what is wrong
         signature = (info.st_ino, info.st_mtime_ns, info.st_size) if info else None
         if self._ring is None or signature != self._signature:
             self._ring = read_key_file(self.path)
@@ -129,3 +162,44 @@ def _dump(ring: KeyRing, now: datetime) -> str:
         "keys": keys,
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def _write_private(descriptor: int, text: str) -> None:
+    """Write, make sure the mode is 0600 whatever the umask did, and flush to disk."""
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a crash must not bring the old ring back)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _is_a_folder(path: Path) -> ConfigError:
+    return ConfigError(
+        "the key file path names a folder, not a file",
+        where=str(path),
+        hint=f"point STEWARD_KEY_FILE at a file, e.g. {path / 'keys.json'}",
+    )
+
+
+def _unusable(path: Path, error: OSError, doing: str) -> ConfigError:
+    reason = error.strerror or type(error).__name__
+    return ConfigError(
+        f"cannot {doing}: {reason}",
+        where=str(path),
+        hint="check that the folder exists, is a folder, and that the service account may "
+        "read and write it (the key file itself must be mode 0600)",
+    )

@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from steward.consent.events import PersonRef
 from steward.errors import InvalidInput, NotFound
@@ -76,7 +77,12 @@ def ensure_person(
     phone: str | None = None,
     name: str | None = None,
 ) -> PersonRef:
-    """Find the person by email or phone, or create them; identifiers they lack are added."""
+    """Find the person by email or phone, or create them; identifiers they lack are added.
+
+    Two first contacts from one address at once (two connections) both succeed and yield one
+    person: the identifier insert is ``ON CONFLICT DO NOTHING``, and the one that finds the
+    address taken drops the person it was creating and uses the other (issue 9).
+    """
     if email is None and phone is None:
         raise InvalidInput(
             "a person needs an email or a phone number",
@@ -100,7 +106,6 @@ def ensure_person(
     created = not refs
     if refs:
         ref = refs.pop()
-        added = [kind for kind, found in matches.items() if found is None]
     else:
         ref = PersonRef(uuid.uuid4().hex)
         sealed_name = keys.seal(name, context=NAME_CONTEXT) if name else None
@@ -112,9 +117,24 @@ def ensure_person(
                 created_at=uow.clock(),
             )
         )
-        added = list(given)
-    for kind in added:
-        _attach(uow, keys, ref, kind, given[kind])
+    added: list[IdentifierKind] = []
+    for kind, value in given.items():
+        if matches[kind] is not None:
+            continue
+        holder = _attach(uow, keys, ref, kind, value)
+        if holder is None:
+            added.append(kind)
+        elif created and not added:
+            # Another first contact for this address committed while we were creating: its
+            # person is the one; ours holds nothing yet and goes.
+            uow.connection.execute(delete(people).where(people.c.ref == ref))
+            ref, created = holder, False
+        elif holder != ref:
+            raise InvalidInput(
+                "the email and the phone number belong to two different people",
+                where="ensure_person",
+                hint="look each up separately and merge the records deliberately",
+            )
     if added:
         audit.append(
             uow,
@@ -164,16 +184,41 @@ def _match(
     return {indexes[row.blind_index]: PersonRef(row.person_ref) for row in rows}
 
 
+def identifier_row(
+    keys: KeyRing, ref: PersonRef, kind: IdentifierKind, value: str
+) -> dict[str, object]:
+    """A ``person_identifiers`` row for a normalised value: sealed, and indexed under the
+    current key version."""
+    sealed = keys.seal(value, context=kind)
+    return {
+        "person_ref": ref,
+        "kind": kind.value,
+        "blind_index": keys.blind_index(value, context=kind),
+        "ciphertext": sealed.ciphertext,
+        "key_version": sealed.key_version,
+    }
+
+
 def _attach(
     uow: UnitOfWork, keys: KeyRing, ref: PersonRef, kind: IdentifierKind, value: str
-) -> None:
-    sealed = keys.seal(value, context=kind)
-    uow.connection.execute(
-        insert(person_identifiers).values(
-            person_ref=ref,
-            kind=kind.value,
-            blind_index=keys.blind_index(value, context=kind),
-            ciphertext=sealed.ciphertext,
-            key_version=sealed.key_version,
+) -> PersonRef | None:
+    """Add the identifier to ``ref``; if a concurrent transaction committed it first, write
+    nothing and return the person who holds it (INSERT ... ON CONFLICT DO NOTHING, then a read
+    that sees the other transaction's commit: PostgreSQL makes the insert wait for it)."""
+    row = identifier_row(keys, ref, kind, value)
+    insert_for = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
+    written = uow.connection.execute(
+        insert_for(person_identifiers)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["kind", "blind_index"])
+        .returning(person_identifiers.c.id)
+    ).first()
+    if written is not None:
+        return None
+    holder = uow.connection.execute(
+        select(person_identifiers.c.person_ref).where(
+            person_identifiers.c.kind == kind.value,
+            person_identifiers.c.blind_index == row["blind_index"],
         )
-    )
+    ).scalar_one()
+    return PersonRef(holder)

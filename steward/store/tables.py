@@ -140,12 +140,43 @@ audit_head = Table(
     CheckConstraint("id = 1", name="single_row"),
 )
 
+key_checks = Table(
+    "key_checks",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("encryption_check", String(64), nullable=False),
+    Column("index_check", String(64), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+)
+"""Per key version, HMACs of a fixed label under each key: proves a key file is this database's."""
+
+identifier_reindex = Table(
+    "identifier_reindex",
+    metadata,
+    Column("normalisation", Integer, primary_key=True, autoincrement=False),
+    Column("after_id", BigInteger, nullable=False),
+    Column("up_to_id", BigInteger, nullable=False),
+)
+"""Progress of re-indexing identifiers stored under older normalisation rules (migration 0004)."""
+
+person_merges = Table(
+    "person_merges",
+    metadata,
+    Column("merged_ref", String(32), primary_key=True),
+    Column("into_ref", String(32), nullable=False, index=True),
+    Column("merged_at", UtcDateTime, nullable=False),
+)
+"""People merged because their identifiers normalise to one; their events moved to ``into_ref``."""
+
 __all__ = [
     "audit_events",
     "audit_head",
     "consent_events",
     "consent_states",
+    "identifier_reindex",
+    "key_checks",
     "metadata",
     "people",
     "person_identifiers",
+    "person_merges",
 ]

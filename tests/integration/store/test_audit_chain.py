@@ -14,12 +14,14 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from steward.cli.main import execute
 from steward.cli.store_commands import register
+from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
+from steward.consent.ledger import ensure_person, record
 from steward.errors import InvalidInput
-from steward.store import audit
+from steward.store import audit, ledger_check
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store, create_store_engine
 from steward.store.keyfile import create_key_file
-from steward.store.tables import audit_events, audit_head
+from steward.store.tables import audit_events, audit_head, consent_events, consent_states
 
 Tamper = Callable[[Connection], None]
 
@@ -150,8 +152,21 @@ def test_a_lost_head_row_is_rebuilt_from_the_chain_without_forking_it(store: Sto
         connection.execute(delete(audit_head))
     write_events(store, 2)
     report = verify(store)
-    assert report.intact and report.length == 5
-    assert head_row(store) == (5, report.head_hash)
+    assert report.intact and report.length == 6  # 3 + the rebuild's own link + 2
+    assert report.head_restored == (4,)
+    assert head_row(store) == (6, report.head_hash)
+
+
+def test_verify_warns_about_a_rebuilt_head_every_time(
+    cli_env: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_events(cli_env, 2)
+    with cli_env.engine.begin() as connection:
+        connection.execute(delete(audit_head))
+    write_events(cli_env, 1)
+    assert execute(cli(), ["audit", "verify"]) == 0
+    assert "audit_head was lost and rebuilt from the chain (link 3)" in capsys.readouterr().err
+    cli_env.engine.dispose()
 
 
 def test_events_cut_off_the_end_are_detected_through_the_head_row(store: Store) -> None:
@@ -266,3 +281,204 @@ def test_concurrent_writer_processes_form_one_linear_chain(database_url: str, st
     assert [process.exitcode for process in processes] == [0] * WRITERS
     report = verify(store)
     assert report.intact and report.length == WRITERS * EVENTS_PER_WRITER
+
+
+# --- an audit chain nobody can quietly empty ---
+
+
+def seed_ledger(store: Store) -> PersonRef:
+    """One person who gave consent and then withdrew it, another who only gave it."""
+    with store.unit_of_work(actor="test") as uow:
+        ada = ensure_person(uow, email="ada@example.org")
+        bob = ensure_person(uow, email="bob@example.org")
+        for number, (person, kind, day) in enumerate(
+            [
+                (ada, ConsentEventKind.GIVEN, 1),
+                (ada, ConsentEventKind.WITHDRAWN, 2),
+                (bob, ConsentEventKind.GIVEN, 3),
+            ]
+        ):
+            record(
+                uow,
+                ConsentEvent(
+                    event_id=f"e-{number}",
+                    person=person,
+                    kind=kind,
+                    purpose="newsletter",
+                    channel="email",
+                    source="web-form",
+                    wording="" if kind.is_refusal else "Send me news",
+                    wording_version="" if kind.is_refusal else "v1",
+                    occurred_at=datetime(2026, 11, day, tzinfo=UTC),
+                ),
+            )
+        uow.commit()
+    return ada
+
+
+def check_ledger(store: Store) -> ledger_check.LedgerReport:
+    with store.unit_of_work(actor="test", reads_only=True) as uow:
+        return ledger_check.verify_ledger(uow)
+
+
+def test_deleting_the_head_row_is_reported(store: Store) -> None:
+    write_events(store, 3)
+    with store.engine.begin() as connection:
+        connection.execute(delete(audit_head))
+    report = verify(store)
+    assert report.broken is not None and "audit_head row is missing" in report.broken.reason
+
+
+@pytest.mark.parametrize("keep_head", [True, False], ids=["head-reset", "head-deleted"])
+def test_wiping_every_event_is_reported_while_people_exist(store: Store, keep_head: bool) -> None:
+    seed_ledger(store)
+    with store.engine.begin() as connection:
+        connection.execute(delete(audit_events))
+        if keep_head:
+            connection.execute(update(audit_head).values(sequence=0, hash=audit.GENESIS_HASH))
+        else:
+            connection.execute(delete(audit_head))
+    report = verify(store)
+    assert report.broken is not None and "every event was deleted" in report.broken.reason
+    assert "people and consent events" in report.broken.reason
+
+
+def test_an_untouched_ledger_matches_its_audit_links(store: Store) -> None:
+    seed_ledger(store)
+    report = check_ledger(store)
+    assert report.intact and (report.events, report.states) == (3, 2)
+
+
+def test_an_edited_current_state_is_reported_with_where_and_what(store: Store) -> None:
+    ada = seed_ledger(store)
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(consent_states)
+            .where(consent_states.c.person_ref == ada)
+            .values(status="given", kind="given")
+        )
+    (problem,) = check_ledger(store).problems
+    assert problem.where == f"consent_states person:{ada} newsletter/email"
+    assert "edited: status, kind differ" in problem.reason
+
+
+def test_a_deleted_state_row_is_reported(store: Store) -> None:
+    ada = seed_ledger(store)
+    with store.engine.begin() as connection:
+        connection.execute(delete(consent_states).where(consent_states.c.person_ref == ada))
+    (problem,) = check_ledger(store).problems
+    assert "missing" in problem.reason and ada in problem.where
+
+
+def test_a_deleted_consent_event_is_reported_at_its_audit_link(store: Store) -> None:
+    seed_ledger(store)
+    with store.engine.begin() as connection:
+        link = connection.execute(
+            select(audit_events.c.sequence).where(audit_events.c.action == "consent.withdrawn")
+        ).scalar_one()
+        connection.execute(delete(consent_events).where(consent_events.c.event_id == "e-1"))
+    problems = check_ledger(store).problems
+    assert f"audit_events sequence {link}" in [problem.where for problem in problems]
+    assert any("the event was deleted" in problem.reason for problem in problems)
+    assert any("edited" in problem.reason for problem in problems)  # the state outlived it
+
+
+def test_an_edited_consent_event_is_reported(store: Store) -> None:
+    seed_ledger(store)
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(consent_events)
+            .where(consent_events.c.event_id == "e-2")
+            .values(wording="Send me news and offers from partners")
+        )
+    problem, *_ = check_ledger(store).problems
+    assert "(event 'e-2')" in problem.where and "content digest" in problem.reason
+
+
+def test_audit_verify_reports_ledger_problems_and_exits_1(
+    cli_env: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ada = seed_ledger(cli_env)
+    with cli_env.engine.begin() as connection:
+        connection.execute(delete(consent_states).where(consent_states.c.person_ref == ada))
+    assert execute(cli(), ["audit", "verify"]) == 1
+    assert f"consent ledger: consent_states person:{ada}" in capsys.readouterr().err
+    cli_env.engine.dispose()
+
+
+def test_audit_head_prints_a_witness_line_that_verify_then_finds(
+    cli_env: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_events(cli_env, 3)
+    assert execute(cli(), ["audit", "head"]) == 0
+    line = capsys.readouterr().out.strip()
+    prefix, link, moment = line.split(" ")
+    assert prefix == "steward-audit" and link == f"3:{verify(cli_env).head_hash}"
+    assert moment.endswith("Z")
+    write_events(cli_env, 2)
+    assert execute(cli(), ["audit", "verify", "--witness", link]) == 0
+    assert "witness 3:" in capsys.readouterr().out
+    assert execute(cli(), ["audit", "verify", "--witness", line]) == 0  # the whole line works too
+    cli_env.engine.dispose()
+
+
+def test_a_rewritten_chain_no_longer_holds_the_witness_and_exits_1(
+    cli_env: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_events(cli_env, 3)
+    witness = f"2:{verify(cli_env).witnessed.get(2) or _hash_at(cli_env, 2)}"
+    with cli_env.engine.begin() as connection:  # rewrite 2 and 3 consistently, head included
+        _rewrite_from(connection, 2, "someone-else")
+        _rechain_from(connection, 3)
+    assert verify(cli_env).intact  # the chain alone cannot tell
+    assert execute(cli(), ["audit", "verify", "--witness", witness]) == 1
+    assert f"witness {witness} not found" in capsys.readouterr().err
+    cli_env.engine.dispose()
+
+
+@pytest.mark.parametrize("text", ["3", "3:abc", "x:" + "0" * 64, "steward-audit 3"])
+def test_a_malformed_witness_exits_2(
+    cli_env: Store, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert execute(cli(), ["audit", "verify", "--witness", text]) == 2
+    assert "is not a witness" in capsys.readouterr().err
+    cli_env.engine.dispose()
+
+
+def _hash_at(store: Store, sequence: int) -> str:
+    with store.engine.connect() as connection:
+        return str(
+            connection.execute(
+                select(audit_events.c.hash).where(audit_events.c.sequence == sequence)
+            ).scalar_one()
+        )
+
+
+def _rechain_from(connection: Connection, sequence: int) -> None:
+    """Re-link every event from ``sequence`` on to the one before it, and move the head."""
+    last = None
+    for row in connection.execute(
+        select(audit_events)
+        .where(audit_events.c.sequence >= sequence)
+        .order_by(audit_events.c.sequence)
+    ).all():
+        previous = connection.execute(
+            select(audit_events.c.hash).where(audit_events.c.sequence == row.sequence - 1)
+        ).scalar_one()
+        digest = audit.link_hash(
+            row.sequence,
+            row.occurred_at,
+            row.actor,
+            row.action,
+            row.subject,
+            row.payload_digest,
+            previous,
+        )
+        connection.execute(
+            update(audit_events)
+            .where(audit_events.c.sequence == row.sequence)
+            .values(previous_hash=previous, hash=digest)
+        )
+        last = (row.sequence, digest)
+    assert last is not None
+    connection.execute(update(audit_head).values(sequence=last[0], hash=last[1]))
