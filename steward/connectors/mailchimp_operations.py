@@ -40,12 +40,31 @@ class MemberChange(enum.Enum):
     ABSENT = "absent"  # not in the audience, so nothing to suppress there
 
 
+# Mailchimp answers an archive (DELETE) of a member it cannot archive with 405: the member is
+# already archived, has bounced (cleaned) or is still pending confirmation. The answer does not
+# say which, so the member's status is read back to decide (``settled_by_status``).
+CANNOT_ARCHIVE = 405
+# Statuses in which nobody is mailed any more, whichever suppression was asked for.
+NOT_MAILED = frozenset({"archived", "cleaned", "unsubscribed"})
+
+
 def change_for_status(status_code: int) -> MemberChange | None:
-    """Outcome of an unsubscribe PATCH or archive DELETE by HTTP status; None is a failure."""
+    """Outcome of an unsubscribe PATCH or archive DELETE by HTTP status; None is a failure
+    (a 405 needs the member's status read back first, see ``CANNOT_ARCHIVE``)."""
     if 200 <= status_code < 300:
         return MemberChange.CHANGED
     if status_code == 404:
         return MemberChange.ABSENT
+    return None
+
+
+def settled_by_status(status: str | None) -> MemberChange | None:
+    """What a refused archive means once the member's status is known: already archived or
+    cleaned is done, gone is absent; a pending member still needs unsubscribing (None)."""
+    if status is None:
+        return MemberChange.ABSENT
+    if status in NOT_MAILED:
+        return MemberChange.UNCHANGED
     return None
 
 

@@ -100,7 +100,7 @@ def test_push_unsubscribes_the_suppressed_and_audits_the_run(
     assert audit_actions(steward_store)[-1] == "mailchimp.pushed"
 
 
-def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
+def test_pull_records_mailchimp_unsubscribes_and_prints_the_watermark(
     cli: typer.Typer,
     steward_store: Store,
     mailchimp: MailchimpServer,
@@ -113,7 +113,7 @@ def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
     assert execute(cli, ["mailchimp", "pull", "--since", START.isoformat()]) == 0
 
     out = capsys.readouterr().out
-    assert "recorded 1" in out and "next --since 2026-" in out
+    assert "recorded 1 (unsubscribed 1" in out and "recorded through 2026-" in out
     with steward_store.unit_of_work(actor="test") as uow:
         person = find_person(uow, email=CY)
         assert person is not None
