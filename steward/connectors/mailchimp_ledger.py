@@ -15,6 +15,7 @@ changes is committed with the watermark that covers it (RULES.md R2.8: effective
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 
 from steward.connectors.mailchimp_sync import (
@@ -41,6 +42,9 @@ from steward.law.pecr import DEFAULT_POLICY, Channel, PecrPolicy, objection_stop
 from steward.store import mailchimp_state
 from steward.store.database import Store, UnitOfWork
 
+# How long one pull transaction may keep recording before it commits (SQLite's write lock is
+# held meanwhile; issue 9 allows about half a second, and one more record may run past it).
+TRANSACTION_BUDGET_SECONDS = 0.2
 REFUSALS = tuple(status for status in ConsentStatus if status.is_refusal)
 _KNOWN_CHANNELS = frozenset(channel.value for channel in Channel)
 
@@ -75,11 +79,17 @@ class LedgerSuppressions:
     """``SuppressionLedger`` over ``steward.consent.ledger``, one short transaction per call."""
 
     def __init__(
-        self, store: Store, *, actor: str = "mailchimp-sync", policy: PecrPolicy = DEFAULT_POLICY
+        self,
+        store: Store,
+        *,
+        actor: str = "mailchimp-sync",
+        policy: PecrPolicy = DEFAULT_POLICY,
+        transaction_budget: float = TRANSACTION_BUDGET_SECONDS,
     ) -> None:
         self._store = store
         self._actor = actor
         self._policy = policy
+        self._budget = transaction_budget
 
     def suppressions(self, purpose: str, channel: str) -> list[Suppression]:
         today = london_date(self._store.clock())
@@ -112,16 +122,22 @@ class LedgerSuppressions:
         purpose: str,
         through: dt.datetime | None,
     ) -> PullCounts:
-        """Record a batch of pulled changes and move the watermark, in one transaction."""
+        """Record pulled changes in transactions that each end once they have run for the
+        time budget (however slow the database is today, a writer from another process waits
+        about that long at most), and move the watermark with the last of them."""
         counts = PullCounts()
-        with self._store.unit_of_work(self._actor) as uow:
-            today = london_date(uow.clock())
-            for change in changes:
-                counts += self._record_one(uow, change, purpose, today)
-            if through is not None:
-                mailchimp_state.advance_watermark(uow, list_id, purpose, through)
-            uow.commit()
-        return counts
+        waiting = list(reversed(changes))
+        while True:
+            with self._store.unit_of_work(self._actor) as uow:
+                started = time.perf_counter()
+                today = london_date(uow.clock())
+                while waiting and time.perf_counter() - started < self._budget:
+                    counts += self._record_one(uow, waiting.pop(), purpose, today)
+                if not waiting and through is not None:
+                    mailchimp_state.advance_watermark(uow, list_id, purpose, through)
+                uow.commit()
+            if not waiting:
+                return counts
 
     def _record_one(
         self, uow: UnitOfWork, change: ExternalChange, purpose: str, today: dt.date

@@ -17,11 +17,12 @@ Everything else is not a choice of the person and is skipped: ``pending`` (asked
 not consent), ``cleaned`` (bounced), ``archived`` (the organisation's action), ``transactional``.
 
 The reader pages by change time (``mailchimp_audience``), so members edited while the pull runs
-are not missed. The ledger writes are short units of work of at most ``write_batch`` changes;
-the watermark (everything changed at or before it is recorded) moves only in the transaction of
-the last batch of a page, so an interrupted pull, run again, re-reads from the watermark and
-records nothing twice (deterministic event ids) and loses nothing. Each run re-reads ``overlap``
-before the watermark, for changes Mailchimp lists late or stamps with a second already read.
+are not missed. The ledger writes are short units of work (at most ``write_batch`` changes, and
+cut shorter by the ledger's transaction time budget); the watermark (every change at or before it
+is recorded) moves only in the transaction of the last batch of a page, so an interrupted pull,
+run again, re-reads from the watermark, records nothing twice (deterministic event ids) and loses
+nothing. Each run re-reads ``overlap`` before the watermark, for changes Mailchimp lists late or
+stamps with a second already read.
 """
 
 from __future__ import annotations

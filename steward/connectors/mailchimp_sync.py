@@ -115,10 +115,10 @@ class SuppressionLedger(Protocol):
     """What the Mailchimp sync needs from the consent ledger and Steward's store.
 
     ``suppressions`` lists everyone whose current states forbid emailing for the purpose
-    (RULES.md R2.6). ``record_pulled`` records a batch of pulled changes and, when ``through``
-    is given, moves the pull watermark to it, all in one short transaction (so an unsubscribe
-    from another process never waits long). ``record_run`` keeps the run's summary and writes
-    its audit event. ``steward.connectors.mailchimp_ledger.LedgerSuppressions`` implements it.
+    (RULES.md R2.6). ``record_pulled`` records a batch of pulled changes in short transactions
+    (so an unsubscribe from another process never waits long) and, when ``through`` is given,
+    moves the pull watermark to it in the last of them. ``record_run`` keeps the run's summary
+    and writes its audit event. ``mailchimp_ledger.LedgerSuppressions`` implements it.
     """
 
     def suppressions(self, purpose: str, channel: str) -> Iterable[Suppression]: ...

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import UTC, datetime
-
 import pytest
-from sqlalchemy import func, select
 
 from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_ledger import LedgerSuppressions
@@ -17,70 +12,22 @@ from steward.connectors.mailchimp_sync import (
     SuppressionMode,
     push_suppressions,
 )
-from steward.consent.events import ConsentEvent, ConsentEventKind
-from steward.consent.ledger import current_state, ensure_person, find_person, record
-from steward.consent.state import ConsentStatus
+from steward.consent.events import ConsentEventKind
 from steward.errors import ConnectorError
-from steward.store import mailchimp_state
 from steward.store.database import Store
-from steward.store.mailchimp_state import RunRecord
-from steward.store.tables import audit_events, consent_events
 from tests.integration.connectors.conftest import LIST_ID, START
+from tests.integration.connectors.ledger_helpers import (
+    BEFORE,
+    PURPOSE,
+    audit_trail,
+    event_count,
+    md5,
+    note,
+    runs,
+)
 from tests.integration.connectors.mailchimp_server import MailchimpServer
 
-PURPOSE = "newsletter"
-BEFORE = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 ADA, BOB, CY, DEE = (f"{n}@example.org" for n in ("ada", "bob", "cy", "dee"))
-
-
-def md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def note(
-    store: Store,
-    email: str,
-    kind: ConsentEventKind,
-    *,
-    channel: str = "email",
-    purpose: str = PURPOSE,
-    at: datetime = BEFORE,
-) -> None:
-    with store.unit_of_work(actor="test") as uow:
-        record(
-            uow,
-            ConsentEvent(
-                event_id=uuid.uuid4().hex,
-                person=ensure_person(uow, email=email),
-                kind=kind,
-                purpose=purpose,
-                channel=channel,
-                source="web-form",
-                wording="Send me the Outserve newsletter",
-                wording_version="v1",
-                occurred_at=at,
-            ),
-        )
-        uow.commit()
-
-
-def email_status(store: Store, email: str) -> ConsentStatus | None:
-    with store.unit_of_work(actor="test") as uow:
-        person = find_person(uow, email=email)
-        state = current_state(uow, person, PURPOSE, "email") if person else None
-        return state.status if state else None
-
-
-def audit_trail(store: Store) -> list[tuple[str, str]]:
-    with store.unit_of_work(actor="test") as uow:
-        rows = uow.connection.execute(audit_events.select().order_by(audit_events.c.sequence))
-        return [(row.action, row.subject) for row in rows]
-
-
-def event_count(store: Store) -> int:
-    with store.unit_of_work(actor="test") as uow:
-        counted = uow.connection.execute(select(func.count()).select_from(consent_events))
-        return int(counted.scalar_one())
 
 
 def audience_with_refusals(store: Store, mailchimp: MailchimpServer) -> None:
@@ -103,11 +50,6 @@ def push(
     return push_suppressions(
         ledger, client, LIST_ID, purpose=PURPOSE, mode=mode, batch_size=batch_size
     )
-
-
-def runs(store: Store) -> list[RunRecord]:
-    with store.unit_of_work(actor="test") as uow:
-        return mailchimp_state.runs(uow, LIST_ID)
 
 
 def sent_member_ids(mailchimp: MailchimpServer) -> list[str]:
