@@ -393,3 +393,40 @@ def test_the_api_root_keeps_a_proxy_path_and_adds_the_version_once() -> None:
         "https://proxy.example.org/mailchimp/3.0"
     )
     assert api_root("http://127.0.0.1:8080/3.0") == "http://127.0.0.1:8080/3.0"
+
+
+def test_archiving_a_pending_member_unsubscribes_it_instead(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE, "pending")
+
+    assert client.archive(LIST_ID, JANE) is MemberChange.CHANGED
+    assert mailchimp.contract.status_of(LIST_ID, JANE) == "unsubscribed"
+
+
+def test_a_refused_archive_of_an_archived_member_counts_as_done(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE)
+    mailchimp.contract.set_status(LIST_ID, JANE, "archived")
+
+    assert client.settle_refused_archive(LIST_ID, md5(JANE)) is MemberChange.UNCHANGED
+    assert client.settle_refused_archive(LIST_ID, md5("nobody@example.org")) is (
+        MemberChange.ABSENT
+    )
+
+
+def test_the_audience_lists_archived_members_too_without_addresses(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE)
+    mailchimp.contract.add_member(LIST_ID, "gone@example.org")
+    mailchimp.contract.set_status(LIST_ID, "gone@example.org", "archived")
+
+    audience = client.audience(LIST_ID)
+
+    assert {k: v.status for k, v in audience.items()} == {
+        md5(JANE): "subscribed",
+        md5("gone@example.org"): "archived",
+    }
+    assert all("email_address" not in query(r.target)["fields"] for r in mailchimp.api_calls())
