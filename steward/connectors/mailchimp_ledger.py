@@ -94,18 +94,20 @@ class LedgerSuppressions:
     def suppressions(self, purpose: str, channel: str) -> list[Suppression]:
         today = london_date(self._store.clock())
         with self._store.unit_of_work(self._actor) as uow:
-            since: dict[PersonRef, dt.datetime] = {}
+            refusing: dict[PersonRef, list[ConsentState]] = {}
             for each in sorted(_KNOWN_CHANNELS | {channel}):
                 for state in states_with(uow, channel=each, statuses=REFUSALS):
                     if refuses((state,), purpose, channel, today, self._policy):
-                        known = since.get(state.person)
-                        if known is None or state.occurred_at > known:
-                            since[state.person] = state.occurred_at
-            found = ((get_person(uow, person).email, at) for person, at in since.items())
-            return sorted(
-                (Suppression(email, at) for email, at in found if email is not None),
-                key=lambda s: s.email,
-            )
+                        refusing.setdefault(state.person, []).append(state)
+            found = []
+            for person, states in refusing.items():
+                email = get_person(uow, person).email
+                if email is None:
+                    continue
+                lifted = all(s.purpose == purpose and s.channel == channel for s in states)
+                latest = max(s.occurred_at for s in states)
+                found.append(Suppression(email, latest, lifted))
+            return sorted(found, key=lambda s: s.email)
 
     def suppressed_emails(self, purpose: str, channel: str) -> list[str]:
         return [s.email for s in self.suppressions(purpose, channel)]

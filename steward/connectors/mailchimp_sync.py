@@ -39,10 +39,14 @@ _EVENT_NAMESPACE = uuid.UUID("5f0c3a52-8d2e-4a53-9a41-6c2b7e1d9f30")
 @dataclass(frozen=True)
 class Suppression:
     """A person the ledger says must not be emailed for the purpose, and since when (the time
-    of the latest refusal in force: a later opt-in in Mailchimp is a new choice)."""
+    of the latest refusal in force). ``lifted_by_opt_in`` says whether a new consent for the
+    purpose on email would end it: true when every refusal in force is for this purpose on
+    email; false when an objection to other marketing, or a refusal on another channel, covers
+    it too, which only the person can lift by telling Steward (RULES.md R2.6: it always wins)."""
 
     email: str
     refused_at: datetime
+    lifted_by_opt_in: bool = True
 
 
 @dataclass(frozen=True)
@@ -264,7 +268,9 @@ def _push(
             tally.counts[MemberChange.ABSENT] += 1
         elif member.status in mode.settled_statuses:
             tally.counts[MemberChange.UNCHANGED] += 1
-        elif member.opted_in_after(wanted[member_id].refused_at):
+        elif wanted[member_id].lifted_by_opt_in and member.opted_in_after(
+            wanted[member_id].refused_at
+        ):
             tally.resubscribed += 1
         elif member.status == "pending":  # Mailchimp cannot archive an unconfirmed member
             plan.append(unsubscribe_operation(list_id, member_id))

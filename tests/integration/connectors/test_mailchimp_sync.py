@@ -261,3 +261,18 @@ def test_push_then_pull_twice_changes_nothing_the_second_time(
     assert (pushed.changed, repulled.recorded) == (0, 0)
     assert mailchimp.contract.snapshot(LIST_ID) == audience
     assert event_count(store) == events
+
+
+def test_an_objection_to_all_marketing_is_not_lifted_by_a_mailchimp_opt_in(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    """RULES.md R2.6: an objection always wins; only the person can lift it, with Steward."""
+    mailchimp.contract.add_member(LIST_ID, CY)
+    note(store, CY, ConsentEventKind.OBJECTED, purpose="direct_marketing", channel="phone")
+    push(store, client)
+    mailchimp.contract.resubscribe_through_form(LIST_ID, CY, ip="203.0.113.9")
+
+    report = push(store, client)
+
+    assert (report.resubscribed, report.changed) == (0, 1)
+    assert mailchimp.contract.status_of(LIST_ID, CY) == "unsubscribed"
