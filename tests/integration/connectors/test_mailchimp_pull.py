@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -378,3 +379,27 @@ def test_one_mailchimp_change_pulled_for_two_purposes_is_two_events(
 
     assert event_count(store) == 2
     assert [run.purpose for run in reversed(runs(store))] == ["newsletter", "offers"]
+
+
+def test_an_unsubscribe_from_elsewhere_is_recorded_promptly_while_a_pull_writes(
+    store: Store, mailchimp: MailchimpServer, http: httpx.Client
+) -> None:
+    """Issue 9: a consent change is never held up by a long pull (each write is short)."""
+    everyone = people(300)
+    for email in everyone:
+        mailchimp.contract.add_member(LIST_ID, email, "unsubscribed")
+    client = MailchimpClient(http, SecretStr(API_KEY), base_url=mailchimp.base_url)
+    outcome: list[PullReport] = []
+    puller = threading.Thread(target=lambda: outcome.append(pull(store, client, write_batch=300)))
+    puller.start()
+    while not unsubscribed_events(store) and puller.is_alive():
+        time.sleep(0.01)
+
+    started = time.perf_counter()
+    note(store, "someone.else@example.org", ConsentEventKind.UNSUBSCRIBED)
+    waited = time.perf_counter() - started
+    puller.join(timeout=120)
+
+    assert outcome and outcome[0].counts.unsubscribes == 300
+    assert email_status(store, "someone.else@example.org") is ConsentStatus.UNSUBSCRIBED
+    assert waited < 2.0
