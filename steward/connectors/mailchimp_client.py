@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import base64
 import logging
-import re
 import tarfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +19,7 @@ import httpx
 from pydantic import SecretStr
 
 from steward.connectors.http_retry import RetryingSender, RetryPolicy, Sleep
+from steward.connectors.mailchimp_address import API_ROOT, SERVICE, api_root, base_url_for_key
 from steward.connectors.mailchimp_audience import (
     AudienceMember,
     Member,
@@ -31,6 +30,9 @@ from steward.connectors.mailchimp_audience import (
 from steward.connectors.mailchimp_operations import (
     CANNOT_ARCHIVE,
     BatchOperation,
+    BatchOutcome,
+    BatchProgress,
+    BatchStillRunning,
     MemberChange,
     OperationResult,
     archive_operation,
@@ -41,92 +43,13 @@ from steward.connectors.mailchimp_operations import (
     subscriber_hash,
     unsubscribe_operation,
 )
-from steward.errors import ConfigError, ConnectorError, InvalidInput
+from steward.errors import ConnectorError, InvalidInput
 
 log = logging.getLogger(__name__)
 
-SERVICE = "Mailchimp"
-API_ROOT = "/3.0"
 MAX_PAGE_SIZE = 1000  # the largest ``count`` the members endpoint accepts
-_DATA_CENTRE = re.compile(r"^[a-z]+[0-9]+$")
 _BATCH_DONE = "finished"
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-BASE_URL_SETTING = "STEWARD_MAILCHIMP_BASE_URL"
 Monotonic = Callable[[], float]
-
-
-def base_url_for_key(api_key: SecretStr) -> str:
-    """The API root for a key: its data-centre suffix (``...-us21``) names the host."""
-    _, dash, centre = api_key.get_secret_value().rpartition("-")
-    if not dash or not _DATA_CENTRE.match(centre):
-        raise ConfigError(
-            "the Mailchimp API key has no data-centre suffix",
-            where="STEWARD_MAILCHIMP_API_KEY",
-            hint="copy the whole key from Mailchimp (Profile > Extras > API keys); "
-            "it ends in a data centre such as '-us21'",
-        )
-    return f"https://{centre}.api.mailchimp.com"
-
-
-def api_root(base_url: str) -> str:
-    """The API root (ending ``/3.0``) for a base URL given with or without ``/3.0`` and with or
-    without a trailing slash. Only https leaves the machine: over plain http the API key would
-    travel readable, so http is accepted for a loopback host (a local proxy or test server)."""
-
-    def refuse(problem: str) -> ConfigError:
-        return ConfigError(
-            f"{problem} (got {base_url!r})",
-            where=BASE_URL_SETTING,
-            hint="leave it unset to use the data centre named by the API key, or give the API "
-            "host such as https://us21.api.mailchimp.com (with or without /3.0)",
-        )
-
-    try:
-        url = httpx.URL(base_url.strip())
-    except (httpx.InvalidURL, TypeError) as error:
-        raise refuse("the Mailchimp base URL cannot be parsed") from error
-    if url.scheme not in ("https", "http") or not url.host:
-        raise refuse("the Mailchimp base URL must start with https:// and name a host")
-    if url.scheme == "http" and url.host not in _LOOPBACK:
-        raise refuse("the Mailchimp base URL must use https (the API key would travel readable)")
-    if url.query or url.fragment or url.userinfo:
-        raise refuse("the Mailchimp base URL must not carry a query, a fragment or a password")
-    path = url.path.rstrip("/")
-    path = path.removesuffix(API_ROOT)
-    port = f":{url.port}" if url.port else ""
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    return f"{url.scheme}://{host}{port}{path}{API_ROOT}"
-
-
-@dataclass(frozen=True)
-class BatchProgress:
-    """One look at a running batch, for a progress display."""
-
-    batch_id: str
-    status: str  # pending, started or finished
-    finished_operations: int
-    total_operations: int
-
-
-@dataclass(frozen=True)
-class BatchOutcome:
-    batch_id: str
-    results: list[OperationResult]
-
-
-class BatchStillRunning(ConnectorError):
-    """Mailchimp had not finished a batch within the allowed time. The batch goes on running
-    there; ``batch_id`` says which one to check (GET /3.0/batches/{batch_id})."""
-
-    def __init__(self, batch_id: str, status: str, waited: float) -> None:
-        super().__init__(
-            f"batch {batch_id} is still '{status}' after {waited:.0f}s",
-            where=f"{SERVICE} batch {batch_id}",
-            hint=f"Mailchimp is busy; check the batch later (GET /3.0/batches/{batch_id}) or "
-            "run the push again, which skips members already changed; the time allowed is "
-            "STEWARD_MAILCHIMP_BATCH_TIMEOUT_SECONDS",
-        )
-        self.batch_id = batch_id
 
 
 class MailchimpClient:

@@ -109,9 +109,6 @@ class LedgerSuppressions:
                 found.append(Suppression(email, latest, lifted))
             return sorted(found, key=lambda s: s.email)
 
-    def suppressed_emails(self, purpose: str, channel: str) -> list[str]:
-        return [s.email for s in self.suppressions(purpose, channel)]
-
     def pull_watermark(self, list_id: str, purpose: str) -> dt.datetime | None:
         with self._store.unit_of_work(self._actor, reads_only=True) as uow:
             return mailchimp_state.watermark(uow, list_id, purpose)

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from steward.errors import ConnectorError
+
 _ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[^\s@<>\"'(),;:]+")
 
 
@@ -139,3 +141,34 @@ def _operation_detail(status_code: int, response: object) -> str:
     if not isinstance(problem, dict):
         return ""
     return redact_addresses(str(problem.get("detail") or problem.get("title") or ""))
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """One look at a running batch, for a progress display."""
+
+    batch_id: str
+    status: str  # pending, started or finished
+    finished_operations: int
+    total_operations: int
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    batch_id: str
+    results: list[OperationResult]
+
+
+class BatchStillRunning(ConnectorError):
+    """Mailchimp had not finished a batch within the allowed time. The batch goes on running
+    there; ``batch_id`` says which one to check (GET /3.0/batches/{batch_id})."""
+
+    def __init__(self, batch_id: str, status: str, waited: float) -> None:
+        super().__init__(
+            f"batch {batch_id} is still '{status}' after {waited:.0f}s",
+            where=f"Mailchimp batch {batch_id}",
+            hint=f"Mailchimp is busy; check the batch later (GET /3.0/batches/{batch_id}) or "
+            "run the push again, which skips members already changed; the time allowed is "
+            "STEWARD_MAILCHIMP_BATCH_TIMEOUT_SECONDS",
+        )
+        self.batch_id = batch_id

@@ -14,7 +14,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from steward.connectors.http_retry import Sleep
-from steward.connectors.mailchimp_client import MailchimpClient, Monotonic, api_root
+from steward.connectors.mailchimp_address import api_root
+from steward.connectors.mailchimp_client import MailchimpClient, Monotonic
 from steward.connectors.mailchimp_pull import DEFAULT_WRITE_BATCH, OPT_IN_WORDING
 from steward.connectors.mailchimp_sync import SuppressionMode
 from steward.errors import ConfigError

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from steward.connectors.mailchimp_client import BatchProgress, MailchimpClient
+from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_operations import (
     CANNOT_ARCHIVE,
     BatchOperation,
+    BatchProgress,
     MemberChange,
     archive_operation,
     change_for_status,

@@ -8,7 +8,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from steward.connectors.mailchimp_client import MailchimpClient, base_url_for_key
+from steward.connectors.mailchimp_address import base_url_for_key
+from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_operations import redact_addresses, subscriber_hash
 from steward.connectors.mailchimp_sync import external_event_id
 from steward.errors import ConfigError, ConnectorError
