@@ -110,6 +110,7 @@ def mailchimp_settings(
     settings: Settings, purposes: PurposeCatalogue, *, archive: bool = False
 ) -> MailchimpSettings:
     """The Mailchimp audience settings, complete, for a purpose that markets by email."""
+    from steward.connectors.mailchimp_address import api_root
     from steward.connectors.mailchimp_settings import MailchimpSettings
     from steward.connectors.mailchimp_sync import SuppressionMode
 
@@ -134,6 +135,9 @@ def mailchimp_settings(
         raise ConfigError(
             error.message, where="STEWARD_MAILCHIMP_PURPOSE", hint=error.hint
         ) from error
+    if group.base_url is not None:
+        api_root(group.base_url)  # refuses an unparseable, plain-http or credentialled URL
+    optional = {"opt_in_wording": group.opt_in_wording} if group.opt_in_wording else {}
     return MailchimpSettings(
         api_key=group.api_key,
         list_id=group.list_id,
@@ -141,4 +145,8 @@ def mailchimp_settings(
         mode=SuppressionMode.ARCHIVE if archive else SuppressionMode(group.mode),
         base_url=group.base_url,
         batch_poll_seconds=group.batch_poll_seconds,
+        batch_timeout_seconds=group.batch_timeout_seconds,
+        pull_overlap_seconds=group.pull_overlap_seconds,
+        pull_write_batch=group.pull_write_batch,
+        **optional,
     )

@@ -127,6 +127,35 @@ class MailchimpSettings(_Group):
         le=300.0,
         description="Wait between checks of a running batch.",
     )
+    batch_timeout_seconds: float = _variable(
+        "STEWARD_MAILCHIMP_BATCH_TIMEOUT_SECONDS",
+        900.0,
+        gt=0.0,
+        le=86_400.0,
+        description="Longest wait for one batch to finish before the push stops, naming it.",
+    )
+    pull_overlap_seconds: float = _variable(
+        "STEWARD_MAILCHIMP_PULL_OVERLAP_SECONDS",
+        300.0,
+        ge=0.0,
+        le=86_400.0,
+        description="Each pull re-reads this long before its watermark (late-listed changes).",
+    )
+    pull_write_batch: int = _variable(
+        "STEWARD_MAILCHIMP_PULL_WRITE_BATCH",
+        100,
+        ge=1,
+        le=1000,
+        description="Pulled changes written per database transaction.",
+    )
+    opt_in_wording: str | None = _variable(
+        "STEWARD_MAILCHIMP_OPT_IN_WORDING",
+        None,
+        min_length=1,
+        max_length=2000,
+        description="What Mailchimp's signup form says, recorded with a pulled re-subscription "
+        "({list_id} is replaced by the audience id); default: a double opt-in sentence.",
+    )
 
 
 class UnsubscribeSettings(_Group):

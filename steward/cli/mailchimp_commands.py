@@ -1,31 +1,30 @@
 """``steward mailchimp push|pull``: keep a Mailchimp audience in step with the consent ledger.
 
 Thin commands: settings from STEWARD_MAILCHIMP_* through bootstrap, which also checks the purpose
-against the manifest (docs/configuration.md, docs/connectors.md), one sync function each,
-and one audit event per run so the record shows when Mailchimp was brought in step.
+against the manifest (docs/configuration.md, docs/connectors.md), one sync function each, a
+progress display on stderr, and a summary line. The sync functions themselves record each run
+(and its audit event), finished or not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Mapping
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import typer
 
 from steward.bootstrap import load_settings, mailchimp_settings, open_store, purpose_catalogue
 from steward.connectors.mailchimp_ledger import LedgerSuppressions
-from steward.connectors.mailchimp_settings import MailchimpSettings
+from steward.connectors.mailchimp_pull import pull_changes
 from steward.connectors.mailchimp_sync import (
-    PullReport,
-    PushReport,
-    pull_unsubscribes,
+    ProgressSink,
+    SyncProgress,
     push_suppressions,
 )
 from steward.errors import InvalidInput
-from steward.store import audit
-from steward.store.database import Store
 
 _TIMEOUT = httpx.Timeout(30.0)
 
@@ -49,21 +48,28 @@ def push_command(
     settings = mailchimp_settings(root, purpose_catalogue(root), archive=archive)
     store = open_store(root)
     try:
-        with httpx.Client(timeout=_TIMEOUT) as http:
+        with httpx.Client(timeout=_TIMEOUT) as http, _progress() as progress:
             report = push_suppressions(
                 LedgerSuppressions(store, actor=_actor()),
                 settings.client(http),
                 settings.list_id,
                 purpose=settings.purpose,
                 mode=settings.mode,
+                progress=progress,
             )
-        _audit(store, "mailchimp.pushed", settings, _push_payload(report))
     finally:
         store.engine.dispose()
     typer.echo(
         f"suppressed {report.suppressed}: changed {report.changed}, already done "
-        f"{report.unchanged}, not in the audience {report.absent}, failed {len(report.failures)}"
+        f"{report.unchanged}, not in the audience {report.absent}, opted in again in "
+        f"Mailchimp {report.resubscribed}, failed {len(report.failures)}"
     )
+    if report.resubscribed:
+        typer.echo(
+            "  people who opted in again through Mailchimp's form were left subscribed; "
+            "`steward mailchimp pull` records their consent",
+            err=True,
+        )
     for failure in report.failures:
         line = f"  member {failure.member_id}: {failure.status_code} {failure.detail}"
         typer.echo(line, err=True)
@@ -72,36 +78,72 @@ def push_command(
 
 
 def pull_command(
-    since: str = typer.Option(
-        ...,
+    since: str | None = typer.Option(
+        None,
         "--since",
-        help="Record unsubscribes changed after this time (ISO 8601 with a zone, e.g. "
-        "2026-11-01T00:00:00+00:00): the 'next --since' the previous pull printed.",
+        help="Start from this time (ISO 8601 with a zone) instead of the stored watermark; only "
+        "an earlier time is accepted. The first pull of an audience reads all of it.",
     ),
 ) -> None:
-    """Record in the ledger every unsubscribe made in Mailchimp since the given time."""
-    start = _aware(since)
+    """Record in the ledger the unsubscribes and re-subscriptions made in Mailchimp."""
+    start = None if since is None else _aware(since)
     root = load_settings()
     settings = mailchimp_settings(root, purpose_catalogue(root))
     store = open_store(root)
     try:
-        with httpx.Client(timeout=_TIMEOUT) as http:
-            report = pull_unsubscribes(
+        with httpx.Client(timeout=_TIMEOUT) as http, _progress() as progress:
+            report = pull_changes(
                 settings.client(http),
                 LedgerSuppressions(store, actor=_actor()),
                 settings.list_id,
-                start,
                 purpose=settings.purpose,
+                since=start,
+                overlap=settings.pull_overlap,
+                write_batch=settings.pull_write_batch,
+                opt_in_wording=settings.opt_in_wording,
+                progress=progress,
             )
-        _audit(store, "mailchimp.pulled", settings, _pull_payload(report, start))
     finally:
         store.engine.dispose()
+    counts = report.counts
     typer.echo(
-        f"unsubscribed in Mailchimp since {start.isoformat()}: {report.seen}; recorded "
-        f"{report.recorded}, already suppressed {report.already_suppressed}, "
-        f"already recorded {report.duplicates}"
+        f"changed in Mailchimp: {report.seen}; recorded {report.recorded} (unsubscribed "
+        f"{counts.unsubscribes}, opted in again {counts.consents}), already suppressed "
+        f"{counts.already_suppressed}, already recorded {counts.duplicates}, "
+        f"not a choice to record {report.skipped + counts.not_resubscriptions}"
     )
-    typer.echo(f"next --since {report.next_since.isoformat()}")
+    if report.watermark is not None:
+        typer.echo(f"recorded through {report.watermark.isoformat()}")
+
+
+@contextmanager
+def _progress() -> Iterator[ProgressSink]:
+    """A Rich progress bar on stderr for long pushes and pulls (nothing when not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("mailchimp", total=None, detail="")
+
+        def show(step: SyncProgress) -> None:
+            bar.update(
+                task,
+                description=step.stage,
+                completed=step.done,
+                total=step.total,
+                detail=step.detail,
+            )
+
+        yield show
 
 
 def _aware(text: str) -> dt.datetime:
@@ -124,39 +166,3 @@ def _aware(text: str) -> dt.datetime:
 
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
-
-
-def _push_payload(report: PushReport) -> dict[str, object]:
-    return {
-        "mode": report.mode.value,
-        "suppressed": report.suppressed,
-        "changed": report.changed,
-        "unchanged": report.unchanged,
-        "absent": report.absent,
-        "failed": len(report.failures),
-    }
-
-
-def _pull_payload(report: PullReport, since: dt.datetime) -> dict[str, object]:
-    return {
-        "since": since.isoformat(),
-        "seen": report.seen,
-        "recorded": report.recorded,
-        "already_suppressed": report.already_suppressed,
-        "duplicates": report.duplicates,
-        "next_since": report.next_since.isoformat(),
-    }
-
-
-def _audit(
-    store: Store, action: str, settings: MailchimpSettings, payload: Mapping[str, object]
-) -> None:
-    """One audit event per run (DESIGN.md §2: every state change that matters is recorded)."""
-    with store.unit_of_work(actor=_actor()) as uow:
-        audit.append(
-            uow,
-            action=action,
-            subject=f"mailchimp_list:{settings.list_id}",
-            payload={"purpose": settings.purpose, **payload},
-        )
-        uow.commit()

@@ -9,61 +9,47 @@ from __future__ import annotations
 
 import base64
 import logging
-import re
 import tarfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 
 from steward.connectors.http_retry import RetryingSender, RetryPolicy, Sleep
+from steward.connectors.mailchimp_address import API_ROOT, SERVICE, api_root, base_url_for_key
+from steward.connectors.mailchimp_audience import (
+    AudienceMember,
+    Member,
+    MemberPage,
+    MemberReader,
+    confirmed_opt_in,
+)
 from steward.connectors.mailchimp_operations import (
+    CANNOT_ARCHIVE,
     BatchOperation,
+    BatchOutcome,
+    BatchProgress,
+    BatchStillRunning,
     MemberChange,
     OperationResult,
     archive_operation,
     member_path,
     read_results_archive,
     redact_addresses,
+    settled_by_status,
     subscriber_hash,
     unsubscribe_operation,
 )
-from steward.errors import ConfigError, ConnectorError, InvalidInput
+from steward.errors import ConnectorError, InvalidInput
 
 log = logging.getLogger(__name__)
 
-SERVICE = "Mailchimp"
-API_ROOT = "/3.0"
 MAX_PAGE_SIZE = 1000  # the largest ``count`` the members endpoint accepts
-_DATA_CENTRE = re.compile(r"^[a-z]+[0-9]+$")
 _BATCH_DONE = "finished"
-
-
-def base_url_for_key(api_key: SecretStr) -> str:
-    """The API root for a key: its data-centre suffix (``...-us21``) names the host."""
-    _, dash, centre = api_key.get_secret_value().rpartition("-")
-    if not dash or not _DATA_CENTRE.match(centre):
-        raise ConfigError(
-            "the Mailchimp API key has no data-centre suffix",
-            where="STEWARD_MAILCHIMP_API_KEY",
-            hint="copy the whole key from Mailchimp (Profile > Extras > API keys); "
-            "it ends in a data centre such as '-us21'",
-        )
-    return f"https://{centre}.api.mailchimp.com"
-
-
-@dataclass(frozen=True)
-class Member:
-    """An audience member as the pull needs it."""
-
-    id: str
-    email: str
-    status: str
-    last_changed: datetime
+Monotonic = Callable[[], float]
 
 
 class MailchimpClient:
@@ -82,7 +68,8 @@ class MailchimpClient:
         retry: RetryPolicy | None = None,
         sleep: Sleep = time.sleep,
         poll_interval: float = 5.0,
-        max_polls: int = 360,
+        batch_timeout: float = 900.0,
+        monotonic: Monotonic = time.monotonic,
         page_size: int = MAX_PAGE_SIZE,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -92,11 +79,16 @@ class MailchimpClient:
         self._http = http
         token = base64.b64encode(f"steward:{api_key.get_secret_value()}".encode()).decode()
         self._authorization = f"Basic {token}"
-        self._root = (base_url or base_url_for_key(api_key)).rstrip("/") + API_ROOT
+        if batch_timeout <= 0:
+            raise InvalidInput(
+                f"batch timeout {batch_timeout} is not positive", where="batch_timeout"
+            )
+        self._root = api_root(base_url or base_url_for_key(api_key))
         self._sender = RetryingSender(http, service=SERVICE, policy=retry, sleep=sleep)
         self._sleep = sleep
         self._poll_interval = poll_interval
-        self._max_polls = max_polls
+        self._batch_timeout = batch_timeout
+        self._monotonic = monotonic
         self._page_size = page_size
 
     def __repr__(self) -> str:
@@ -106,11 +98,21 @@ class MailchimpClient:
 
     def member_status(self, list_id: str, email: str) -> str | None:
         """The member's status in the audience, or None when the address is not in it."""
-        path = member_path(list_id, subscriber_hash(email))
+        return self.member_status_by_id(list_id, subscriber_hash(email))
+
+    def member_status_by_id(self, list_id: str, member_id: str) -> str | None:
+        """The status of the member with this subscriber hash, or None when there is none."""
+        path = member_path(list_id, member_id)
         response = self._call("GET", path, params={"fields": "status"}, allow=(404,))
         if response.status_code == 404:
             return None
         return str(_json_document(response, "GET", path)["status"])
+
+    def unsubscribe_by_id(self, list_id: str, member_id: str) -> MemberChange:
+        """PATCH one member to ``unsubscribed`` (the only suppression a pending member takes)."""
+        op = unsubscribe_operation(list_id, member_id)
+        response = self._call(op.method, op.path, json_body=op.body, allow=(404,))
+        return MemberChange.ABSENT if response.status_code == 404 else MemberChange.CHANGED
 
     def unsubscribe(self, list_id: str, email: str) -> MemberChange:
         """Set the member to ``unsubscribed``: Mailchimp then refuses to mail or re-add them."""
@@ -133,31 +135,65 @@ class MailchimpClient:
             return MemberChange.ABSENT
         if status in done:
             return MemberChange.UNCHANGED
-        op = operation(list_id, subscriber_hash(email))
-        response = self._call(op.method, op.path, json_body=op.body, allow=(404,))
+        member_id = subscriber_hash(email)
+        if status == "pending":  # not confirmed yet, and Mailchimp cannot archive it
+            return self.unsubscribe_by_id(list_id, member_id)
+        op = operation(list_id, member_id)
+        response = self._call(op.method, op.path, json_body=op.body, allow=(404, CANNOT_ARCHIVE))
+        if response.status_code == CANNOT_ARCHIVE:
+            return self.settle_refused_archive(list_id, member_id)
         return MemberChange.ABSENT if response.status_code == 404 else MemberChange.CHANGED
+
+    def settle_refused_archive(self, list_id: str, member_id: str) -> MemberChange:
+        """A 405 to an archive: read the member back. Archived or cleaned is done; a member
+        pending confirmation is unsubscribed instead (docs/connectors.md)."""
+        status = self.member_status_by_id(list_id, member_id)
+        settled = settled_by_status(status)
+        if settled is not None:
+            return settled
+        if status == "pending":
+            return self.unsubscribe_by_id(list_id, member_id)
+        raise ConnectorError(
+            f"Mailchimp would not archive member {member_id}, whose status is {status!r}",
+            where=f"{SERVICE} DELETE {API_ROOT}{member_path(list_id, member_id)}",
+            hint="check the member in Mailchimp (search the audience by this id) and run again",
+        )
 
     # -- batches --------------------------------------------------------------------------------
 
-    def run_batch(self, operations: Sequence[BatchOperation]) -> list[OperationResult]:
-        """Submit operations as one batch, wait until Mailchimp finishes it, read each result."""
+    def run_batch(
+        self,
+        operations: Sequence[BatchOperation],
+        *,
+        on_progress: Callable[[BatchProgress], None] | None = None,
+    ) -> BatchOutcome:
+        """Submit operations as one batch, wait (at most the batch timeout) until Mailchimp
+        finishes it, read each result. ``on_progress`` sees the batch at every check."""
         if not operations:
-            return []
+            return BatchOutcome("", [])
         submitted = self._call_json(
             "POST", "/batches", json_body={"operations": [op.as_json() for op in operations]}
         )
         batch_id = str(submitted["id"])
         batch = submitted
-        polls = 0
-        while batch.get("status") != _BATCH_DONE:
-            if polls >= self._max_polls:
-                raise ConnectorError(
-                    f"batch {batch_id} is still '{batch.get('status')}' after {polls} checks",
-                    where=f"{SERVICE} batch {batch_id}",
-                    hint="Mailchimp is busy; run again later (members already changed are skipped)",
+        started = self._monotonic()
+        while True:
+            status = str(batch.get("status"))
+            if on_progress is not None:
+                on_progress(
+                    BatchProgress(
+                        batch_id,
+                        status,
+                        int(batch.get("finished_operations") or 0),
+                        int(batch.get("total_operations") or len(operations)),
+                    )
                 )
-            self._sleep(self._poll_interval)
-            polls += 1
+            if status == _BATCH_DONE:
+                break
+            waited = self._monotonic() - started
+            if waited >= self._batch_timeout:
+                raise BatchStillRunning(batch_id, status, waited)
+            self._sleep(min(self._poll_interval, self._batch_timeout - waited))
             batch = self._call_json("GET", f"/batches/{batch_id}")
         log.info(
             "Mailchimp batch %s finished: %s operations, %s errored",
@@ -165,7 +201,8 @@ class MailchimpClient:
             batch.get("total_operations"),
             batch.get("errored_operations"),
         )
-        return self._batch_results(batch_id, str(batch.get("response_body_url") or ""))
+        results = self._batch_results(batch_id, str(batch.get("response_body_url") or ""))
+        return BatchOutcome(batch_id, results)
 
     def _batch_results(self, batch_id: str, url: str) -> list[OperationResult]:
         where = f"{SERVICE} batch {batch_id} results"
@@ -193,50 +230,52 @@ class MailchimpClient:
 
     def member_ids_with_status(self, list_id: str, status: str) -> set[str]:
         """Subscriber hashes of every member with ``status`` (no addresses are fetched)."""
-        fields = "members.id,total_items"
-        return {str(raw["id"]) for raw in self._members(list_id, {"status": status}, fields)}
+        fields = "members.id,members.last_changed,total_items"
+        reader = self._reader(list_id, fields)
+        return {m.id for page in reader.pages(None, status=status) for m in page.members}
 
-    def unsubscribed_since(self, list_id: str, since: datetime) -> Iterator[Member]:
-        """Members now unsubscribed whose record changed after ``since``, oldest change first."""
-        if since.tzinfo is None:
+    def audience(self, list_id: str) -> dict[str, AudienceMember]:
+        """Every member, archived ones included, by subscriber hash: status and confirmed opt-in
+        time, never addresses. Read by change time, so a member edited meanwhile is not skipped."""
+        fields = (
+            "members.id,members.status,members.last_changed,members.timestamp_opt,"
+            "members.ip_opt,total_items"
+        )
+        reader = self._reader(list_id, fields)
+        found: dict[str, AudienceMember] = {}
+        for status in (None, "archived"):  # a listing without a status leaves archived out
+            for page in reader.pages(None, status=status):
+                for m in page.members:
+                    confirmed = confirmed_opt_in(m.status, m.timestamp_opt, m.ip_opt)
+                    found[m.id] = AudienceMember(m.status, m.timestamp_opt if confirmed else None)
+        return found
+
+    def changes_since(self, list_id: str, since: datetime | None) -> Iterator[MemberPage]:
+        """Members whose record changed after ``since`` (all when None), oldest change first,
+        each page saying up to when every change has been read (``MemberPage.read_through``)."""
+        if since is not None and since.tzinfo is None:
             raise InvalidInput(
                 f"'{since.isoformat()}' has no time zone",
                 where="since",
                 hint="give the time in UTC, e.g. 2026-03-01T00:00:00+00:00",
             )
-        params = {
-            "status": "unsubscribed",
-            "since_last_changed": since.astimezone(UTC).isoformat(timespec="seconds"),
-            "sort_field": "last_changed",
-            "sort_dir": "ASC",
-        }
-        fields = "members.id,members.email_address,members.status,members.last_changed,total_items"
-        for raw in self._members(list_id, params, fields):
-            yield Member(
-                id=str(raw["id"]),
-                email=str(raw["email_address"]),
-                status=str(raw["status"]),
-                last_changed=datetime.fromisoformat(str(raw["last_changed"])),
-            )
+        fields = (
+            "members.id,members.email_address,members.status,members.last_changed,"
+            "members.timestamp_opt,members.ip_opt,total_items"
+        )
+        return self._reader(list_id, fields).pages(since)
 
-    def _members(
-        self, list_id: str, filters: Mapping[str, str], fields: str
-    ) -> Iterator[Mapping[str, Any]]:
-        """Walk the members collection with count/offset until ``total_items`` are read."""
-        offset = 0
-        while True:
-            params: dict[str, str | int] = {
-                **filters,
-                "fields": fields,
-                "count": self._page_size,
-                "offset": offset,
-            }
-            page = self._call_json("GET", f"/lists/{list_id}/members", params=params)
-            members = page.get("members") or []
-            yield from members
-            offset += len(members)
-            if not members or offset >= int(page.get("total_items", 0)):
-                return
+    def unsubscribed_since(self, list_id: str, since: datetime) -> Iterator[Member]:
+        """Members now unsubscribed whose record changed after ``since``, oldest change first."""
+        for page in self.changes_since(list_id, since):
+            yield from (m for m in page.members if m.status == "unsubscribed")
+
+    def _reader(self, list_id: str, fields: str) -> MemberReader:
+        def fetch(params: Mapping[str, str | int]) -> Mapping[str, Any]:
+            query = {"count": self._page_size, "fields": fields, **params}
+            return self._call_json("GET", f"/lists/{list_id}/members", params=query)
+
+        return MemberReader(fetch, self._page_size)
 
     # -- transport ------------------------------------------------------------------------------
 

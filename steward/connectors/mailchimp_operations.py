@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from steward.errors import ConnectorError
+
 _ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[^\s@<>\"'(),;:]+")
 
 
@@ -40,12 +42,31 @@ class MemberChange(enum.Enum):
     ABSENT = "absent"  # not in the audience, so nothing to suppress there
 
 
+# Mailchimp answers an archive (DELETE) of a member it cannot archive with 405: the member is
+# already archived, has bounced (cleaned) or is still pending confirmation. The answer does not
+# say which, so the member's status is read back to decide (``settled_by_status``).
+CANNOT_ARCHIVE = 405
+# Statuses in which nobody is mailed any more, whichever suppression was asked for.
+NOT_MAILED = frozenset({"archived", "cleaned", "unsubscribed"})
+
+
 def change_for_status(status_code: int) -> MemberChange | None:
-    """Outcome of an unsubscribe PATCH or archive DELETE by HTTP status; None is a failure."""
+    """Outcome of an unsubscribe PATCH or archive DELETE by HTTP status; None is a failure
+    (a 405 needs the member's status read back first, see ``CANNOT_ARCHIVE``)."""
     if 200 <= status_code < 300:
         return MemberChange.CHANGED
     if status_code == 404:
         return MemberChange.ABSENT
+    return None
+
+
+def settled_by_status(status: str | None) -> MemberChange | None:
+    """What a refused archive means once the member's status is known: already archived or
+    cleaned is done, gone is absent; a pending member still needs unsubscribing (None)."""
+    if status is None:
+        return MemberChange.ABSENT
+    if status in NOT_MAILED:
+        return MemberChange.UNCHANGED
     return None
 
 
@@ -120,3 +141,34 @@ def _operation_detail(status_code: int, response: object) -> str:
     if not isinstance(problem, dict):
         return ""
     return redact_addresses(str(problem.get("detail") or problem.get("title") or ""))
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """One look at a running batch, for a progress display."""
+
+    batch_id: str
+    status: str  # pending, started or finished
+    finished_operations: int
+    total_operations: int
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    batch_id: str
+    results: list[OperationResult]
+
+
+class BatchStillRunning(ConnectorError):
+    """Mailchimp had not finished a batch within the allowed time. The batch goes on running
+    there; ``batch_id`` says which one to check (GET /3.0/batches/{batch_id})."""
+
+    def __init__(self, batch_id: str, status: str, waited: float) -> None:
+        super().__init__(
+            f"batch {batch_id} is still '{status}' after {waited:.0f}s",
+            where=f"Mailchimp batch {batch_id}",
+            hint=f"Mailchimp is busy; check the batch later (GET /3.0/batches/{batch_id}) or "
+            "run the push again, which skips members already changed; the time allowed is "
+            "STEWARD_MAILCHIMP_BATCH_TIMEOUT_SECONDS",
+        )
+        self.batch_id = batch_id

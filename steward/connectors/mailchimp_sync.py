@@ -1,75 +1,145 @@
-"""Keeping a Mailchimp audience in step with the consent ledger, in both directions.
+"""Keeping a Mailchimp audience in step with the consent ledger: the push, and what both ways share.
 
 Push: everyone the ledger says must not be emailed for the audience's purpose (unsubscribed,
 objected, withdrew) is unsubscribed or archived in Mailchimp (RULES.md R2.6, objection and
-unsubscribe always win; R2.7, keep a suppression entry). Pull: unsubscribes people made in
-Mailchimp become ``unsubscribed`` ledger events with Mailchimp as the source and its member id and
-change time as evidence (UK GDPR Art 7(3), Art 21(3); PECR reg 22(3)(c)). Both are idempotent:
-push skips members already in the wanted state and pull uses a deterministic client event id,
-so re-running either changes nothing.
+unsubscribe always win; R2.7, keep a suppression entry). Only members that are in the audience
+and not yet suppressed are sent, so people absent from the audience are not re-sent on every
+push; a member who opted in again through Mailchimp's own confirmation form after the refusal is
+left alone (the pull records that consent, ``mailchimp_pull``). Every run, finished or not,
+writes one audit event saying what was done (DESIGN.md §2; UK GDPR Art 5(2)).
 """
 
 from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_operations import (
+    CANNOT_ARCHIVE,
     BatchOperation,
+    BatchProgress,
     MemberChange,
     archive_operation,
     change_for_status,
     subscriber_hash,
     unsubscribe_operation,
 )
+from steward.consent.events import ConsentEventKind
 from steward.errors import InvalidInput
 
 EMAIL = "email"
 SOURCE = "mailchimp"
-# Re-read this much before the newest change seen, so a change landing in the same second as
-# the last pull is not missed; the deterministic event id makes the overlap free.
-PULL_OVERLAP = timedelta(seconds=1)
 _EVENT_NAMESPACE = uuid.UUID("5f0c3a52-8d2e-4a53-9a41-6c2b7e1d9f30")
 
 
 @dataclass(frozen=True)
-class ExternalUnsubscribe:
-    """An unsubscribe made outside Steward, as the ledger records it.
+class Suppression:
+    """A person the ledger says must not be emailed for the purpose, and since when (the time
+    of the latest refusal in force). ``lifted_by_opt_in`` says whether a new consent for the
+    purpose on email would end it: true when every refusal in force is for this purpose on
+    email; false when an objection to other marketing, or a refusal on another channel, covers
+    it too, which only the person can lift by telling Steward (RULES.md R2.6: it always wins)."""
+
+    email: str
+    refused_at: datetime
+    lifted_by_opt_in: bool = True
+
+
+@dataclass(frozen=True)
+class ExternalChange:
+    """A consent change made in Mailchimp, as the ledger records it.
 
     ``change`` names the change at its source without naming the person (no address, no hash
-    of one); with the person's reference it gives the ledger event id (``external_event_id``).
+    of one); with the purpose and the person's reference it gives the ledger event id
+    (``external_event_id``). ``kind`` is ``unsubscribed`` or ``given`` (a re-subscription).
     """
 
+    kind: ConsentEventKind
     change: str
     email: str
-    purpose: str
-    channel: str
-    source: str
     occurred_at: datetime
     wording: str
     wording_version: str
-    evidence: dict[str, str]
+    evidence: Mapping[str, str | bool]
+
+
+@dataclass(frozen=True)
+class PullCounts:
+    """What one batch of pulled changes did to the ledger."""
+
+    unsubscribes: int = 0  # new unsubscribed events
+    consents: int = 0  # new given events (re-subscriptions)
+    already_suppressed: int = 0  # an unsubscribe the ledger already enforces
+    duplicates: int = 0  # the same Mailchimp change was recorded by an earlier pull
+    not_resubscriptions: int = 0  # opt-ins with no later-lifted refusal in Steward: not imported
+
+    def __add__(self, other: PullCounts) -> PullCounts:
+        return PullCounts(
+            self.unsubscribes + other.unsubscribes,
+            self.consents + other.consents,
+            self.already_suppressed + other.already_suppressed,
+            self.duplicates + other.duplicates,
+            self.not_resubscriptions + other.not_resubscriptions,
+        )
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    """One push or pull as the audit record keeps it: what was done, even if it stopped."""
+
+    kind: str  # push or pull
+    list_id: str
+    purpose: str
+    outcome: str  # completed or failed
+    summary: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Where a long push or pull is, for a progress display (``done`` of ``total`` units)."""
+
+    stage: str
+    done: int
+    total: int | None = None
+    detail: str = ""
+
+
+ProgressSink = Callable[[SyncProgress], None]
+
+
+def ignore_progress(_progress: SyncProgress) -> None:
+    """The default progress sink."""
 
 
 class SuppressionLedger(Protocol):
-    """What the Mailchimp sync needs from the consent ledger.
+    """What the Mailchimp sync needs from the consent ledger and Steward's store.
 
-    ``suppressed_emails`` lists every address whose current states forbid emailing for the
-    purpose (RULES.md R2.6); ``is_suppressed`` asks the same of one address;
-    ``record_unsubscribe`` returns False when the client event id was already recorded.
-    ``steward.connectors.mailchimp_ledger.LedgerSuppressions`` implements it over the ledger.
+    ``suppressions`` lists everyone whose current states forbid emailing for the purpose
+    (RULES.md R2.6). ``record_pulled`` records a batch of pulled changes in short transactions
+    (so an unsubscribe from another process never waits long) and, when ``through`` is given,
+    moves the pull watermark to it in the last of them. ``record_run`` keeps the run's summary
+    and writes its audit event. ``mailchimp_ledger.LedgerSuppressions`` implements it.
     """
 
-    def suppressed_emails(self, purpose: str, channel: str) -> Iterable[str]: ...
+    def suppressions(self, purpose: str, channel: str) -> Iterable[Suppression]: ...
 
-    def is_suppressed(self, email: str, purpose: str, channel: str) -> bool: ...
+    def pull_watermark(self, list_id: str, purpose: str) -> datetime | None: ...
 
-    def record_unsubscribe(self, event: ExternalUnsubscribe) -> bool: ...
+    def record_pulled(
+        self,
+        changes: Sequence[ExternalChange],
+        *,
+        list_id: str,
+        purpose: str,
+        through: datetime | None,
+    ) -> PullCounts: ...
+
+    def record_run(self, run: SyncRun) -> None: ...
 
 
 class SuppressionMode(enum.Enum):
@@ -110,17 +180,35 @@ class PushReport:
     suppressed: int  # people the ledger says must not be emailed for the purpose
     unchanged: int  # already unsubscribed/archived/cleaned in Mailchimp
     changed: int
-    absent: int  # not in the audience, so nothing to do there
+    absent: int  # not in the audience, so nothing is sent for them
+    resubscribed: int  # opted in again in Mailchimp after the refusal: left alone
     failures: tuple[MemberFailure, ...]
+    batches: tuple[str, ...]  # Mailchimp batch ids, in the order they finished
 
 
-@dataclass(frozen=True)
-class PullReport:
-    seen: int  # unsubscribed members changed since the given time
-    recorded: int  # new ledger events
-    already_suppressed: int  # the ledger already forbids sending to them
-    duplicates: int  # the same Mailchimp change was recorded by an earlier pull
-    next_since: datetime  # pass this as ``since`` next time
+@dataclass
+class _PushTally:
+    """A push's progress so far, so a push stopped half way can still say what it did."""
+
+    suppressed: int = 0
+    planned: int = 0
+    counts: dict[MemberChange, int] = field(default_factory=lambda: dict.fromkeys(MemberChange, 0))
+    resubscribed: int = 0
+    failures: list[MemberFailure] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)
+
+    def summary(self, mode: SuppressionMode) -> dict[str, object]:
+        return {
+            "mode": mode.value,
+            "suppressed": self.suppressed,
+            "planned": self.planned,
+            "changed": self.counts[MemberChange.CHANGED],
+            "unchanged": self.counts[MemberChange.UNCHANGED],
+            "absent": self.counts[MemberChange.ABSENT],
+            "resubscribed": self.resubscribed,
+            "failed": len(self.failures),
+            "batches_finished": list(self.batches),
+        }
 
 
 def push_suppressions(
@@ -131,92 +219,109 @@ def push_suppressions(
     purpose: str,
     mode: SuppressionMode = SuppressionMode.UNSUBSCRIBE,
     batch_size: int = 500,
+    progress: ProgressSink = ignore_progress,
 ) -> PushReport:
-    """Send every suppression for ``purpose`` by email to the audience, in batches."""
+    """Send every suppression for ``purpose`` by email to the audience, in batches.
+
+    Whatever happens, one run record and audit event says what was done before any error
+    propagates (the counts, and which batches finished).
+    """
     if batch_size < 1:
         raise InvalidInput(f"batch size {batch_size} is below 1", where="batch_size")
-    wanted = {subscriber_hash(email) for email in ledger.suppressed_emails(purpose, EMAIL)}
-    settled: set[str] = set()
-    for status in mode.settled_statuses:
-        settled |= client.member_ids_with_status(list_id, status)
-    pending = sorted(wanted - settled)
-    counts = {change: 0 for change in MemberChange}
-    counts[MemberChange.UNCHANGED] = len(wanted) - len(pending)
-    failures: list[MemberFailure] = []
-    for chunk in _chunks(pending, batch_size):
-        results = {
-            r.operation_id: r
-            for r in client.run_batch([mode.operation(list_id, member_id) for member_id in chunk])
-        }
-        for member_id in chunk:
-            result = results.get(member_id)
-            if result is None:
-                failures.append(MemberFailure(member_id, 0, "the batch reported no result"))
-                continue
-            change = change_for_status(result.status_code)
-            if change is None:
-                failures.append(MemberFailure(member_id, result.status_code, result.detail))
-            else:
-                counts[change] += 1
+    tally = _PushTally()
+    try:
+        _push(ledger, client, list_id, purpose, mode, batch_size, progress, tally)
+    except BaseException as error:
+        summary = tally.summary(mode) | {"error": type(error).__name__, "message": str(error)}
+        ledger.record_run(SyncRun("push", list_id, purpose, "failed", summary))
+        raise
+    ledger.record_run(SyncRun("push", list_id, purpose, "completed", tally.summary(mode)))
     return PushReport(
         mode=mode,
-        suppressed=len(wanted),
-        unchanged=counts[MemberChange.UNCHANGED],
-        changed=counts[MemberChange.CHANGED],
-        absent=counts[MemberChange.ABSENT],
-        failures=tuple(failures),
+        suppressed=tally.suppressed,
+        unchanged=tally.counts[MemberChange.UNCHANGED],
+        changed=tally.counts[MemberChange.CHANGED],
+        absent=tally.counts[MemberChange.ABSENT],
+        resubscribed=tally.resubscribed,
+        failures=tuple(tally.failures),
+        batches=tuple(tally.batches),
     )
 
 
-def pull_unsubscribes(
-    client: MailchimpClient,
+def _push(
     ledger: SuppressionLedger,
+    client: MailchimpClient,
     list_id: str,
-    since: datetime,
-    *,
     purpose: str,
-) -> PullReport:
-    """Record in the ledger every unsubscribe made in the audience after ``since``."""
-    seen = recorded = already = duplicates = 0
-    newest = since
-    for member in client.unsubscribed_since(list_id, since):
-        seen += 1
-        newest = max(newest, member.last_changed)
-        if ledger.is_suppressed(member.email, purpose, EMAIL):
-            already += 1
-            continue
-        event = ExternalUnsubscribe(
-            change=f"{list_id}/{member.last_changed.astimezone(UTC).isoformat()}",
-            email=member.email,
-            purpose=purpose,
-            channel=EMAIL,
-            source=SOURCE,
-            occurred_at=member.last_changed,
-            wording=f"Unsubscribed from Mailchimp audience {list_id}",
-            wording_version="mailchimp-v3",
-            # no member id: it is the MD5 of the address, which anyone holding a guess could
-            # confirm; it can always be recomputed from the person's (encrypted) address
-            evidence={
-                "mailchimp_list_id": list_id,
-                "mailchimp_last_changed": member.last_changed.isoformat(),
-            },
-        )
-        if ledger.record_unsubscribe(event):
-            recorded += 1
+    mode: SuppressionMode,
+    batch_size: int,
+    progress: ProgressSink,
+    tally: _PushTally,
+) -> None:
+    wanted = {subscriber_hash(s.email): s for s in ledger.suppressions(purpose, EMAIL)}
+    tally.suppressed = len(wanted)
+    progress(SyncProgress("reading the audience", 0, None))
+    audience = client.audience(list_id)
+    plan: list[BatchOperation] = []
+    for member_id in sorted(wanted):
+        member = audience.get(member_id)
+        if member is None:
+            tally.counts[MemberChange.ABSENT] += 1
+        elif member.status in mode.settled_statuses:
+            tally.counts[MemberChange.UNCHANGED] += 1
+        elif wanted[member_id].lifted_by_opt_in and member.opted_in_after(
+            wanted[member_id].refused_at
+        ):
+            tally.resubscribed += 1
+        elif member.status == "pending":  # Mailchimp cannot archive an unconfirmed member
+            plan.append(unsubscribe_operation(list_id, member_id))
         else:
-            duplicates += 1
-    next_since = max(since, newest - PULL_OVERLAP)
-    return PullReport(seen, recorded, already, duplicates, next_since)
+            plan.append(mode.operation(list_id, member_id))
+    tally.planned = len(plan)
+    sent = 0
+    for chunk in _chunks(plan, batch_size):
+
+        def show(batch: BatchProgress, before: int = sent) -> None:
+            progress(
+                SyncProgress(
+                    "mailchimp batch",
+                    before + batch.finished_operations,
+                    len(plan),
+                    f"{batch.batch_id} {batch.status}",
+                )
+            )
+
+        outcome = client.run_batch(chunk, on_progress=show)
+        results = {r.operation_id: r for r in outcome.results}
+        for op in chunk:
+            result = results.get(op.operation_id)
+            if result is None:
+                tally.failures.append(
+                    MemberFailure(op.operation_id, 0, "the batch reported no result")
+                )
+                continue
+            change = change_for_status(result.status_code)
+            if change is None and result.status_code == CANNOT_ARCHIVE:
+                change = client.settle_refused_archive(list_id, op.operation_id)
+            if change is None:
+                tally.failures.append(
+                    MemberFailure(op.operation_id, result.status_code, result.detail)
+                )
+            else:
+                tally.counts[change] += 1
+        tally.batches.append(outcome.batch_id)
+        sent += len(chunk)
 
 
-def external_event_id(source: str, change: str, person: str) -> str:
-    """The same change to the same person always gives the same ledger event id, so re-pulls
-    are idempotent. Built from the person's reference, not the Mailchimp member id: that is the
-    MD5 of the address, so an id made from it would let anyone holding a guessed address
-    confirm it."""
-    return f"{source}:{uuid.uuid5(_EVENT_NAMESPACE, f'{change}/{person}')}"
+def external_event_id(source: str, purpose: str, change: str, person: str) -> str:
+    """The same change to the same person for the same purpose always gives the same ledger
+    event id, so re-pulls are idempotent, and one Mailchimp change pulled for two purposes
+    (two audiences settings) gives two events. Built from the person's reference, not the
+    Mailchimp member id: that is the MD5 of the address, so an id made from it would let
+    anyone holding a guessed address confirm it."""
+    return f"{source}:{uuid.uuid5(_EVENT_NAMESPACE, f'{purpose}/{change}/{person}')}"
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[BatchOperation], size: int) -> Iterator[Sequence[BatchOperation]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

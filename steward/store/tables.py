@@ -168,6 +168,28 @@ person_merges = Table(
 )
 """People merged because their identifiers normalise to one; their events moved to ``into_ref``."""
 
+mailchimp_watermarks = Table(
+    "mailchimp_watermarks",
+    metadata,
+    Column("list_id", String(100), primary_key=True),
+    Column("purpose", String(100), primary_key=True),
+    Column("changed_through", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+mailchimp_runs = Table(
+    "mailchimp_runs",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("list_id", String(100), nullable=False, index=True),
+    Column("purpose", String(100), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=False),
+    Column("audit_sequence", BigInteger, nullable=False),
+)
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -175,6 +197,8 @@ __all__ = [
     "consent_states",
     "identifier_reindex",
     "key_checks",
+    "mailchimp_runs",
+    "mailchimp_watermarks",
     "metadata",
     "people",
     "person_identifiers",

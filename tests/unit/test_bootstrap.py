@@ -158,3 +158,67 @@ def test_a_plain_http_unsubscribe_base_names_its_variable() -> None:
     with pytest.raises(ConfigError) as caught:
         unsubscribe_endpoints(root)
     assert caught.value.where == "STEWARD_UNSUBSCRIBE_BASE_URL" and "https" in str(caught.value)
+
+
+def _complete_mailchimp(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARD_MAILCHIMP_API_KEY", KEY)
+    monkeypatch.setenv("STEWARD_MAILCHIMP_LIST_ID", "a1b2c3d4e5")
+    monkeypatch.setenv("STEWARD_MAILCHIMP_PURPOSE", "contact_marketing")
+
+
+def test_mailchimp_run_settings_have_documented_defaults(
+    monkeypatch: pytest.MonkeyPatch, purposes: PurposeCatalogue
+) -> None:
+    _complete_mailchimp(monkeypatch)
+    settings = mailchimp_settings(load_settings(), purposes)
+    assert settings.batch_timeout_seconds == 900.0
+    assert settings.pull_overlap_seconds == 300.0
+    assert settings.pull_write_batch == 100
+    assert "{list_id}" in settings.opt_in_wording
+
+
+def test_the_signup_form_wording_can_be_set(
+    monkeypatch: pytest.MonkeyPatch, purposes: PurposeCatalogue
+) -> None:
+    _complete_mailchimp(monkeypatch)
+    monkeypatch.setenv("STEWARD_MAILCHIMP_OPT_IN_WORDING", "Yes, send me news ({list_id})")
+    assert mailchimp_settings(load_settings(), purposes).opt_in_wording.startswith("Yes, send")
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://us21.api.mailchimp.com", "https://us21.api.mailchimp.com/3.0/", "  https://x.test/ "],
+)
+def test_a_mailchimp_base_url_with_or_without_the_version_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, purposes: PurposeCatalogue, base_url: str
+) -> None:
+    _complete_mailchimp(monkeypatch)
+    monkeypatch.setenv("STEWARD_MAILCHIMP_BASE_URL", base_url)
+    settings = mailchimp_settings(load_settings(), purposes)
+    with httpx.Client() as http:
+        assert repr(settings.client(http)).endswith("/3.0')")
+        assert "/3.0/3.0" not in repr(settings.client(http))
+
+
+def test_a_bad_mailchimp_base_url_names_the_variable_and_says_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, purposes: PurposeCatalogue
+) -> None:
+    _complete_mailchimp(monkeypatch)
+    monkeypatch.setenv("STEWARD_MAILCHIMP_BASE_URL", "us21.api.mailchimp.com")
+    with pytest.raises(ConfigError) as caught:
+        mailchimp_settings(load_settings(), purposes)
+    assert caught.value.where == "STEWARD_MAILCHIMP_BASE_URL"
+    assert "must start with https://" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("BATCH_TIMEOUT_SECONDS", "0"), ("PULL_WRITE_BATCH", "0"), ("PULL_OVERLAP_SECONDS", "-1")],
+)
+def test_bad_mailchimp_numbers_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(f"STEWARD_MAILCHIMP_{name}", value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.where == f"STEWARD_MAILCHIMP_{name}"

@@ -1,11 +1,17 @@
 """The slice of the Mailchimp Marketing API v3 that Steward uses, as an in-memory contract.
 
 Implements what Mailchimp documents for these endpoints: members addressed by the MD5 of the
-lower-cased address; PATCH to change status; DELETE archives (405 for pending, cleaned or
-already archived members); member listing with status, since_last_changed (strictly after),
-sort, count (max 1000)/offset and ``fields``; asynchronous batches (pending -> started ->
-finished, one step per status check) whose results are a tar.gz of JSON files at a pre-signed
-URL; errors as application/problem+json. ``mailchimp_server`` serves it over real HTTP.
+lower-cased address; PATCH to change status, except that an unsubscribed member cannot be set
+back to ``subscribed`` by the API (400 "Member In Compliance State": only the person can, through
+Mailchimp's confirmation form, which sets ``timestamp_opt`` and ``ip_opt``); DELETE archives (405
+for pending, cleaned or already archived members); member listing with status (archived members
+only when asked for by status), since_last_changed (strictly after), sort by last_changed (ties
+in insertion order), count (max 1000)/offset, ``fields`` and ``total_items``; asynchronous
+batches (pending -> started -> finished, one step per status check, or never when stalled)
+whose results are a tar.gz of JSON files at a pre-signed URL; errors as application/problem+json.
+Any change to a member moves its ``last_changed`` (Mailchimp does so for every edit). A test can
+act between two listing pages (``between_pages``), as people do while a pull pages.
+``mailchimp_server`` serves it over real HTTP.
 """
 
 from __future__ import annotations
@@ -68,6 +74,8 @@ class ContractMember:
     list_id: str
     status: str
     last_changed: datetime
+    timestamp_opt: datetime | None = None
+    ip_opt: str = ""
 
     @property
     def id(self) -> str:
@@ -79,6 +87,8 @@ class ContractMember:
             "email_address": self.email,
             "status": self.status,
             "last_changed": stamp(self.last_changed),
+            "timestamp_opt": stamp(self.timestamp_opt) if self.timestamp_opt else "",
+            "ip_opt": self.ip_opt,
             "list_id": self.list_id,
         }
 
@@ -115,6 +125,10 @@ class MailchimpContract:
         self.batches: dict[str, ContractBatch] = {}
         self.results_url: Callable[[str], str] = lambda batch_id: f"/batch-results/{batch_id}"
         self.lock = threading.RLock()
+        self.between_pages: Callable[[int], None] | None = None  # called with pages served so far
+        self.stall_batches = False
+        self.before_batch: Callable[[int], None] | None = None  # called with batches so far
+        self.pages_served = 0
         self._now = start
 
     def tick(self) -> datetime:
@@ -125,9 +139,37 @@ class MailchimpContract:
 
     def add_member(self, list_id: str, email: str, status: str = "subscribed") -> None:
         with self.lock:
+            now = self.tick()
+            opted = now if status == "subscribed" else None
             self.lists[list_id][member_hash(email)] = ContractMember(
-                email, list_id, status, self.tick()
+                email, list_id, status, now, opted
             )
+
+    def unsubscribe_many_at_once(self, list_id: str, emails: list[str]) -> datetime:
+        """Several members change in one second (a bulk action in Mailchimp)."""
+        with self.lock:
+            now = self.tick()
+            for email in emails:
+                member = self.lists[list_id][member_hash(email)]
+                member.status, member.last_changed = "unsubscribed", now
+            return now
+
+    def edit_in_mailchimp(self, list_id: str, email: str) -> datetime:
+        """Someone edits a merge field or a tag: only ``last_changed`` moves."""
+        with self.lock:
+            member = self.lists[list_id][member_hash(email)]
+            member.last_changed = self.tick()
+            return member.last_changed
+
+    def resubscribe_through_form(self, list_id: str, email: str, ip: str = "") -> datetime:
+        """The person signs up again on Mailchimp's hosted form and clicks the confirmation
+        link (double opt-in): subscribed, with the confirmation time and IP recorded."""
+        with self.lock:
+            member = self.lists[list_id][member_hash(email)]
+            now = self.tick()
+            member.status, member.last_changed = "subscribed", now
+            member.timestamp_opt, member.ip_opt = now, ip
+            return now
 
     def unsubscribe_in_mailchimp(self, list_id: str, email: str) -> datetime:
         """A person clicks Mailchimp's own unsubscribe link."""
@@ -135,6 +177,12 @@ class MailchimpContract:
             member = self.lists[list_id][member_hash(email)]
             member.status, member.last_changed = "unsubscribed", self.tick()
             return member.last_changed
+
+    def set_status(self, list_id: str, email: str, status: str) -> None:
+        """What the organisation does in Mailchimp's own screens (archive, clean, ...)."""
+        with self.lock:
+            member = self.lists[list_id][member_hash(email)]
+            member.status, member.last_changed = status, self.tick()
 
     def status_of(self, list_id: str, email: str) -> str | None:
         with self.lock:
@@ -184,7 +232,7 @@ class MailchimpContract:
         members = [
             m
             for m in audience.values()
-            if (status is None or m.status == status)
+            if (m.status == status if status is not None else m.status != "archived")
             and (since_time is None or m.last_changed > since_time)
         ]
         if query.get("sort_field") == "last_changed":
@@ -194,7 +242,11 @@ class MailchimpContract:
             "list_id": list_id,
             "total_items": len(members),
         }
-        return json_answer(200, select_fields(page, query.get("fields")))
+        answer = json_answer(200, select_fields(page, query.get("fields")))
+        self.pages_served += 1
+        if self.between_pages is not None:
+            self.between_pages(self.pages_served)
+        return answer
 
     def _member(
         self, method: str, list_id: str, member_id: str, query: Mapping[str, str], body: bytes
@@ -210,6 +262,13 @@ class MailchimpContract:
             if wanted not in SETTABLE:
                 return problem(
                     400, "Invalid Resource", f"{member.email} could not be set to '{wanted}'."
+                )
+            if wanted == "subscribed" and member.status == "unsubscribed":
+                return problem(
+                    400,
+                    "Member In Compliance State",
+                    f"{member.email} is in a compliance state due to unsubscribe, bounce, or "
+                    "compliance review and cannot be subscribed.",
                 )
             if wanted != member.status:
                 member.status, member.last_changed = wanted, self.tick()
@@ -230,6 +289,8 @@ class MailchimpContract:
         operations = json.loads(body or b"{}").get("operations")
         if not isinstance(operations, list):
             return problem(400, "Invalid Resource", "The 'operations' array is required.")
+        if self.before_batch is not None:
+            self.before_batch(len(self.batches))
         batch = ContractBatch(uuid.uuid4().hex[:10], operations, self.tick())
         self.batches[batch.id] = batch
         return json_answer(200, batch.as_json(self.results_url(batch.id)))
@@ -240,7 +301,7 @@ class MailchimpContract:
             return problem(404, "Resource Not Found", "The requested resource could not be found.")
         if batch.status == "pending":
             batch.status = "started"
-        elif batch.status == "started":
+        elif batch.status == "started" and not self.stall_batches:
             batch.results = [self._run_operation(op) for op in batch.operations]
             batch.status, batch.completed_at = "finished", self.tick()
         return json_answer(200, batch.as_json(self.results_url(batch.id)))

@@ -102,7 +102,7 @@ def test_push_unsubscribes_the_suppressed_and_audits_the_run(
     assert audit_actions(steward_store)[-1] == "mailchimp.pushed"
 
 
-def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
+def test_pull_records_mailchimp_unsubscribes_and_prints_the_watermark(
     cli: typer.Typer,
     steward_store: Store,
     mailchimp: MailchimpServer,
@@ -115,7 +115,7 @@ def test_pull_records_mailchimp_unsubscribes_and_prints_the_next_since(
     assert execute(cli, ["mailchimp", "pull", "--since", START.isoformat()]) == 0
 
     out = capsys.readouterr().out
-    assert "recorded 1" in out and "next --since 2026-" in out
+    assert "recorded 1 (unsubscribed 1" in out and "recorded through 2026-" in out
     with steward_store.unit_of_work(actor="test") as uow:
         person = find_person(uow, email=CY)
         assert person is not None
@@ -130,3 +130,75 @@ def test_pull_refuses_a_since_that_is_not_an_aware_date_time(
 ) -> None:
     assert execute(cli, ["mailchimp", "pull", "--since", since]) == 2
     assert "--since" in capsys.readouterr().err
+
+
+def test_pull_without_since_reads_from_the_stored_watermark(
+    cli: typer.Typer,
+    steward_store: Store,
+    mailchimp: MailchimpServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, CY)
+    mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
+    assert execute(cli, ["mailchimp", "pull"]) == 0
+    capsys.readouterr()
+
+    assert execute(cli, ["mailchimp", "pull"]) == 0
+
+    out = capsys.readouterr().out
+    assert "recorded 0" in out and "already suppressed 1" in out
+    assert audit_actions(steward_store)[-2:] == ["mailchimp.pulled", "mailchimp.pulled"]
+
+
+def test_a_batch_past_the_time_limit_exits_2_naming_the_batch_and_is_recorded(
+    cli: typer.Typer,
+    steward_store: Store,
+    mailchimp: MailchimpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("STEWARD_MAILCHIMP_BATCH_TIMEOUT_SECONDS", "0.2")
+    mailchimp.contract.stall_batches = True
+    mailchimp.contract.add_member(LIST_ID, ADA)
+    note(steward_store, ADA, ConsentEventKind.WITHDRAWN, 2)
+
+    assert execute(cli, ["mailchimp", "push"]) == 2
+
+    [batch_id] = mailchimp.contract.batches
+    err = capsys.readouterr().err
+    assert f"batch {batch_id} is still 'started'" in err
+    assert f"GET /3.0/batches/{batch_id}" in err
+    assert "Traceback" not in err
+    assert audit_actions(steward_store)[-1] == "mailchimp.push_failed"
+
+
+@pytest.mark.parametrize("suffix", ["/3.0", "/3.0/", "/"])
+def test_the_base_url_may_name_the_api_version_or_not(
+    cli: typer.Typer,
+    steward_store: Store,
+    mailchimp: MailchimpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+) -> None:
+    monkeypatch.setenv("STEWARD_MAILCHIMP_BASE_URL", mailchimp.base_url + suffix)
+    mailchimp.contract.add_member(LIST_ID, ADA)
+    note(steward_store, ADA, ConsentEventKind.WITHDRAWN, 2)
+
+    assert execute(cli, ["mailchimp", "push"]) == 0
+
+    assert mailchimp.contract.status_of(LIST_ID, ADA) == "unsubscribed"
+
+
+def test_a_plain_http_base_url_for_a_remote_host_is_refused_before_anything_is_sent(
+    cli: typer.Typer,
+    mailchimp: MailchimpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("STEWARD_MAILCHIMP_BASE_URL", "http://us21.api.mailchimp.com/3.0")
+
+    assert execute(cli, ["mailchimp", "push"]) == 2
+
+    err = capsys.readouterr().err
+    assert "STEWARD_MAILCHIMP_BASE_URL" in err and "must use https" in err
+    assert mailchimp.api_calls() == []

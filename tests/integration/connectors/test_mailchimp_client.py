@@ -15,6 +15,8 @@ from steward.connectors.http_retry import RetryPolicy
 from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_operations import (
     BatchOperation,
+    BatchProgress,
+    BatchStillRunning,
     MemberChange,
     archive_operation,
     member_path,
@@ -95,8 +97,17 @@ def test_unsubscribed_members_are_read_across_several_pages(
 
     assert [m.email for m in members] == emails
     assert [m.id for m in members] == [md5(e) for e in emails]
-    offsets = [query(r.target)["offset"] for r in mailchimp.api_calls()]
-    assert offsets == ["0", "2", "4"]
+    asked = [query(r.target) for r in mailchimp.api_calls()]
+    assert {q["offset"] for q in asked} == {"0"}  # pages by change time, not by position
+    # each page ends before its newest second, which may continue on the next page
+    assert [q["since_last_changed"][11:19] for q in asked] == [
+        "09:00:00",
+        "09:00:01",
+        "09:00:02",
+        "09:00:03",
+        "09:00:04",
+        "09:00:05",
+    ]
 
 
 def test_only_members_changed_after_since_are_listed(
@@ -133,8 +144,10 @@ def test_batch_is_polled_until_finished_and_reports_each_operation(
     operations = [unsubscribe_operation(LIST_ID, md5(e)) for e in emails]
     operations.append(archive_operation(LIST_ID, md5(JANE)))
 
-    results = client.run_batch(operations)
+    outcome = client.run_batch(operations)
+    results = outcome.results
 
+    assert outcome.batch_id in mailchimp.contract.batches
     assert {r.operation_id: r.status_code for r in results} == {
         **{md5(e): 200 for e in emails},
         md5(JANE): 405,
@@ -163,7 +176,7 @@ def test_refused_operation_detail_never_carries_the_address(
     mailchimp.contract.add_member(LIST_ID, JANE)
     bogus = BatchOperation("PATCH", member_path(LIST_ID, md5(JANE)), md5(JANE), {"status": "x"})
 
-    [result] = client.run_batch([bogus])
+    [result] = client.run_batch([bogus]).results
 
     assert result.status_code == 400
     assert "<address>" in result.detail
@@ -270,16 +283,97 @@ def query(target: str) -> dict[str, str]:
     return dict(httpx.URL(target).params)
 
 
-def test_a_batch_not_finished_within_the_allowed_checks_raises_connector_error(
-    mailchimp: MailchimpServer, http: httpx.Client, sleeps: list[float]
+class FakeTime:
+    """A monotonic clock that moves only when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_a_batch_not_finished_within_the_time_limit_names_the_batch_to_check(
+    mailchimp: MailchimpServer, http: httpx.Client
 ) -> None:
     mailchimp.contract.add_member(LIST_ID, JANE)
+    mailchimp.contract.stall_batches = True
+    time = FakeTime()
     impatient = MailchimpClient(
-        http, SecretStr(API_KEY), base_url=mailchimp.base_url, sleep=sleeps.append, max_polls=1
+        http,
+        SecretStr(API_KEY),
+        base_url=mailchimp.base_url,
+        sleep=time.sleep,
+        monotonic=time.monotonic,
+        poll_interval=5.0,
+        batch_timeout=12.0,
     )
 
-    with pytest.raises(ConnectorError) as caught:
+    with pytest.raises(BatchStillRunning) as caught:
         impatient.run_batch([unsubscribe_operation(LIST_ID, md5(JANE))])
 
-    assert "is still 'started' after 1 checks" in str(caught.value)
+    [batch_id] = mailchimp.contract.batches
+    assert caught.value.batch_id == batch_id
+    assert f"batch {batch_id} is still 'started' after 12s" in str(caught.value)
+    assert f"GET /3.0/batches/{batch_id}" in str(caught.value)
+    assert "STEWARD_MAILCHIMP_BATCH_TIMEOUT_SECONDS" in str(caught.value)
+    assert time.sleeps == [5.0, 5.0, 2.0]  # never waits past the limit
     assert mailchimp.contract.status_of(LIST_ID, JANE) == "subscribed"
+
+
+def test_batch_progress_is_reported_at_every_check(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE)
+    seen: list[BatchProgress] = []
+
+    outcome = client.run_batch([unsubscribe_operation(LIST_ID, md5(JANE))], on_progress=seen.append)
+
+    assert [(p.status, p.finished_operations, p.total_operations) for p in seen] == [
+        ("pending", 0, 1),
+        ("started", 0, 1),
+        ("finished", 1, 1),
+    ]
+    assert {p.batch_id for p in seen} == {outcome.batch_id}
+
+
+def test_archiving_a_pending_member_unsubscribes_it_instead(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE, "pending")
+
+    assert client.archive(LIST_ID, JANE) is MemberChange.CHANGED
+    assert mailchimp.contract.status_of(LIST_ID, JANE) == "unsubscribed"
+
+
+def test_a_refused_archive_of_an_archived_member_counts_as_done(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE)
+    mailchimp.contract.set_status(LIST_ID, JANE, "archived")
+
+    assert client.settle_refused_archive(LIST_ID, md5(JANE)) is MemberChange.UNCHANGED
+    assert client.settle_refused_archive(LIST_ID, md5("nobody@example.org")) is (
+        MemberChange.ABSENT
+    )
+
+
+def test_the_audience_lists_archived_members_too_without_addresses(
+    mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, JANE)
+    mailchimp.contract.add_member(LIST_ID, "gone@example.org")
+    mailchimp.contract.set_status(LIST_ID, "gone@example.org", "archived")
+
+    audience = client.audience(LIST_ID)
+
+    assert {k: v.status for k, v in audience.items()} == {
+        md5(JANE): "subscribed",
+        md5("gone@example.org"): "archived",
+    }
+    assert all("email_address" not in query(r.target)["fields"] for r in mailchimp.api_calls())

@@ -1,79 +1,33 @@
-"""Push and pull between the consent ledger (SQLite and PostgreSQL) and a Mailchimp audience."""
+"""The push from the consent ledger (SQLite and PostgreSQL) to a Mailchimp audience."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
-from datetime import UTC, datetime
-
-from sqlalchemy import func, select
+import pytest
 
 from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_ledger import LedgerSuppressions
+from steward.connectors.mailchimp_pull import pull_changes
 from steward.connectors.mailchimp_sync import (
-    SOURCE,
-    MemberFailure,
     PushReport,
     SuppressionMode,
-    pull_unsubscribes,
     push_suppressions,
 )
-from steward.consent.events import ConsentEvent, ConsentEventKind
-from steward.consent.ledger import current_state, ensure_person, find_person, record
-from steward.consent.state import ConsentStatus
+from steward.consent.events import ConsentEventKind
+from steward.errors import ConnectorError
 from steward.store.database import Store
-from steward.store.tables import consent_events
 from tests.integration.connectors.conftest import LIST_ID, START
+from tests.integration.connectors.ledger_helpers import (
+    BEFORE,
+    PURPOSE,
+    audit_trail,
+    event_count,
+    md5,
+    note,
+    runs,
+)
 from tests.integration.connectors.mailchimp_server import MailchimpServer
 
-PURPOSE = "newsletter"
-BEFORE = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
 ADA, BOB, CY, DEE = (f"{n}@example.org" for n in ("ada", "bob", "cy", "dee"))
-
-
-def md5(text: str) -> str:
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def note(
-    store: Store,
-    email: str,
-    kind: ConsentEventKind,
-    *,
-    channel: str = "email",
-    purpose: str = PURPOSE,
-    at: datetime = BEFORE,
-) -> None:
-    with store.unit_of_work(actor="test") as uow:
-        record(
-            uow,
-            ConsentEvent(
-                event_id=uuid.uuid4().hex,
-                person=ensure_person(uow, email=email),
-                kind=kind,
-                purpose=purpose,
-                channel=channel,
-                source="web-form",
-                wording="Send me the Outserve newsletter",
-                wording_version="v1",
-                occurred_at=at,
-            ),
-        )
-        uow.commit()
-
-
-def email_status(store: Store, email: str) -> ConsentStatus | None:
-    with store.unit_of_work(actor="test") as uow:
-        person = find_person(uow, email=email)
-        state = current_state(uow, person, PURPOSE, "email") if person else None
-        return state.status if state else None
-
-
-def event_count(store: Store) -> int:
-    with store.unit_of_work(actor="test") as uow:
-        counted = uow.connection.execute(select(func.count()).select_from(consent_events))
-        return int(counted.scalar_one())
 
 
 def audience_with_refusals(store: Store, mailchimp: MailchimpServer) -> None:
@@ -87,9 +41,23 @@ def audience_with_refusals(store: Store, mailchimp: MailchimpServer) -> None:
 
 
 def push(
-    store: Store, client: MailchimpClient, mode: SuppressionMode = SuppressionMode.UNSUBSCRIBE
+    store: Store,
+    client: MailchimpClient,
+    mode: SuppressionMode = SuppressionMode.UNSUBSCRIBE,
+    batch_size: int = 500,
 ) -> PushReport:
-    return push_suppressions(LedgerSuppressions(store), client, LIST_ID, purpose=PURPOSE, mode=mode)
+    ledger = LedgerSuppressions(store)
+    return push_suppressions(
+        ledger, client, LIST_ID, purpose=PURPOSE, mode=mode, batch_size=batch_size
+    )
+
+
+def sent_member_ids(mailchimp: MailchimpServer) -> list[str]:
+    return [
+        str(op["path"]).rsplit("/", 1)[1]
+        for batch in mailchimp.contract.batches.values()
+        for op in batch.operations
+    ]
 
 
 def test_push_unsubscribes_everyone_the_ledger_suppresses_for_email(
@@ -144,74 +112,135 @@ def test_pushing_twice_changes_nothing_the_second_time(
     assert (again.changed, again.unchanged, again.absent) == (0, 2, 1)
 
 
-def test_push_reports_a_member_mailchimp_refuses_by_member_id_not_address(
+def test_a_pending_member_is_unsubscribed_even_in_archive_mode(
     store: Store, mailchimp: MailchimpServer, client: MailchimpClient
 ) -> None:
+    """Pending has not confirmed, so it is not consent; Mailchimp cannot archive it (405), and
+    unsubscribing it stops the confirmation from quietly subscribing the person later."""
     mailchimp.contract.add_member(LIST_ID, ADA, "pending")
     note(store, ADA, ConsentEventKind.WITHDRAWN)
 
     report = push(store, client, SuppressionMode.ARCHIVE)
 
-    assert report.changed == 0
-    [failure] = report.failures
-    assert isinstance(failure, MemberFailure)
-    assert (failure.member_id, failure.status_code) == (md5(ADA), 405)
-    assert "cannot be removed" in failure.detail and ADA not in failure.detail
+    assert mailchimp.contract.status_of(LIST_ID, ADA) == "unsubscribed"
+    assert (report.changed, report.failures) == (1, ())
 
 
-def test_pull_records_an_unsubscribe_made_in_mailchimp(
+def test_archiving_a_member_archived_meanwhile_counts_as_done(
     store: Store, mailchimp: MailchimpServer, client: MailchimpClient
 ) -> None:
-    mailchimp.contract.add_member(LIST_ID, CY)
-    note(store, CY, ConsentEventKind.GIVEN)
-    changed_at = mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
-
-    report = pull_unsubscribes(client, LedgerSuppressions(store), LIST_ID, START, purpose=PURPOSE)
-
-    assert (report.seen, report.recorded) == (1, 1)
-    assert email_status(store, CY) is ConsentStatus.UNSUBSCRIBED
-    with store.unit_of_work(actor="test") as uow:
-        row = uow.connection.execute(
-            select(consent_events).where(consent_events.c.kind == "unsubscribed")
-        ).one()
-    assert (row.source, row.channel, row.purpose, row.occurred_at) == (
-        SOURCE,
-        "email",
-        PURPOSE,
-        changed_at,
+    audience_with_refusals(store, mailchimp)
+    mailchimp.contract.before_batch = lambda _done: mailchimp.contract.set_status(
+        LIST_ID, ADA, "archived"
     )
-    assert md5(CY) not in row.event_id  # the member id would let a guessed address be confirmed
-    assert json.loads(row.evidence) == {  # no member id: an unkeyed hash of the address
-        "mailchimp_list_id": LIST_ID,
-        "mailchimp_last_changed": changed_at.isoformat(),
-    }
+
+    report = push(store, client, SuppressionMode.ARCHIVE)
+
+    [batch] = mailchimp.contract.batches.values()
+    assert {r["operation_id"]: r["status_code"] for r in batch.results}[md5(ADA)] == 405
+    assert (report.changed, report.unchanged, report.failures) == (1, 1, ())
+    assert mailchimp.contract.status_of(LIST_ID, ADA) == "archived"
 
 
-def test_pull_keeps_a_minimal_suppression_for_an_address_steward_did_not_know(
+def test_people_absent_from_the_audience_are_never_sent(
     store: Store, mailchimp: MailchimpServer, client: MailchimpClient
 ) -> None:
+    audience_with_refusals(store, mailchimp)  # Dee unsubscribed in Steward, not in Mailchimp
+
+    first, second = push(store, client), push(store, client)
+
+    assert first.absent == second.absent == 1
+    assert md5(DEE) not in sent_member_ids(mailchimp)
+    assert len(mailchimp.contract.batches) == 1  # the second push had nothing to send
+
+
+def test_a_member_added_to_the_audience_later_is_suppressed_then(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    note(store, DEE, ConsentEventKind.UNSUBSCRIBED)
+    push(store, client)
     mailchimp.contract.add_member(LIST_ID, DEE)
-    mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, DEE)
 
-    pull_unsubscribes(client, LedgerSuppressions(store), LIST_ID, START, purpose=PURPOSE)
+    report = push(store, client)
 
-    assert email_status(store, DEE) is ConsentStatus.UNSUBSCRIBED
+    assert (report.changed, report.absent) == (1, 0)
+    assert mailchimp.contract.status_of(LIST_ID, DEE) == "unsubscribed"
 
 
-def test_pulling_the_same_changes_twice_records_nothing_new(
+def test_a_push_records_what_it_did_and_its_audit_event(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    audience_with_refusals(store, mailchimp)
+
+    report = push(store, client)
+
+    [run] = runs(store)
+    assert (run.kind, run.outcome) == ("push", "completed")
+    assert run.summary["changed"] == 2 and run.summary["absent"] == 1
+    assert run.summary["batches_finished"] == list(report.batches)
+    assert audit_trail(store)[-1] == ("mailchimp.pushed", f"mailchimp_list:{LIST_ID}")
+
+
+def test_a_push_that_fails_half_way_still_records_what_was_done(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    audience_with_refusals(store, mailchimp)
+
+    def outage(batches_so_far: int) -> None:
+        if batches_so_far == 1:  # the second batch is accepted, then Mailchimp goes down
+            mailchimp.fail_next(20, status=503)
+
+    mailchimp.contract.before_batch = outage
+
+    with pytest.raises(ConnectorError):
+        push(store, client, batch_size=1)
+
+    [run] = runs(store)
+    first_batch = next(iter(mailchimp.contract.batches))
+    assert (run.kind, run.outcome) == ("push", "failed")
+    assert run.summary["planned"] == 2 and run.summary["changed"] == 1
+    assert run.summary["batches_finished"] == [first_batch]
+    assert "HTTP 503" in str(run.summary["message"])
+    assert audit_trail(store)[-1] == ("mailchimp.push_failed", f"mailchimp_list:{LIST_ID}")
+
+
+def test_a_person_who_opted_in_again_in_mailchimp_is_not_re_suppressed(
     store: Store, mailchimp: MailchimpServer, client: MailchimpClient
 ) -> None:
     mailchimp.contract.add_member(LIST_ID, CY)
-    mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
-    ledger = LedgerSuppressions(store)
-    first = pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
-    events = event_count(store)
+    note(store, CY, ConsentEventKind.UNSUBSCRIBED)  # before Mailchimp's clock starts
+    push(store, client)
+    mailchimp.contract.resubscribe_through_form(LIST_ID, CY, ip="203.0.113.9")
 
-    again = pull_unsubscribes(client, ledger, LIST_ID, first.next_since, purpose=PURPOSE)
+    report = push(store, client)  # no pull in between
 
-    assert again.seen == 1  # the one-second overlap re-reads the newest change
-    assert (again.recorded, again.already_suppressed) == (0, 1)
-    assert event_count(store) == events
+    assert mailchimp.contract.status_of(LIST_ID, CY) == "subscribed"
+    assert (report.resubscribed, report.changed) == (1, 0)
+
+
+def test_an_opt_in_older_than_the_refusal_does_not_protect_the_member(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    mailchimp.contract.add_member(LIST_ID, CY)
+    mailchimp.contract.resubscribe_through_form(LIST_ID, CY, ip="203.0.113.9")
+    note(store, CY, ConsentEventKind.UNSUBSCRIBED, at=START.replace(day=20))
+
+    report = push(store, client)
+
+    assert (report.resubscribed, report.changed) == (0, 1)
+    assert mailchimp.contract.status_of(LIST_ID, CY) == "unsubscribed"
+
+
+def test_an_import_into_mailchimp_after_the_refusal_is_not_read_as_an_opt_in(
+    store: Store, mailchimp: MailchimpServer, client: MailchimpClient
+) -> None:
+    note(store, CY, ConsentEventKind.UNSUBSCRIBED)
+    mailchimp.contract.add_member(LIST_ID, CY)  # added by the organisation: no confirming IP
+
+    report = push(store, client)
+
+    assert (report.resubscribed, report.changed) == (0, 1)
+    assert mailchimp.contract.status_of(LIST_ID, CY) == "unsubscribed"
 
 
 def test_push_then_pull_twice_changes_nothing_the_second_time(
@@ -221,29 +250,29 @@ def test_push_then_pull_twice_changes_nothing_the_second_time(
     mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
     ledger = LedgerSuppressions(store)
     push(store, client)
-    pulled = pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
+    pulled = pull_changes(client, ledger, LIST_ID, purpose=PURPOSE)
     audience, events = mailchimp.contract.snapshot(LIST_ID), event_count(store)
 
     pushed = push(store, client)
-    repulled = pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
+    repulled = pull_changes(client, ledger, LIST_ID, purpose=PURPOSE, since=START)
 
     assert pulled.recorded == 1  # Cy; Ada and Bob were Steward's own suppressions, not echoed
-    assert pulled.already_suppressed == 2
+    assert pulled.counts.already_suppressed == 2
     assert (pushed.changed, repulled.recorded) == (0, 0)
     assert mailchimp.contract.snapshot(LIST_ID) == audience
     assert event_count(store) == events
 
 
-def test_consent_given_in_steward_after_a_pulled_unsubscribe_survives_a_re_pull(
+def test_an_objection_to_all_marketing_is_not_lifted_by_a_mailchimp_opt_in(
     store: Store, mailchimp: MailchimpServer, client: MailchimpClient
 ) -> None:
+    """RULES.md R2.6: an objection always wins; only the person can lift it, with Steward."""
     mailchimp.contract.add_member(LIST_ID, CY)
-    mailchimp.contract.unsubscribe_in_mailchimp(LIST_ID, CY)
-    ledger = LedgerSuppressions(store)
-    pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
-    note(store, CY, ConsentEventKind.GIVEN, at=START.replace(hour=12))
+    note(store, CY, ConsentEventKind.OBJECTED, purpose="direct_marketing", channel="phone")
+    push(store, client)
+    mailchimp.contract.resubscribe_through_form(LIST_ID, CY, ip="203.0.113.9")
 
-    again = pull_unsubscribes(client, ledger, LIST_ID, START, purpose=PURPOSE)
+    report = push(store, client)
 
-    assert (again.recorded, again.duplicates) == (0, 1)
-    assert email_status(store, CY) is ConsentStatus.GIVEN
+    assert (report.resubscribed, report.changed) == (0, 1)
+    assert mailchimp.contract.status_of(LIST_ID, CY) == "unsubscribed"

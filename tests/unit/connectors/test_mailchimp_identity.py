@@ -8,7 +8,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from steward.connectors.mailchimp_client import MailchimpClient, base_url_for_key
+from steward.connectors.mailchimp_address import base_url_for_key
+from steward.connectors.mailchimp_client import MailchimpClient
 from steward.connectors.mailchimp_operations import redact_addresses, subscriber_hash
 from steward.connectors.mailchimp_sync import external_event_id
 from steward.errors import ConfigError, ConnectorError
@@ -72,12 +73,23 @@ def test_the_same_change_to_the_same_person_always_gives_the_same_event_id() -> 
     change = "list1/2026-03-02T09:00:05+00:00"
     person = "8aab22c703f648f6adad4e0c2099612f"
 
-    first = external_event_id("mailchimp", change, person)
+    first = external_event_id("mailchimp", "newsletter", change, person)
 
-    assert first == external_event_id("mailchimp", change, person)
-    assert first != external_event_id("mailchimp", change, "0" * 32)
-    assert first != external_event_id("mailchimp", "list1/2026-03-02T09:00:06+00:00", person)
+    assert first == external_event_id("mailchimp", "newsletter", change, person)
+    assert first != external_event_id("mailchimp", "newsletter", change, "0" * 32)
+    later = "list1/2026-03-02T09:00:06+00:00"
+    assert first != external_event_id("mailchimp", "newsletter", later, person)
     assert first.startswith("mailchimp:")
+
+
+def test_the_event_id_includes_the_purpose() -> None:
+    """One audience change pulled for two purposes is two events, not a conflicting retry."""
+    change = "list1/2026-03-02T09:00:05+00:00"
+    person = "8aab22c703f648f6adad4e0c2099612f"
+
+    assert external_event_id("mailchimp", "newsletter", change, person) != external_event_id(
+        "mailchimp", "offers", change, person
+    )
 
 
 def test_an_event_id_cannot_be_matched_to_a_guessed_address() -> None:
@@ -85,9 +97,9 @@ def test_an_event_id_cannot_be_matched_to_a_guessed_address() -> None:
     change = "list1/2026-03-02T09:00:05+00:00"
     member_id = hashlib.md5(b"jane@example.org", usedforsecurity=False).hexdigest()
     person = "8aab22c703f648f6adad4e0c2099612f"
-    made = external_event_id("mailchimp", change, person)
+    made = external_event_id("mailchimp", "newsletter", change, person)
     assert member_id not in made
-    assert made != external_event_id("mailchimp", change, member_id)
+    assert made != external_event_id("mailchimp", "newsletter", change, member_id)
 
 
 def test_an_answer_that_is_not_json_becomes_a_connector_error() -> None:
