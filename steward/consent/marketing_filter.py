@@ -195,6 +195,32 @@ def _address(row: list[str], columns: _Columns) -> str | None:
         return None
 
 
+class _Headers:
+    """Each allowed recipient's header values, its person found or (corporate) recorded."""
+
+    def __init__(
+        self, uow: UnitOfWork, links: UnsubscribeLinks, campaign: Campaign, columns: _Columns
+    ) -> None:
+        self.links, self.campaign, self.columns = links, campaign, columns
+        self.signer = signer_for(uow.keys)  # built once: it derives a key per ring version
+        self.registered = 0
+
+    def columns_for(self, line: int, row: list[str], people: ListStates, route: str) -> Added:
+        """The route and this recipient's header values (RFC 2369 §3.2, RFC 8058 §3.1)."""
+        person = people.people.get(line)
+        if person is None:
+            address = _address(row, self.columns)
+            if address is None:  # never: an allowed line holds a valid address
+                raise InvalidInput("an allowed row has no address", where=f"line {line}")
+            person = self.links.register(address)
+            self.registered += 1
+        token = self.signer.issue(
+            UnsubscribeScope(person, self.campaign.purpose, self.campaign.channel.value)
+        )
+        values = dict(unsubscribe_headers(self.links.endpoints, token))
+        return added(route, *(values[name] for name in HEADER_COLUMNS))
+
+
 class _Pass:
     """Second pass: write each row where its line's situation puts it."""
 
@@ -209,16 +235,14 @@ class _Pass:
         allowed: ListWriter,
     ) -> None:
         self.campaign, self.columns, self.states, self.early = campaign, columns, states, early
-        self.links, self.allowed = links, allowed
-        self.signer = signer_for(uow.keys) if links is not None else None
-        self.registered = 0
+        self.allowed = allowed
+        self.headers = None if links is None else _Headers(uow, links, campaign, columns)
 
     def write(self, handle: TextIO, name: str, excluded: ListWriter) -> FilterSummary:
-        columns, early, allowed = self.columns, self.early, self.allowed
+        columns, early, allowed, headers = self.columns, self.early, self.allowed, self.headers
         judge = _judge(self.campaign, self.states)
         at = columns.legal_form
-        extra = HEADER_COLUMNS if self.links is not None else ()
-        allowed.header([*columns.header, "route", *extra])
+        allowed.header([*columns.header, "route", *(HEADER_COLUMNS if headers else ())])
         excluded.header(["line", *columns.header, "route", "reason", "citation"])
         routes: Counter[str] = Counter()
         records_ = records(handle, name)
@@ -239,28 +263,12 @@ class _Pass:
                 excluded.numbered_row(line, row, text, verdict.columns)
                 continue
             sent += 1
-            if self.links is None:
+            if headers is None:
                 allowed.row(row, text, verdict.columns)
             else:
-                allowed.row(row, text, self._with_headers(line, row, verdict.route))
-        return FilterSummary(
-            count, sent, count - sent, tuple(sorted(routes.items())), self.registered
-        )
-
-    def _with_headers(self, line: int, row: list[str], route: str) -> Added:
-        """The route and this recipient's header values (RFC 2369 §3.2, RFC 8058 §3.1)."""
-        assert self.links is not None and self.signer is not None
-        person = self.states.people.get(line)
-        if person is None:
-            address = _address(row, self.columns)
-            assert address is not None  # an allowed line holds a valid address
-            person = self.links.register(address)
-            self.registered += 1
-        token = self.signer.issue(
-            UnsubscribeScope(person, self.campaign.purpose, self.campaign.channel.value)
-        )
-        values = dict(unsubscribe_headers(self.links.endpoints, token))
-        return added(route, *(values[name] for name in HEADER_COLUMNS))
+                allowed.row(row, text, headers.columns_for(line, row, self.states, verdict.route))
+        registered = headers.registered if headers else 0
+        return FilterSummary(count, sent, count - sent, tuple(sorted(routes.items())), registered)
 
 
 @dataclass(frozen=True)
