@@ -28,7 +28,7 @@ FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 """First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
 
 NEUTRALISER = "'"
-_PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _AFTER_DELIMITER = re.compile(",[=+@\t\r\uff1d\uff0b\uff0d\uff20-]")
 
 

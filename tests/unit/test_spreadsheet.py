@@ -49,3 +49,7 @@ def test_no_safe_cell_begins_with_a_formula_character_unless_it_is_a_number_or_a
 def test_the_line_screen_flags_every_line_with_a_cell_to_neutralise(cells: list[str]) -> None:
     if any(formula_safe(cell) != cell for cell in cells):
         assert may_hold_formula(",".join(cells))
+
+
+def test_only_ascii_digits_make_a_plain_number() -> None:
+    assert formula_safe("-\u0663") == "'-\u0663"  # Arabic-Indic three: not a number a sheet reads
