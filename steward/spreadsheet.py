@@ -29,7 +29,6 @@ FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 NEUTRALISER = "'"
 _PLAIN_NUMBER = re.compile(r"[+-](?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_AFTER_DELIMITER = re.compile(",[=+@\t\r\uff1d\uff0b\uff0d\uff20-]")
 
 
 def formula_safe(cell: str) -> str:
@@ -43,12 +42,3 @@ def formula_safe(cell: str) -> str:
 
 def formula_safe_row(cells: Iterable[str]) -> list[str]:
     return [formula_safe(cell) for cell in cells]
-
-
-def may_hold_formula(line: str) -> bool:
-    """Whether any cell of an unquoted comma-separated ``line`` begins like a formula.
-
-    A fast screen for writers that copy a line's own text: False means every cell is safe as it
-    stands; True means the cells must go through ``formula_safe`` (which may still keep them).
-    """
-    return bool(line) and (line[0] in FORMULA_STARTS or _AFTER_DELIMITER.search(line) is not None)
