@@ -24,7 +24,15 @@ from pathlib import Path
 
 import psycopg
 
-from steward.consent.marketing_filter import Campaign, filter_list
+from steward.consent.marketing_filter import (
+    ALLOWED_FILE,
+    EXCLUDED_FILE,
+    Campaign,
+    CampaignList,
+    FilterOutputs,
+    filter_list,
+)
+from steward.files import atomic_outputs, open_regular_file
 from steward.law.pecr import Channel
 from steward.store.crypto import KeyRing
 from steward.store.database import FixedKeys, Store, create_store_engine
@@ -176,8 +184,14 @@ def _run_filter(url: str, key_file: Path, source: Path, out: Path) -> dict[str, 
     store = Store(create_store_engine(url), FixedKeys(read_key_file(key_file)))
     campaign = Campaign(purpose=PURPOSE, channel=Channel.email, on=ON, own_similar_products=True)
     started = time.perf_counter()
-    with store.unit_of_work(actor="bench") as uow:
-        summary = filter_list(uow, source, out, campaign)
+    with (  # as `steward marketing filter` runs it: checked input, atomic outputs
+        open_regular_file(source, what="the list") as listing,
+        store.unit_of_work(actor="bench", reads_only=True) as uow,
+        atomic_outputs(out, (ALLOWED_FILE, EXCLUDED_FILE), inputs=(source,)) as (allowed, excluded),
+    ):
+        summary = filter_list(
+            uow, CampaignList(listing, str(source)), FilterOutputs(allowed, excluded), campaign
+        )
     return {"seconds": time.perf_counter() - started, "allowed": summary.allowed}
 
 

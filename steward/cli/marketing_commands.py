@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,14 +17,24 @@ import typer
 
 from steward.bootstrap import load_settings, open_store, purpose_catalogue, unsubscribe_endpoints
 from steward.consent import ledger
+from steward.consent.events import PersonRef
 from steward.consent.imports import ListContext
 from steward.consent.imports_service import import_list
 from steward.consent.marketing_facts import LONDON
-from steward.consent.marketing_filter import Campaign, filter_list
+from steward.consent.marketing_filter import (
+    ALLOWED_FILE,
+    EXCLUDED_FILE,
+    Campaign,
+    CampaignList,
+    FilterOutputs,
+    UnsubscribeLinks,
+    filter_list,
+)
 from steward.consent.purposes import PurposeCatalogue
 from steward.consent.unsubscribe import Via, issue_token, record_email_unsubscribe
-from steward.consent.unsubscribe_headers import unsubscribe_headers
+from steward.consent.unsubscribe_headers import UnsubscribeEndpoints, unsubscribe_headers
 from steward.errors import InvalidInput, NotFound
+from steward.files import atomic_outputs, open_regular_file
 from steward.law.pecr import Channel
 from steward.store.database import Store
 
@@ -108,23 +118,64 @@ def filter_command(
         "--own-similar-products",
         help="The campaign markets only our own products similar to those bought (soft opt-in).",
     ),
+    with_unsubscribe_headers: bool = typer.Option(
+        False,
+        "--with-unsubscribe-headers",
+        help="Add each allowed row's List-Unsubscribe and List-Unsubscribe-Post values "
+        "(needs STEWARD_UNSUBSCRIBE_BASE_URL and STEWARD_UNSUBSCRIBE_MAILBOX).",
+    ),
 ) -> None:
     """Write who may be sent this campaign (allowed.csv) and why not everyone else."""
     _marketing_purposes(purpose, channel)
-    with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
+    endpoints = _endpoints() if with_unsubscribe_headers else None
+    with (
+        open_regular_file(path, what="the list") as listing,
+        _store() as store,
+        store.unit_of_work(actor=_actor(), reads_only=True) as uow,
+        atomic_outputs(out, (ALLOWED_FILE, EXCLUDED_FILE), inputs=(path,)) as (allowed, excluded),
+    ):
         campaign = Campaign(
             purpose=purpose,
             channel=channel,
             on=_date(on, "--on") if on else _today(store),
             own_similar_products=own_similar_products,
         )
-        summary = filter_list(uow, path, out, campaign)
+        links = None if endpoints is None else UnsubscribeLinks(endpoints, _registrar(store))
+        summary = filter_list(
+            uow,
+            CampaignList(listing, str(path)),
+            FilterOutputs(allowed, excluded),
+            campaign,
+            links=links,
+        )
     typer.echo(
-        f"read {summary.read}: {summary.allowed} allowed -> {summary.allowed_file}, "
-        f"{summary.excluded} excluded -> {summary.excluded_file}"
+        f"read {summary.read}: {summary.allowed} allowed -> {out / ALLOWED_FILE}, "
+        f"{summary.excluded} excluded -> {out / EXCLUDED_FILE}"
     )
     for route, count in summary.routes:
         typer.echo(f"  {route}: {count}")
+    if summary.registered:
+        typer.echo(
+            f"recorded {summary.registered} allowed address(es) new to the ledger as people, "
+            "so their unsubscribe links work"
+        )
+
+
+def _endpoints() -> UnsubscribeEndpoints:
+    """Where unsubscribes arrive: the settings root's unsubscribe group (docs/configuration.md)."""
+    return unsubscribe_endpoints(load_settings())
+
+
+def _registrar(store: Store) -> Callable[[str], PersonRef]:
+    """Records an address as a person in its own short unit of work (never one long write)."""
+
+    def register(address: str) -> PersonRef:
+        with store.unit_of_work(actor=_actor()) as uow:
+            person = ledger.ensure_person(uow, email=address)
+            uow.commit()
+        return person
+
+    return register
 
 
 def headers_command(

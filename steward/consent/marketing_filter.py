@@ -7,21 +7,30 @@ situation id per line; the second reads each line's situation and writes ``allow
 ``excluded.csv``. ``may_send`` is asked once per distinct situation and subscriber type, since most
 lines share a handful. Memory holds only the index of addresses seen (to catch duplicates), one
 id per line and the decisions, so a million-address list runs in well under a gigabyte.
+
+The service takes the list as a seekable byte stream and writes to two text streams; which
+files they are, and writing them safely, is the caller's (``steward.files``). Every cell written
+is formula-safe (``steward.spreadsheet``). Asked for unsubscribe headers, each allowed row also
+carries its ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` values (RFC 2369, RFC 8058), so a
+campaign can be sent from ``allowed.csv`` with the opt-out every message needs (PECR reg 22(3)(c)
+and reg 23; RULES.md R2.3, R2.9).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from steward.consent.list_csv import Added, ListWriter, added, records
+from steward.consent.events import PersonRef
+from steward.consent.list_csv import Added, ListWriter, added, list_text, records, rows
 from steward.consent.marketing_facts import law_facts
 from steward.consent.marketing_lookup import Entry, ListStates, matched_states
+from steward.consent.unsubscribe import signer_for
+from steward.consent.unsubscribe_headers import UnsubscribeEndpoints, unsubscribe_headers
+from steward.consent.unsubscribe_token import UnsubscribeScope
 from steward.errors import InvalidInput
 from steward.law.pecr import Channel, Message, Recipient, may_send
 from steward.law.subscribers import SubscriberType, classify_subscriber
@@ -30,6 +39,8 @@ from steward.store.identifiers import IdentifierKind, normalise_email
 
 ALLOWED_FILE = "allowed.csv"
 EXCLUDED_FILE = "excluded.csv"
+HEADER_COLUMNS = ("List-Unsubscribe", "List-Unsubscribe-Post")
+"""The columns ``allowed.csv`` gains with unsubscribe links: each is its header's value."""
 
 
 @dataclass(frozen=True)
@@ -45,13 +56,43 @@ class Campaign:
 
 
 @dataclass(frozen=True)
+class CampaignList:
+    """The list to filter: a seekable byte stream (it is read twice) and the name errors give."""
+
+    stream: BinaryIO
+    name: str
+
+
+@dataclass(frozen=True)
+class FilterOutputs:
+    """Where the rows go: the allowed list and the excluded rows with their reasons."""
+
+    allowed: TextIO
+    excluded: TextIO
+
+
+@dataclass(frozen=True)
+class UnsubscribeLinks:
+    """Asks for each allowed row's unsubscribe header values.
+
+    A token names a person, so an allowed address the ledger does not know yet (only a corporate
+    subscriber can be one: PECR reg 22 does not apply to it, R2.2) is first recorded as a person
+    by ``register``, which the caller runs in its own short unit of work; that person has no
+    consent event, only the encrypted address an unsubscribe will be recorded against.
+    """
+
+    endpoints: UnsubscribeEndpoints
+    register: Callable[[str], PersonRef]
+
+
+@dataclass(frozen=True)
 class FilterSummary:
     read: int
     allowed: int
     excluded: int
     routes: tuple[tuple[str, int], ...]
-    allowed_file: Path
-    excluded_file: Path
+    registered: int = 0
+    """Allowed addresses recorded as people so their unsubscribe links work."""
 
 
 @dataclass(frozen=True)
@@ -61,64 +102,64 @@ class _Columns:
     legal_form: int | None
 
 
-def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign) -> FilterSummary:
-    """Write ``allowed.csv`` (input columns + route) and ``excluded.csv`` (line, input columns,
-    route, reason, citation) for ``source`` into ``out_dir``."""
+def filter_list(
+    uow: UnitOfWork,
+    listing: CampaignList,
+    outputs: FilterOutputs,
+    campaign: Campaign,
+    *,
+    links: UnsubscribeLinks | None = None,
+) -> FilterSummary:
+    """Write the allowed rows (input columns + route, and the unsubscribe header values when
+    ``links`` is given) and the excluded rows (line, input columns, route, reason, citation)."""
     if campaign.channel is not Channel.email:
         raise InvalidInput(
             f"lists hold email addresses; cannot filter for channel {campaign.channel.value!r}",
-            where="--channel",
-            hint="use --channel email",
+            where="channel",
+            hint="filter for the email channel",
+        )
+    if not listing.stream.seekable():
+        raise InvalidInput(
+            "the list must be readable twice (a file, not a pipe)",
+            where=listing.name,
+            hint="save the list to a file first",
         )
     early: dict[int, tuple[str, str]] = {}
-    with _open(source) as header:
-        columns = _columns(header, source)
-    with _open(source) as first:
-        states = matched_states(uow, _entries(uow, first, columns, early), campaign.purpose)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (
-        _open(source) as second,
-        (out_dir / ALLOWED_FILE).open("w", newline="", encoding="utf-8") as allowed_out,
-        (out_dir / EXCLUDED_FILE).open("w", newline="", encoding="utf-8") as excluded_out,
-    ):
-        return _write(
-            second,
-            columns,
-            states,
-            early,
-            campaign,
-            ListWriter(allowed_out),
-            ListWriter(excluded_out),
-            out_dir,
+    with list_text(listing.stream, listing.name) as header:
+        columns = _columns(header, listing.name)
+    with list_text(listing.stream, listing.name) as first:
+        states = matched_states(
+            uow,
+            _entries(uow, first, listing.name, columns, early),
+            campaign.purpose,
+            people=links is not None,
         )
+    with list_text(listing.stream, listing.name) as second:
+        return _Pass(
+            uow, campaign, columns, states, early, links, ListWriter(outputs.allowed)
+        ).write(second, listing.name, ListWriter(outputs.excluded))
 
 
-def _open(source: Path) -> TextIO:
-    try:
-        return source.open(newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise InvalidInput(
-            f"cannot read the list: {error.strerror}",
-            where=str(source),
-            hint="give the path of a CSV file",
-        ) from error
-
-
-def _columns(handle: TextIO, source: Path) -> _Columns:
-    header = next(csv.reader(handle), None)
-    names = [name.strip().lower() for name in header or []]
+def _columns(handle: TextIO, name: str) -> _Columns:
+    first = next(rows(handle, name), None)
+    header = first[1] if first is not None else []
+    names = [column.strip().lower() for column in header]
     if "email" not in names:
         raise InvalidInput(
             "the list has no email column",
-            where=f"{source}:1",
+            where=f"{name}:1",
             hint="name the column of addresses 'email' in the first line",
         )
     legal_form = names.index("legal_form") if "legal_form" in names else None
-    return _Columns(header or [], names.index("email"), legal_form)
+    return _Columns(header, names.index("email"), legal_form)
 
 
 def _entries(
-    uow: UnitOfWork, handle: TextIO, columns: _Columns, early: dict[int, tuple[str, str]]
+    uow: UnitOfWork,
+    handle: TextIO,
+    name: str,
+    columns: _Columns,
+    early: dict[int, tuple[str, str]],
 ) -> Iterator[Entry]:
     """First pass: the blind indexes of every valid, first-seen address, in line order; lines
     excluded before any law applies (not an address, a repeat) go into ``early``."""
@@ -126,12 +167,11 @@ def _entries(
     email = IdentifierKind.EMAIL
     older = [version for version in keys.versions if version != keys.current]
     seen: dict[bytes, int] = {}
-    reader = csv.reader(handle)
+    reader = rows(handle, name)
     next(reader, None)
-    for row in reader:
+    for line, row in reader:
         if not any(row):
             continue
-        line = reader.line_num
         address = _address(row, columns)
         if address is None:
             early[line] = ("invalid_address", "not an email address")
@@ -155,49 +195,80 @@ def _address(row: list[str], columns: _Columns) -> str | None:
         return None
 
 
-def _write(
-    handle: TextIO,
-    columns: _Columns,
-    states: ListStates,
-    early: dict[int, tuple[str, str]],
-    campaign: Campaign,
-    allowed: ListWriter,
-    excluded: ListWriter,
-    out_dir: Path,
-) -> FilterSummary:
+class _Headers:
+    """Each allowed recipient's header values, its person found or (corporate) recorded."""
+
+    def __init__(
+        self, uow: UnitOfWork, links: UnsubscribeLinks, campaign: Campaign, columns: _Columns
+    ) -> None:
+        self.links, self.campaign, self.columns = links, campaign, columns
+        self.signer = signer_for(uow.keys)  # built once: it derives a key per ring version
+        self.registered = 0
+
+    def columns_for(self, line: int, row: list[str], people: ListStates, route: str) -> Added:
+        """The route and this recipient's header values (RFC 2369 §3.2, RFC 8058 §3.1)."""
+        person = people.people.get(line)
+        if person is None:
+            address = _address(row, self.columns)
+            if address is None:  # never: an allowed line holds a valid address
+                raise InvalidInput("an allowed row has no address", where=f"line {line}")
+            person = self.links.register(address)
+            self.registered += 1
+        token = self.signer.issue(
+            UnsubscribeScope(person, self.campaign.purpose, self.campaign.channel.value)
+        )
+        values = dict(unsubscribe_headers(self.links.endpoints, token))
+        return added(route, *(values[name] for name in HEADER_COLUMNS))
+
+
+class _Pass:
     """Second pass: write each row where its line's situation puts it."""
-    judge = _judge(campaign, states)
-    at = columns.legal_form
-    allowed.header([*columns.header, "route"])
-    excluded.header(["line", *columns.header, "route", "reason", "citation"])
-    routes: Counter[str] = Counter()
-    rows = records(handle)
-    next(rows, None)
-    count = sent = 0
-    for line, row, text in rows:
-        if not any(row):
-            continue
-        count += 1
-        if line in early:
-            route, reason = early[line]
-            routes[route] += 1
-            excluded.numbered_row(line, row, text, added(route, reason, ""))
-            continue
-        verdict = judge(line, row[at] if at is not None and at < len(row) else None)
-        routes[verdict.route] += 1
-        if verdict.send:
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        campaign: Campaign,
+        columns: _Columns,
+        states: ListStates,
+        early: dict[int, tuple[str, str]],
+        links: UnsubscribeLinks | None,
+        allowed: ListWriter,
+    ) -> None:
+        self.campaign, self.columns, self.states, self.early = campaign, columns, states, early
+        self.allowed = allowed
+        self.headers = None if links is None else _Headers(uow, links, campaign, columns)
+
+    def write(self, handle: TextIO, name: str, excluded: ListWriter) -> FilterSummary:
+        columns, early, allowed, headers = self.columns, self.early, self.allowed, self.headers
+        judge = _judge(self.campaign, self.states)
+        at = columns.legal_form
+        allowed.header([*columns.header, "route", *(HEADER_COLUMNS if headers else ())])
+        excluded.header(["line", *columns.header, "route", "reason", "citation"])
+        routes: Counter[str] = Counter()
+        records_ = records(handle, name)
+        next(records_, None)
+        count = sent = 0
+        for line, row, text in records_:
+            if not any(row):
+                continue
+            count += 1
+            if line in early:
+                route, reason = early[line]
+                routes[route] += 1
+                excluded.numbered_row(line, row, text, added(route, reason, ""))
+                continue
+            verdict = judge(line, row[at] if at is not None and at < len(row) else None)
+            routes[verdict.route] += 1
+            if not verdict.send:
+                excluded.numbered_row(line, row, text, verdict.columns)
+                continue
             sent += 1
-            allowed.row(row, text, verdict.columns)
-        else:
-            excluded.numbered_row(line, row, text, verdict.columns)
-    return FilterSummary(
-        count,
-        sent,
-        count - sent,
-        tuple(sorted(routes.items())),
-        out_dir / ALLOWED_FILE,
-        out_dir / EXCLUDED_FILE,
-    )
+            if headers is None:
+                allowed.row(row, text, verdict.columns)
+            else:
+                allowed.row(row, text, headers.columns_for(line, row, self.states, verdict.route))
+        registered = headers.registered if headers else 0
+        return FilterSummary(count, sent, count - sent, tuple(sorted(routes.items())), registered)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
-from steward.consent.events import ConsentEventKind
+from steward.consent.events import ConsentEventKind, PersonRef
 from steward.consent.marketing_facts import (
     EVIDENCE_OBTAINED_FROM,
     EVIDENCE_OPT_OUT,
@@ -69,10 +69,12 @@ class ListStates:
 
     ``situations[of_line[line]]`` are the line's states that bear on the purpose, in a fixed
     order; situation 0 is ``()`` (no person, no relevant state, or a line never looked up).
+    ``people`` holds each line's person, when asked for (unsubscribe tokens name one).
     """
 
     situations: Sequence[tuple[StateFact, ...]]
     of_line: array[int]
+    people: Mapping[int, PersonRef] = field(default_factory=dict)
 
     def situation(self, line: int) -> int:
         return self.of_line[line] if line < len(self.of_line) else 0
@@ -104,8 +106,8 @@ class _Situations:
             known = self._joined[key] = self.of(tuple(union))
         return known
 
-    def result(self) -> ListStates:
-        return ListStates(self.facts, self.of_line)
+    def result(self, people: Mapping[int, PersonRef]) -> ListStates:
+        return ListStates(self.facts, self.of_line, people)
 
 
 def _fact_order(fact: StateFact) -> tuple[str, str, str, dt.date, str, str, bool]:
@@ -120,8 +122,11 @@ def _fact_order(fact: StateFact) -> tuple[str, str, str, dt.date, str, str, bool
     )
 
 
-def matched_states(uow: UnitOfWork, entries: Iterable[Entry], purpose: str) -> ListStates:
-    """The situation of every line of ``entries`` for ``purpose``.
+def matched_states(
+    uow: UnitOfWork, entries: Iterable[Entry], purpose: str, *, people: bool = False
+) -> ListStates:
+    """The situation of every line of ``entries`` for ``purpose`` (and, with ``people``, the
+    person each line's address belongs to, from a second set-based join of the same table).
 
     ``entries`` must come in ascending line order. Relevant states: any state for ``purpose``,
     and objections for any purpose (RULES.md R2.6).
@@ -129,16 +134,32 @@ def matched_states(uow: UnitOfWork, entries: Iterable[Entry], purpose: str) -> L
     connection = uow.connection
     _list.drop(connection, checkfirst=True)
     _list.create(connection)
-    try:
-        if uow.dialect == "postgresql":
-            situations = _Situations(_copy_in(uow, entries))
-            _copy_out(uow, purpose, situations)
-        else:
-            situations = _Situations(_insert(uow, entries))
-            _select(uow, purpose, situations)
-    finally:
-        _list.drop(connection, checkfirst=True)
-    return situations.result()
+    # On an error (a bad line in the list stops ``entries``) the table is left to the unit of
+    # work's rollback, which removes it: PostgreSQL refuses any statement, a DROP included, in
+    # a transaction a failed COPY has aborted, and that error would hide the real one.
+    if uow.dialect == "postgresql":
+        situations = _Situations(_copy_in(uow, entries))
+        _copy_out(uow, purpose, situations)
+    else:
+        situations = _Situations(_insert(uow, entries))
+        _select(uow, purpose, situations)
+    persons = _people(uow) if people else {}
+    _list.drop(connection, checkfirst=True)
+    return situations.result(persons)
+
+
+def _people(uow: UnitOfWork) -> dict[int, PersonRef]:
+    query = select(_list.c.line, person_identifiers.c.person_ref).join(
+        person_identifiers,
+        and_(
+            person_identifiers.c.kind == IdentifierKind.EMAIL.value,
+            person_identifiers.c.blind_index == _list.c.blind_index,
+        ),
+    )
+    found: dict[int, PersonRef] = {}
+    for line, ref in uow.connection.execute(query.execution_options(yield_per=_INSERT_BATCH)):
+        found.setdefault(line, PersonRef(ref))
+    return found
 
 
 def _insert(uow: UnitOfWork, entries: Iterable[Entry]) -> int:

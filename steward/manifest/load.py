@@ -2,12 +2,19 @@
 
 Every mistake is reported with file:line:column, the field path, what was expected and, where it
 helps, the nearest valid value. All problems found in one pass are reported together.
+
+What is published comes from every file of a folder or from none: a ``.yaml``/``.yml`` entry that
+is a link to nothing, a folder, a FIFO or a device is an error, never skipped (a skipped
+``cookies.yaml`` would publish "we use no cookies"). Each file is checked against
+``MAX_FILE_BYTES`` before it is read, and ``steward.manifest.source`` bounds its values.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -27,6 +34,7 @@ from steward.manifest.source import Path, SourceMap, parse_yaml, path_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 5_000_000
+"""Per file; a manifest 100 times Outserve's size is 4 MB in one file (benchmarks/)."""
 KNOWN_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS)
 
 
@@ -85,7 +93,7 @@ def load_manifest(path: str | FsPath) -> Manifest:
 
 def _manifest_files(target: FsPath) -> list[FsPath]:
     if target.is_dir():
-        files = sorted(p for p in target.iterdir() if p.is_file() and p.suffix in MANIFEST_SUFFIXES)
+        files = sorted(p for p in target.iterdir() if p.suffix in MANIFEST_SUFFIXES)
         if not files:
             raise ManifestError(
                 "the folder holds no .yaml or .yml files",
@@ -93,7 +101,7 @@ def _manifest_files(target: FsPath) -> list[FsPath]:
                 hint="point at a manifest file or a folder of manifest files",
             )
         return files
-    if target.is_file():
+    if os.path.lexists(target):
         return [target]
     raise ManifestError(
         "no such file or folder",
@@ -102,14 +110,47 @@ def _manifest_files(target: FsPath) -> list[FsPath]:
     )
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def _read(file: FsPath) -> str:
+    """The file's text, if it is a regular file (a link to one is fine) within the size limit.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO never hangs the
+    build; the size is checked before a byte is read.
+    """
     try:
-        raw = file.read_bytes()
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ManifestError(
+            "the file is a link to something that does not exist",
+            location=Location(str(file)),
+            hint="restore what it points to, or remove the link (every .yaml file in the "
+            "folder is part of the manifest)",
+        ) from None
     except OSError as error:
         raise ManifestError(
             f"cannot read the file: {error.strerror}", location=Location(str(file))
         ) from error
-    if len(raw) > MAX_FILE_BYTES:
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise ManifestError(
+            f"this is {_kind(status.st_mode)}, not a manifest file",
+            location=Location(str(file)),
+            hint="every .yaml or .yml entry in a manifest folder must be a file; rename or "
+            "move anything else",
+        )
+    with os.fdopen(descriptor, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1) if status.st_size <= MAX_FILE_BYTES else b""
+    if status.st_size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
         raise ManifestError(
             f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
             location=Location(str(file)),

@@ -20,6 +20,7 @@ from steward.manifest.vocabulary import LawfulBasis, PecrRule, RecipientRole
 from steward.notice import wording
 from steward.notice.sharing import category_retention, retention_text
 from steward.notice.xlsx import table_workbook
+from steward.spreadsheet import formula_safe_row
 
 STEWARD_EXTRA = "steward"
 """Field id of a column Steward adds beyond RULES.md §8 (the sources, which Art 14 needs)."""
@@ -217,10 +218,13 @@ def ropa_rows(m: Manifest) -> tuple[tuple[str, ...], ...]:
 
 
 def ropa_csv(m: Manifest) -> str:
+    """The record as CSV; a cell a spreadsheet would run as a formula is shown as text
+    (``steward.spreadsheet``: a manifest value is written by people, and the record is opened in
+    spreadsheets)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([column.heading for column in COLUMNS])
-    writer.writerows(ropa_rows(m))
+    writer.writerow(formula_safe_row(column.heading for column in COLUMNS))
+    writer.writerows(formula_safe_row(row) for row in ropa_rows(m))
     return out.getvalue()
 
 

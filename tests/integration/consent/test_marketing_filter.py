@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +14,28 @@ import pytest
 from sqlalchemy import event
 
 from steward.consent import ledger, marketing_filter
-from steward.consent.events import ConsentEvent, ConsentEventKind
+from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
 from steward.consent.marketing_facts import soft_opt_in_evidence
-from steward.consent.marketing_filter import Campaign, FilterSummary, filter_list
+from steward.consent.marketing_filter import (
+    ALLOWED_FILE,
+    EXCLUDED_FILE,
+    Campaign,
+    CampaignList,
+    FilterOutputs,
+    FilterSummary,
+    UnsubscribeLinks,
+    filter_list,
+)
 from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
-from steward.consent.unsubscribe import issue_token, record_email_unsubscribe, unsubscribe
+from steward.consent.unsubscribe import (
+    issue_token,
+    record_email_unsubscribe,
+    signer_for,
+    unsubscribe,
+)
+from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
 from steward.errors import InvalidInput
+from steward.files import atomic_outputs, open_regular_file
 from steward.law.pecr import Channel, DetailsSource, ListSource, MarketingDecision
 from steward.store.database import Store
 from tests.integration.conftest import ManualClock
@@ -167,14 +185,38 @@ def write_list(tmp_path: Path, rows: list[tuple[str, ...]]) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Filtered:
+    summary: FilterSummary
+    allowed_file: Path
+    excluded_file: Path
+
+    @property
+    def read(self) -> int:
+        return self.summary.read
+
+    @property
+    def allowed(self) -> int:
+        return self.summary.allowed
+
+
 def run(
     store: Store, tmp_path: Path, *, similar: bool = False, rows: list[tuple[str, ...]] = LIST
-) -> FilterSummary:
+) -> Filtered:
+    """As the command runs it: the list file opened, the outputs written atomically."""
     campaign = Campaign(
         purpose="newsletter", channel=Channel.email, on=ON, own_similar_products=similar
     )
-    with store.unit_of_work(actor="test") as uow:
-        return filter_list(uow, write_list(tmp_path, rows), tmp_path / "out", campaign)
+    source, out = write_list(tmp_path, rows), tmp_path / "out"
+    with (
+        open_regular_file(source, what="the list") as listing,
+        store.unit_of_work(actor="test", reads_only=True) as uow,
+        atomic_outputs(out, (ALLOWED_FILE, EXCLUDED_FILE), inputs=(source,)) as (allowed, excluded),
+    ):
+        summary = filter_list(
+            uow, CampaignList(listing, str(source)), FilterOutputs(allowed, excluded), campaign
+        )
+    return Filtered(summary, out / ALLOWED_FILE, out / EXCLUDED_FILE)
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -182,7 +224,7 @@ def read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def routes(summary: FilterSummary) -> dict[str, str]:
+def routes(summary: Filtered) -> dict[str, str]:
     rows = read(summary.allowed_file) + read(summary.excluded_file)
     return {row["first_name"]: row["route"] for row in rows}
 
@@ -274,3 +316,108 @@ def test_the_law_is_asked_once_per_distinct_situation(
 def test_a_list_without_an_email_column_is_refused(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="no email column"):
         run(store, tmp_path, rows=[("address",), ("ann@example.org",)])
+
+
+ENDPOINTS = UnsubscribeEndpoints(
+    base_url="https://privacy.outserve.example", mailbox="unsubscribe@outserve.example"
+)
+
+
+def run_streams(
+    store: Store, data: bytes, *, links: bool = False
+) -> tuple[FilterSummary, str, str]:
+    """The service alone, on streams: no file is opened or written."""
+    campaign = Campaign(purpose="newsletter", channel=Channel.email, on=ON)
+    allowed, excluded = io.StringIO(newline=""), io.StringIO(newline="")
+
+    def register(address: str) -> PersonRef:
+        with store.unit_of_work(actor="test") as uow:
+            person = ledger.ensure_person(uow, email=address)
+            uow.commit()
+        return person
+
+    with store.unit_of_work(actor="test", reads_only=True) as uow:
+        summary = filter_list(
+            uow,
+            CampaignList(io.BytesIO(data), "list.csv"),
+            FilterOutputs(allowed, excluded),
+            campaign,
+            links=UnsubscribeLinks(ENDPOINTS, register) if links else None,
+        )
+    return summary, allowed.getvalue(), excluded.getvalue()
+
+
+def token_of(header: str) -> str:
+    return header.split(">", 1)[0].removeprefix("<https://privacy.outserve.example/u/")
+
+
+def test_allowed_rows_carry_each_recipient_s_unsubscribe_headers(store: Store) -> None:
+    seed(store)
+    data = (
+        b"email,legal_form\r\nann@example.org,\r\ngus@example.org,\r\nfay@acme.example,company\r\n"
+    )
+    summary, allowed, excluded = run_streams(store, data, links=True)
+    rows = list(csv.DictReader(io.StringIO(allowed)))
+    assert [row["email"] for row in rows] == ["ann@example.org", "fay@acme.example"]
+    assert "List-Unsubscribe" not in excluded
+    with store.unit_of_work(actor="test", reads_only=True) as uow:
+        signer = signer_for(uow.keys)
+        for row in rows:
+            header = row["List-Unsubscribe"]
+            assert (
+                header.endswith(">") and "<mailto:unsubscribe@outserve.example?subject=" in header
+            )
+            assert row["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            scope = signer.verify(token_of(header))
+            assert scope.person_ref == ledger.find_person(uow, email=row["email"])
+            assert (scope.purpose, scope.channel) == ("newsletter", "email")
+    assert summary.registered == 1  # the corporate subscriber the ledger did not know
+
+
+def test_an_unsubscribe_through_the_filter_s_link_takes_the_row_out_of_the_next_run(
+    store: Store,
+) -> None:
+    seed(store)
+    data = b"email\r\nann@example.org\r\n"
+    _, allowed, _ = run_streams(store, data, links=True)
+    (row,) = csv.DictReader(io.StringIO(allowed))
+    with store.unit_of_work(actor="test") as uow:
+        unsubscribe(uow, token_of(row["List-Unsubscribe"]), NOW)
+        uow.commit()
+    summary, _, excluded = run_streams(store, data)
+    assert (summary.allowed, summary.routes) == (0, (("objection", 1),))
+    assert "ann@example.org" in excluded
+
+
+def test_without_links_the_allowed_columns_stay_as_they_were(store: Store) -> None:
+    seed(store)
+    _, allowed, _ = run_streams(store, b"email\r\nann@example.org\r\n")
+    assert allowed == "email,route\r\nann@example.org,consent\r\n"
+
+
+def test_a_formula_in_the_list_is_written_as_text(store: Store) -> None:
+    seed(store)
+    data = b'email,first_name\r\nann@example.org,=HYPERLINK("http://x")\r\n=1+1@x.example,-\r\n'
+    _, allowed, excluded = run_streams(store, data)
+    assert allowed.splitlines()[1] == 'ann@example.org,"\'=HYPERLINK(""http://x"")",consent'
+    assert "3,'=1+1@x.example,-,no_basis" in excluded
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "message"),
+    [
+        (
+            b'email\r\nann@example.org\r\n"bob@example.org\r\ncat@example.org\r\n',
+            "3",
+            "never closed",
+        ),
+        (b"email\r\nann@example.org\r\nb\xf6b@example.org\r\n", "3", "not UTF-8"),
+        (b"email,note\r\nann@example.org," + b"x" * 1_000_000 + b"\r\n", "2", "longer than"),
+    ],
+)
+def test_an_unreadable_list_is_refused_with_its_line_before_any_row_is_written(
+    store: Store, data: bytes, where: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message) as raised:
+        run_streams(store, data)
+    assert raised.value.where == f"list.csv:{where}"

@@ -86,3 +86,16 @@ def test_xlsx_holds_the_same_rows(complete: Manifest) -> None:
     values = [tuple(cell or "" for cell in row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == tuple(c.heading for c in COLUMNS)
     assert values[1:] == list(ropa_rows(complete))
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(complete: Manifest) -> None:
+    hostile = complete.model_copy(
+        update={
+            "purposes": [
+                complete.purposes[0].model_copy(update={"name": '=HYPERLINK("http://x")'}),
+                *complete.purposes[1:],
+            ]
+        }
+    )
+    parsed = list(csv.reader(io.StringIO(ropa_csv(hostile))))
+    assert parsed[1][column("purpose")].startswith("'=HYPERLINK")
