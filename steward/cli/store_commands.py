@@ -196,7 +196,12 @@ def audit_verify(
         held = chain.witnessed.get(seen.sequence)
         if held == seen.hash:
             continue
-        now = "ends before it" if held is None else f"holds {held} there"
+        if held is not None:
+            now = f"holds {held} there"
+        elif chain.broken is not None and chain.broken.sequence <= seen.sequence:
+            now = "is broken before it"
+        else:
+            now = "ends before it"
         problems.append(
             f"witness {seen} not found: the chain {now}; the log was rewritten or cut "
             "since it was witnessed"

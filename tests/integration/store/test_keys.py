@@ -378,3 +378,18 @@ def test_odd_key_paths_stop_a_command_with_one_message(
     assert execute(cli(), ["audit", "verify"]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "hint:" in err and "Traceback" not in err
+
+
+def test_a_running_service_refuses_a_key_file_swapped_under_it(
+    keyed_store: Store, key_file: Path, tmp_path: Path
+) -> None:
+    with keyed_store.unit_of_work(actor="service") as uow:
+        assert find_person(uow, email=EMAILS[0]) is not None
+    other = tmp_path / "other.json"
+    create_key_file(other, now=NOW)
+    os.replace(other, key_file)
+    with keyed_store.unit_of_work(actor="service") as uow, pytest.raises(ConfigError) as raised:
+        ensure_person(uow, email="new@example.org")
+    assert "changed while Steward was running" in raised.value.message
+    assert counts(keyed_store)[0] == len(EMAILS)
+    keyed_store.engine.dispose()
