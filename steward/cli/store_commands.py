@@ -82,7 +82,7 @@ def _reindex(settings: Settings) -> None:
     console = Console(stderr=True)
     try:
         with store.unit_of_work(actor=_actor(), reads_only=True) as uow:
-            pending = rows_pending(uow)
+            pending = rows_pending(uow.connection)
         if not pending:
             typer.echo("identifiers: index up to date")
             return
@@ -111,15 +111,21 @@ def _reindex(settings: Settings) -> None:
 
 
 def db_current() -> None:
-    """Show the database's schema revision and whether it is the latest."""
+    """Show the database's schema revision, whether it is the latest, and any re-index due."""
     engine = build_engine(load_settings())
     try:
         version = schema.schema_version(engine)
+        pending = 0
+        if version.up_to_date:
+            with engine.connect() as connection:
+                pending = rows_pending(connection)
     finally:
         engine.dispose()
     state = "up to date" if version.up_to_date else "behind: run `steward db upgrade`"
     typer.echo(f"current: {', '.join(version.current) or '(empty)'}")
     typer.echo(f"head:    {', '.join(version.head)} ({state})")
+    if pending:
+        typer.echo(f"identifiers: {pending} wait to be re-indexed: run `steward db reindex`")
 
 
 def keys_init() -> None:
@@ -189,7 +195,12 @@ def audit_verify(
         held = chain.witnessed.get(seen.sequence)
         if held == seen.hash:
             continue
-        now = "ends before it" if held is None else f"holds {held} there"
+        if held is not None:
+            now = f"holds {held} there"
+        elif chain.broken is not None and chain.broken.sequence <= seen.sequence:
+            now = "is broken before it"
+        else:
+            now = "ends before it"
         problems.append(
             f"witness {seen} not found: the chain {now}; the log was rewritten or cut "
             "since it was witnessed"

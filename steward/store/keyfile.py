@@ -141,9 +141,27 @@ class KeyFile:
             info = None  # read_key_file says what is wrong
         signature = (info.st_ino, info.st_mtime_ns, info.st_size) if info else None
         if self._ring is None or signature != self._signature:
-            self._ring = read_key_file(self.path)
+            ring = read_key_file(self.path)
+            if self._ring is not None:
+                _require_extension(self._ring, ring, self.path)
+            self._ring = ring
             self._signature = signature
         return self._ring
+
+
+def _require_extension(before: KeyRing, after: KeyRing, path: Path) -> None:
+    """A key file re-read while running may only have gained versions (``keys rotate``): the
+    ring checked against the database on open must still be in it, key for key."""
+    for version in before.versions:
+        if version not in after.versions or after.key(version) != before.key(version):
+            raise ConfigError(
+                f"the key file changed while Steward was running and key version {version} "
+                "is no longer the one in use: it was replaced, truncated or edited",
+                where=str(path),
+                hint="put back the key file this service opened with (only `steward keys "
+                "rotate` may change it, and it only adds versions); nothing was written with "
+                "the new file",
+            )
 
 
 def _dump(ring: KeyRing, now: datetime) -> str:

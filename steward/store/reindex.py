@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from steward.errors import InvalidInput
 from steward.store import audit
@@ -61,9 +61,9 @@ class ReindexReport:
     batches: int = 0
 
 
-def rows_pending(uow: UnitOfWork) -> int:
-    """How many stored identifiers (at most) still wait to be re-indexed."""
-    task = uow.connection.execute(
+def rows_pending(connection: Connection) -> int:
+    """How many stored identifiers (at most) still wait to be re-indexed; needs no keys."""
+    task = connection.execute(
         select(identifier_reindex).where(
             identifier_reindex.c.normalisation == NORMALISATION_VERSION
         )
@@ -71,7 +71,7 @@ def rows_pending(uow: UnitOfWork) -> int:
     if task is None or task.after_id >= task.up_to_id:
         return 0
     return int(
-        uow.connection.execute(
+        connection.execute(
             select(func.count()).where(
                 person_identifiers.c.id > task.after_id, person_identifiers.c.id <= task.up_to_id
             )

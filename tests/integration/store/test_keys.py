@@ -356,3 +356,40 @@ def test_the_sqlite_database_and_its_folder_are_created_private(tmp_path: Path) 
     engine.dispose()
     assert database.parent.stat().st_mode & 0o777 == 0o700
     assert database.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("where", ["folder", "missing-folder", "under-a-file"])
+def test_odd_key_paths_stop_a_command_with_one_message(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:
+    (tmp_path / "plain").write_text("")
+    (tmp_path / "folder").mkdir()
+    path = {
+        "folder": tmp_path / "folder",
+        "missing-folder": tmp_path / "nowhere" / "keys.json",
+        "under-a-file": tmp_path / "plain" / "keys.json",
+    }[where]
+    monkeypatch.setenv("STEWARD_DATABASE_URL", database_url)
+    monkeypatch.setenv("STEWARD_KEY_FILE", str(path))
+    assert execute(cli(), ["audit", "verify"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "hint:" in err and "Traceback" not in err
+
+
+def test_a_running_service_refuses_a_key_file_swapped_under_it(
+    keyed_store: Store, key_file: Path, tmp_path: Path
+) -> None:
+    with keyed_store.unit_of_work(actor="service") as uow:
+        assert find_person(uow, email=EMAILS[0]) is not None
+    other = tmp_path / "other.json"
+    create_key_file(other, now=NOW)
+    os.replace(other, key_file)
+    with keyed_store.unit_of_work(actor="service") as uow, pytest.raises(ConfigError) as raised:
+        ensure_person(uow, email="new@example.org")
+    assert "changed while Steward was running" in raised.value.message
+    assert counts(keyed_store)[0] == len(EMAILS)
+    keyed_store.engine.dispose()

@@ -104,7 +104,7 @@ def test_the_migration_marks_only_rows_written_before_it(
 ) -> None:
     store, _refs = legacy
     with store.unit_of_work(actor="test", reads_only=True) as uow:
-        assert rows_pending(uow) == 3
+        assert rows_pending(uow.connection) == 3
     store.engine.dispose()
 
 
@@ -129,7 +129,7 @@ def test_reindexing_merges_the_two_renes_and_the_unsubscribe_wins(
         ]
         assert audit.verify_chain(uow).intact
         assert ledger_check.verify_ledger(uow).intact  # moved events still match their links
-        assert rows_pending(uow) == 0
+        assert rows_pending(uow.connection) == 0
     store.engine.dispose()
 
 
@@ -144,7 +144,7 @@ def test_an_interrupted_reindex_resumes_and_a_finished_one_changes_nothing(
     with pytest.raises(KeyboardInterrupt):
         reindex(store, batch_size=1, actor="test", on_batch=stop)
     with store.unit_of_work(actor="test", reads_only=True) as uow:
-        assert rows_pending(uow) == 2
+        assert rows_pending(uow.connection) == 2
     rest = reindex(store, batch_size=1, actor="test")
     assert rest.checked == 2 and rest.batches == 2
     again = reindex(store, batch_size=1, actor="test")
@@ -166,6 +166,8 @@ def test_db_upgrade_reindexes_when_the_key_file_is_there(
     monkeypatch.setenv("STEWARD_KEY_FILE", str(tmp_path / "keys.json"))
     app = typer.Typer()
     register(app)
+    assert execute(app, ["db", "current"]) == 0
+    assert "identifiers: 3 wait to be re-indexed" in capsys.readouterr().out
     assert execute(app, ["db", "upgrade"]) == 0
     out = capsys.readouterr().out
     assert "checked 3, re-indexed 1" in out and "merged 1 people" in out
