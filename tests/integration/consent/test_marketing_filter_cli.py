@@ -36,7 +36,16 @@ def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
 def filter_(cli: typer.Typer, source: Path, out: Path, *more: str) -> int:
     return execute(
         cli,
-        ["marketing", "filter", str(source), "--purpose", "contact_marketing", "--out", str(out), *more],
+        [
+            "marketing",
+            "filter",
+            str(source),
+            "--purpose",
+            "contact_marketing",
+            "--out",
+            str(out),
+            *more,
+        ],
     )
 
 
