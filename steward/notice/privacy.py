@@ -178,6 +178,7 @@ def _purposes(m: Manifest) -> Section:
                 ),
                 rows,
             ),
+            *_aggregate(m),
         ),
         covers=("N13.1.c", "N13.1.d", "N14.1.c", "N14.2.b"),
     )
@@ -222,7 +223,6 @@ def _special_category(m: Manifest) -> Section:
                 rows,
             ),
         )
-        blocks += tuple(_aggregate(m))
     return Section(
         "special-category",
         "Special category and criminal offence data",

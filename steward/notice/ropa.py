@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from steward.law.notice_items import ALL_ITEMS
 from steward.law.transfers import country_name
 from steward.manifest.schema import Contact, Manifest, Purpose
 from steward.manifest.vocabulary import LawfulBasis, PecrRule, RecipientRole
@@ -211,6 +212,13 @@ COLUMNS = (
 )
 
 
+def column_law(column: RopaColumn) -> str:
+    """The provision or guidance a column records, as a reader would cite it (not Steward's id)."""
+    if column.field == STEWARD_EXTRA:
+        return "UK GDPR Art 14(2)(f)"
+    return ALL_ITEMS[column.field].citation.replace(" (wording UNCONFIRMED)", "")
+
+
 def ropa_rows(m: Manifest) -> tuple[tuple[str, ...], ...]:
     """One row per purpose, in the manifest's order, one value per column."""
     return tuple(tuple(column.value(m, p) for column in COLUMNS) for p in m.purposes)
@@ -229,7 +237,7 @@ def ropa_json(m: Manifest) -> str:
         "record": "UK GDPR Art 30(1) record of processing activities",
         "controller": m.organisation.name,
         "as_of": m.notice.last_updated.isoformat(),
-        "columns": [{"key": c.key, "heading": c.heading, "field": c.field} for c in COLUMNS],
+        "columns": [{"key": c.key, "heading": c.heading, "law": column_law(c)} for c in COLUMNS],
         "activities": [
             dict(zip((c.key for c in COLUMNS), row, strict=True)) for row in ropa_rows(m)
         ],

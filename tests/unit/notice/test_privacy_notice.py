@@ -152,7 +152,9 @@ def test_special_category_and_criminal_data_name_their_conditions(complete: Mani
     text = notice_text(privacy_notice(complete), "special-category")
     assert "UK GDPR Art 9(2)(b)" in text and "DPA 2018 Sch 1 para 1" in text
     assert "UK GDPR Art 10" in text and "APD-HR-1" in text
-    assert "the smallest count we publish: Not stated" in text
+    assert "the smallest count we publish: Not stated" in notice_text(
+        privacy_notice(complete), "purposes"
+    )
 
 
 def test_statements_are_carried_verbatim_in_their_section(outserve: Manifest) -> None:
