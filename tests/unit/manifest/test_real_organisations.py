@@ -279,3 +279,26 @@ def test_steward_schema_describes_the_new_fields() -> None:
     assert "opt_outs" in definitions["Marketing"]["properties"]
     assert "per_right" in definitions["RightsSettings"]["properties"]
     assert "ico_registration" not in definitions["Organisation"].get("required", [])
+
+
+def test_a_per_channel_opt_out_for_an_unused_channel_is_located(
+    write_manifest: WriteManifest,
+) -> None:
+    path = write_manifest(
+        (
+            "    lawful_basis: contract\n",
+            "    lawful_basis: consent\n"
+            "    marketing:\n"
+            "      channels: [email]\n"
+            "      audience: customers\n"
+            "      opt_outs: [{channel: sms, in_every_message: true}]\n",
+        )
+    )
+    with pytest.raises(ManifestErrors) as caught:
+        load_manifest(path)
+    error = caught.value.errors[0]
+    assert "not in 'channels'" in error.message
+    assert error.field == "purposes[0].marketing"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marketing_starts = lines.index("      channels: [email]") + 1
+    assert error.location is not None and error.location.line == marketing_starts
