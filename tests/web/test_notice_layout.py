@@ -74,3 +74,22 @@ def test_the_page_never_scrolls_sideways(
     finally:
         page.close()
     assert scroll <= inner, f"{page_name} at {width}px is {scroll}px wide"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_table_cell_is_in_view_without_scrolling_the_table(
+    browser: Any, built: Path, page_name: str, width: int
+) -> None:
+    """At phone width each row becomes a card of labelled cells; nothing hides off to the side."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto((built / page_name).as_uri())
+        right, inner = page.evaluate(
+            "[Math.max(0, ...[...document.querySelectorAll('th, td')]"
+            ".map(c => c.getBoundingClientRect().right)), window.innerWidth]"
+        )
+    finally:
+        page.close()
+    assert right <= inner, f"a cell of {page_name} at {width}px ends at {right}px"
