@@ -151,3 +151,31 @@ def test_the_example_outserve_fixed_states_every_fact_its_policy_gives() -> None
     text = render_markdown(privacy_notice(fixed))
     assert "We have not appointed a Data Protection Officer." in text
     assert "we hide any count below 10" in text
+
+
+def _html_section(html: str, section_id: str) -> str:
+    start = html.index(f'<section id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def _markdown_section(markdown: str, title: str) -> str:
+    start = markdown.index(f"# {title}\n")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start : end if end > 0 else None]
+
+
+@pytest.mark.parametrize("item", sorted(NOT_STATED_ITEMS))
+def test_the_rendered_section_shows_the_missing_fact_as_not_stated(
+    bare: Manifest, item: str
+) -> None:
+    section_id, expected = NOT_STATED_ITEMS[item]
+    notice = privacy_notice(bare)
+    title = notice.section(section_id).title
+    html = _html_section(render_html(notice, "Bare Organisation"), section_id)
+    markdown = _markdown_section(render_markdown(notice), title)
+    label = expected.split("Not stated")[0].split("\n")[-1].strip()
+    assert '<em class="not-stated">Not stated</em>' in html
+    assert "*Not stated*" in markdown
+    if label:
+        assert f'{label} <em class="not-stated">Not stated</em>' in html
+        assert f"{label} *Not stated*" in markdown
