@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck layers pytest bench clean
+.PHONY: demo test lint typecheck layers pytest bench clean chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,7 +33,14 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-pytest: $(STAMP)
+# The layout test drives the machine's own Chromium (never a downloaded browser); under CI=true
+# it fails when Chromium is missing, so CI runs `make chromium` first. Idempotent.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+pytest: $(STAMP) $(if $(filter true,$(CI)),chromium)
 	$(BIN)/pytest
 
 test: lint typecheck layers pytest

@@ -12,7 +12,17 @@ from steward.law.transfers import UK_GDPR_FROM, country_name
 from steward.manifest.schema import Manifest, Recipient
 from steward.manifest.vocabulary import RecipientRole, TransferMechanism
 from steward.notice import wording
-from steward.notice.document import Block, Document, Link, Paragraph, Section, para, table
+from steward.notice.document import (
+    NOT_STATED,
+    Block,
+    Document,
+    Link,
+    Paragraph,
+    Section,
+    long_date,
+    para,
+    table,
+)
 
 COLUMNS = (
     "Recipient",
@@ -38,18 +48,20 @@ def _used_for(m: Manifest, r: Recipient) -> str:
     uses = [s.name for s in m.systems_hosted_by(r.id)]
     uses += [f"cookie {c.name}" for c in m.cookies_set_by(r.id)]
     uses += [p.name for p in m.purposes_sharing_with(r.id)]
-    return "; ".join(dict.fromkeys(uses)) or "-"
+    return "; ".join(dict.fromkeys(uses)) or str(NOT_STATED)
 
 
 def _validity(m: Manifest, r: Recipient) -> str:
     on = m.notice.last_updated
     places = wording.destinations(r)
+    if not places and (r.country is None or r.unnamed_destinations):
+        return str(NOT_STATED)
     if not places:
         return "Not needed: in the UK"
     if on < UK_GDPR_FROM:
         return (
-            f"Not assessed: the notice is dated {on.isoformat()}, before UK GDPR transfer rules "
-            f"applied on {UK_GDPR_FROM.isoformat()}"
+            f"Not assessed: the notice is dated {long_date(on)}, before UK GDPR transfer rules "
+            f"applied on {long_date(UK_GDPR_FROM)}"
         )
     verdicts = []
     for country in places:
@@ -70,16 +82,18 @@ def _contract(r: Recipient) -> str:
 
 def _row(m: Manifest, r: Recipient) -> tuple[Paragraph | str, ...]:
     countries = ", ".join(
-        country_name(c) for c in dict.fromkeys((r.country, *r.also_accessed_from))
+        [wording.based_in(r)]
+        + [country_name(c) for c in dict.fromkeys(r.also_accessed_from) if c != r.country]
+        + (["countries not named"] if r.unnamed_destinations else [])
     )
     policy: Paragraph | str = (
         para(Link(f"{r.name} privacy policy", r.privacy_policy_url))
         if r.privacy_policy_url
-        else "Not recorded"
+        else str(NOT_STATED)
     )
     return (
         r.name,
-        wording.ROLE[r.role],
+        wording.role(r),
         _used_for(m, r),
         countries,
         wording.declared_mechanisms(r),
@@ -112,7 +126,7 @@ def data_audit(m: Manifest) -> Document:
         summary=para(
             "Every outside organisation that receives or hosts personal data for "
             f"{m.organisation.name}, where it is, whether a transfer outside the UK is protected "
-            f"on {m.notice.last_updated.isoformat()} (UK GDPR Chapter V), and whether a "
+            f"on {long_date(m.notice.last_updated)} (UK GDPR Chapter V), and whether a "
             "processing contract is in place (UK GDPR Art 28)."
         ),
         sections=tuple(sections),

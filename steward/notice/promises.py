@@ -271,7 +271,10 @@ def _status(promise: Promise) -> str:
 def promise_matrix(m: Manifest, *, error_fields: Collection[str] = ()) -> Document:
     found = promises(m, error_fields=error_fields)
     count = {s: sum(1 for p in found if p.status is s) for s in PromiseStatus}
-    rows = ((p.text, _control_names(p) or "-", p.evidence, _status(p)) for p in found)
+    rows = (
+        (p.text, _control_names(p) or "The organisation's own measure", p.evidence, _status(p))
+        for p in found
+    )
     return Document(
         title=f"Promises and how {m.organisation.name} keeps them",
         summary=para(

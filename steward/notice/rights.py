@@ -9,10 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steward.manifest.schema import Manifest
-from steward.manifest.vocabulary import LawfulBasis, RightsChannel
+from steward.law.deadlines import COMPLAINTS_DUTY_FROM
+from steward.manifest.schema import Contact, Manifest, Marketing
+from steward.manifest.vocabulary import Channel, LawfulBasis, Right, RightsChannel
 from steward.notice import wording
-from steward.notice.document import Block, Link, Section, items, para, table
+from steward.notice.document import (
+    NOT_STATED,
+    Block,
+    Link,
+    Paragraph,
+    Prose,
+    Section,
+    items,
+    para,
+    prose,
+    table,
+)
+from steward.notice.statements import RIGHT_STATEMENTS, statement_paragraphs
 
 RESPONSE_TIME = (
     "We answer within one month of receiving your request, or of receiving any information we "
@@ -67,28 +80,106 @@ def _either(options: Iterable[str]) -> str:
     return " or ".join([", ".join(listed[:-1]), listed[-1]]) if len(listed) > 1 else listed[0]
 
 
-def rights_section(m: Manifest) -> Section:
-    rights = m.rights
-    contact = rights.contact
-    how: list[str | Link] = [
-        "You can exercise any right by " + _either(CHANNEL[c] for c in rights.channels) + ". "
-    ]
+RIGHT_NAMES = {
+    Right.access: "access",
+    Right.rectification: "rectification",
+    Right.erasure: "erasure",
+    Right.restriction: "restriction",
+    Right.portability: "portability",
+    Right.objection: "objection",
+    Right.object_to_marketing: "objecting to direct marketing",
+    Right.withdraw_consent: "withdrawing consent",
+    Right.automated_decisions: "automated decisions",
+}
+
+
+def _how(lead: str, channels: Iterable[RightsChannel], contact: Contact) -> list[str | Link]:
+    how: list[str | Link] = [f"{lead}{_either(CHANNEL[c] for c in channels)}. "]
     if contact.email:
         how += ["Email ", Link(contact.email, f"mailto:{contact.email}"), ". "]
     if contact.address:
         how.append(f"Write to {contact.address.one_line()}. ")
     if contact.phone:
         how.append(f"Phone {contact.phone}. ")
-    how.append(
-        f"To protect your data, {wording.VERIFICATION[rights.verification.method]}; we "
-        "only ask for more if we have reasonable doubt about who you are."
+    return _trimmed(how)
+
+
+def _trimmed(parts: list[str | Link]) -> list[str | Link]:
+    """No trailing space after a paragraph's last sentence."""
+    if parts and isinstance(parts[-1], str):
+        return [*parts[:-1], parts[-1].rstrip()]
+    return parts
+
+
+def _verification(m: Manifest) -> Paragraph:
+    """Only the check the organisation declared; the law's limit is stated as the law's."""
+    verification = m.rights.verification
+    if verification is None:
+        return para(f"How we check who you are: {NOT_STATED}.")
+    return para(
+        f"How we check who you are: {wording.VERIFICATION[verification.method]}. We may only "
+        "ask for more information if we have reasonable doubts about who you are (UK GDPR "
+        "Art 12(6))."
     )
+
+
+def _children(m: Manifest) -> Paragraph | None:
+    children = m.rights.children
+    if children is None:
+        if any(m.subject_kind(s).includes_children for p in m.purposes for s in p.data_subjects):
+            return para(f"Who can use the rights of a child: {NOT_STATED}.")
+        return None
+    parts = []
+    if children.child_acts_from_age is not None:
+        age = children.child_acts_from_age
+        parts.append(f"from the age of {age} a child uses their own rights")
+    if children.competent_child_acts:
+        parts.append("a younger child who understands their rights can use them too")
+    if children.parent_or_guardian_acts:
+        parts.append("a parent or guardian can use them for a child who cannot")
+    else:
+        parts.append("a parent or guardian cannot use them for the child")
+    text = "; ".join(parts)
+    return para(f"Children's rights: {text[0].upper()}{text[1:]}.")
+
+
+def _right_lines(m: Manifest) -> list[Paragraph]:
+    """One line per right; the organisation's own paragraph on a right replaces Steward's line."""
+    own = {
+        RIGHT_STATEMENTS[key]: " ".join(p.plain for p in statement_paragraphs(text))
+        for key, text in m.notice.statements.items()
+        if key in RIGHT_STATEMENTS
+    }
+    return [para(f"{name}: {own.get(name) or text + '.'}") for name, text in RIGHTS]
+
+
+def rights_section(m: Manifest) -> Section:
+    rights = m.rights
+    how = _how("You can use any of these rights by ", rights.channels, rights.contact)
     blocks: list[Block] = [
         para("You have these rights over your personal data:"),
-        items(f"{name}: {text}." for name, text in RIGHTS),
+        items(_right_lines(m)),
         para(RESPONSE_TIME),
         para(*how),
     ]
+    if rights.per_right:
+        blocks.append(
+            table(
+                "Rights you use in a different way",
+                ("Right", "How"),
+                (
+                    (
+                        RIGHT_NAMES[entry.right].capitalize(),
+                        para(*_how("By ", entry.channels, entry.contact or rights.contact)),
+                    )
+                    for entry in rights.per_right
+                ),
+            )
+        )
+    blocks.append(_verification(m))
+    children = _children(m)
+    if children is not None:
+        blocks.append(children)
     subsections = [_withdraw_consent(m)]
     return Section(
         "rights", "Your rights", tuple(blocks), tuple(subsections), covers=("N13.2.b", "N14.2.c")
@@ -102,19 +193,63 @@ def _withdraw_consent(m: Manifest) -> Section:
         if p.lawful_basis is LawfulBasis.consent
         or (p.special_category_condition and p.special_category_condition.article_9 == "9(2)(a)")
     ]
+    unstated = [p.name for p in m.purposes if p.lawful_basis is None]
     if relies:
         text = (
             "Where we rely on your consent (" + "; ".join(relies) + "), you can withdraw it at "
             "any time, as easily as you gave it. Withdrawing does not affect what we did "
-            "before, but we stop from then on."
+            "before, but we stop from then on (UK GDPR Art 7(3))."
         )
+    elif unstated:
+        text = f"Whether we rely on your consent: {NOT_STATED}."
     else:
-        text = (
-            "We do not rely on your consent for any purpose. If we ever ask for it, you can "
-            "withdraw it at any time, as easily as you gave it."
-        )
+        text = "We do not rely on your consent for any purpose."
     return Section(
         "withdraw-consent", "Withdrawing consent", (para(text),), covers=("N13.2.c", "N14.2.d")
+    )
+
+
+def _refusal(marketing: Marketing) -> str:
+    """How refusal is offered on each channel, only as declared (PECR reg 22(3)(c))."""
+    found = []
+    for channel in marketing.channels:
+        offered = marketing.opt_out_for(channel)
+        ways = [
+            text
+            for flag, text in (
+                (offered.at_collection, "when we collect your details"),
+                (offered.in_every_message, "in every message"),
+            )
+            if flag
+        ]
+        found.append(f"{_channel(channel)}: {' and '.join(ways) if ways else NOT_STATED}")
+    return "; ".join(found)
+
+
+def _channel(channel: Channel) -> str:
+    return channel.value.replace("_", " ")
+
+
+def _objection(m: Manifest) -> Prose:
+    """Art 21(2)-(4): the right is the law's; how to use it is only what is declared."""
+    channels = sorted(
+        {
+            _channel(c)
+            for p in m.purposes
+            if p.marketing
+            for c in p.marketing.channels
+            if p.marketing.opt_out_for(c).in_every_message
+        }
+    )
+    entry = m.rights.channels_for(Right.object_to_marketing)
+    how = _how("You can object by ", entry.channels, entry.contact or m.rights.contact)
+    if channels:
+        how.append(f" You can also use the opt-out in any {_either(channels)} message we send.")
+    return prose(
+        "You have the right to object at any time to our use of your data for direct marketing, "
+        "including any profiling for it. This right is absolute: if you object, we must stop "
+        "(UK GDPR Art 21(2)-(3)). ",
+        *how,
     )
 
 
@@ -125,26 +260,24 @@ def marketing_section(m: Manifest) -> Section:
         rows = []
         for p in marketing:
             assert p.marketing is not None
-            rule = (
-                wording.PECR_RULE[p.marketing.pecr_rule] if p.marketing.pecr_rule else "Not stated"
+            rule = p.marketing.pecr_rule
+            rows.append(
+                (
+                    p.name,
+                    ", ".join(_channel(c) for c in p.marketing.channels),
+                    wording.PECR_RULE[rule] if rule else str(NOT_STATED),
+                    _refusal(p.marketing),
+                )
             )
-            channels = ", ".join(c.value.replace("_", " ") for c in p.marketing.channels)
-            rows.append((p.name, channels, rule))
         blocks.append(
             table(
                 "Direct marketing we send, and why we may send it",
-                ("Purpose", "Channels", "When we send it"),
+                ("Purpose", "Channels", "When we send it", "How you can refuse"),
                 rows,
             )
         )
     else:
-        blocks.append(para("We do not use your personal data for direct marketing."))
-    objection = para(
-        "You have the right to object at any time to our use of your data for direct marketing, "
-        "including any profiling for it. This right is absolute: if you object, we stop, and we "
-        "never refuse (UK GDPR Art 21(2)-(3)). Use the unsubscribe link in any message, or contact "
-        "us. We keep only the minimum needed to make sure you are not contacted again."
-    )
+        blocks.append(prose("We do not use your personal data for direct marketing."))
     return Section(
         "marketing",
         "Direct marketing",
@@ -153,7 +286,7 @@ def marketing_section(m: Manifest) -> Section:
             Section(
                 "object-to-marketing",
                 "Your right to object to direct marketing",
-                (objection,),
+                (_objection(m),),
                 covers=("N-extra-2",),
             ),
         ),
@@ -161,25 +294,21 @@ def marketing_section(m: Manifest) -> Section:
 
 
 def automated_decisions_section(m: Manifest) -> Section:
+    """Solely automated decisions as declared per purpose; "Not stated" where one is silent."""
     used = [p for p in m.purposes if p.automated_decisions.used]
-    if not used:
-        blocks: tuple[Block, ...] = (
-            para(
-                "We do not make decisions about you based solely on automated processing, "
-                "including profiling, that have legal or similarly significant effects on you."
-            ),
-        )
-    else:
+    silent = [p.name for p in m.purposes if p.automated_decisions.used is None]
+    blocks: list[Block] = []
+    if used:
         rows = (
             (
                 p.name,
-                p.automated_decisions.logic or "-",
-                p.automated_decisions.significance or "-",
-                p.automated_decisions.safeguards or "-",
+                p.automated_decisions.logic or str(NOT_STATED),
+                p.automated_decisions.significance or str(NOT_STATED),
+                p.automated_decisions.safeguards or str(NOT_STATED),
             )
             for p in used
         )
-        blocks = (
+        blocks += [
             table(
                 "Automated decisions we make",
                 ("Purpose", "How the decision is made", "What it means for you", "Safeguards"),
@@ -190,41 +319,68 @@ def automated_decisions_section(m: Manifest) -> Section:
                 "information about it, make representations, ask for a person to review it, and "
                 "contest it (UK GDPR Arts 22A-22D)."
             ),
+        ]
+    if silent:
+        scope = " for " + "; ".join(silent) if used else ""
+        blocks.append(
+            prose(
+                f"Whether we make decisions based solely on automated processing{scope}: "
+                f"{NOT_STATED}."
+            )
+        )
+    elif not used:
+        blocks.append(
+            prose(
+                "We do not make decisions about you based solely on automated processing, "
+                "including profiling, that have legal or similarly significant effects on you."
+            )
         )
     return Section(
         "automated-decisions",
         "Automated decision-making and profiling",
-        blocks,
+        tuple(blocks),
         covers=("N13.2.f", "N14.2.g"),
     )
 
 
 def complaints_section(m: Manifest) -> Section:
+    """The route to the organisation as declared; the s.164A duty as the law states it."""
     complaints = m.rights.complaints
-    to_us: list[str | Link] = ["You can complain to us about how we use your personal data. "]
-    if complaints and complaints.form_url:
-        to_us += ["Use our ", Link("complaint form", complaints.form_url), ". "]
-    email = (complaints.email if complaints else None) or m.rights.contact.email
-    if email:
-        to_us += ["Email ", Link(email, f"mailto:{email}"), ". "]
-    address = m.rights.contact.address
-    if address and (complaints is None or complaints.post):
-        to_us.append(f"Write to {address.one_line()}. ")
-    to_us.append(
-        "We acknowledge your complaint within 30 days of receiving it, look into it, "
-        "keep you informed and tell you the outcome without undue delay (Data "
-        "Protection Act 2018 s.164A)."
-    )
+    blocks: list[Block] = []
+    if complaints is None:
+        blocks.append(para(f"How to complain to us: {NOT_STATED}."))
+    else:
+        to_us: list[str | Link] = ["You can complain to us about how we use your personal data. "]
+        if complaints.form_url:
+            to_us += ["Use our ", Link("complaint form", complaints.form_url), ". "]
+        if complaints.email:
+            to_us += ["Email ", Link(complaints.email, f"mailto:{complaints.email}"), ". "]
+        address = m.rights.contact.address or m.organisation.privacy_contact.address
+        if complaints.post and address:
+            to_us.append(f"Write to {address.one_line()}. ")
+        if len(to_us) == 1:
+            to_us.append(f"How: {NOT_STATED}.")
+        blocks.append(para(*_trimmed(to_us)))
+    if m.notice.last_updated >= COMPLAINTS_DUTY_FROM:
+        blocks.append(
+            para(
+                "The law requires us to acknowledge a complaint within 30 days of receiving it, "
+                "to take appropriate steps to respond to it, to keep you informed, and to tell "
+                "you the outcome without undue delay (Data Protection Act 2018 s.164A)."
+            )
+        )
     authority = wording.supervisory_authority(m)
-    regulator = para(
-        f"You also have the right to complain to {authority}, the UK's data protection "
-        "regulator, at any time: ",
-        Link("ico.org.uk/make-a-complaint", wording.ICO_COMPLAINTS_URL),
-        ", helpline 0303 123 1113, or Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF.",
+    blocks.append(
+        prose(
+            f"You also have the right to complain to {authority}, the UK's data protection "
+            "regulator, at any time: ",
+            Link("ico.org.uk/make-a-complaint", wording.ICO_COMPLAINTS_URL),
+            ", helpline 0303 123 1113, or Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF.",
+        )
     )
     return Section(
         "complaints",
         "How to complain",
-        (para(*to_us), regulator),
+        tuple(blocks),
         covers=("N-extra-1", "N13.2.d", "N14.2.e"),
     )

@@ -54,7 +54,11 @@ FIRES = [
     Case(
         "ST102", "legitimate interests not stated", purpose(**{**LI, "legitimate_interests": None})
     ),
-    Case("ST103", "no statement whether data must be provided", purpose(provision=None)),
+    Case(
+        "ST103",
+        "no statement whether data must be provided",
+        purpose(provision=None, sources=[{"kind": "data_subject"}]),
+    ),
     Case("ST104", "indirect source not named", purpose(sources=[{"kind": "third_party"}])),
     Case(
         "ST105",
@@ -291,7 +295,11 @@ FIRES = [
     Case(
         "ST172",
         "passport required for every request",
-        set_at("rights", "verification", value={"always_require_id_document": True}),
+        set_at(
+            "rights",
+            "verification",
+            value={"method": "known_channel", "always_require_id_document": True},
+        ),
     ),
     Case("ST180", "EU GDPR cited", statement("We comply with the EU GDPR.")),
     Case(

@@ -36,7 +36,7 @@ def test_a_notice_dated_before_uk_gdpr_is_not_judged_by_uk_transfer_rules(
     law: the audit must not call it invalid on that day (lint judges it on today's date)."""
     row = row_of(render_markdown(data_audit(outserve)), "Mailchimp (Intuit Inc.)")
     assert "the EU-US Privacy Shield" in row
-    assert "Not assessed: the notice is dated 2018-05-15" in row
+    assert "Not assessed: the notice is dated 15 May 2018" in row
     assert "No (United States:" not in row
 
 

@@ -77,7 +77,9 @@ def test_csv_has_a_header_and_the_rows(complete: Manifest) -> None:
 def test_json_names_each_field_and_its_article(complete: Manifest) -> None:
     data = json.loads(ropa_json(complete))
     assert data["as_of"] == "2026-11-26"
-    assert {c["field"] for c in data["columns"]} >= set(ART_30_1)
+    cited = {c["law"] for c in data["columns"]}
+    assert {f"UK GDPR Art 30(1)({letter})" for letter in "abcdef"} <= cited
+    assert "UK GDPR Art 30(1)(g); Art 32(1)" in cited
     assert [a["purpose_id"] for a in data["activities"]] == [p.id for p in complete.purposes]
 
 
@@ -99,3 +101,39 @@ def test_a_cell_a_spreadsheet_would_run_is_written_as_text(complete: Manifest) -
     )
     parsed = list(csv.reader(io.StringIO(ropa_csv(hostile))))
     assert parsed[1][column("purpose")].startswith("'=HYPERLINK")
+
+
+def test_xlsx_columns_fit_their_content_and_the_header_has_a_filter(complete: Manifest) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(complete)))
+    sheet = book.worksheets[0]
+    assert sheet.auto_filter.ref == f"A1:Q{len(complete.purposes) + 1}"
+    widths = [sheet.column_dimensions[letter].width for letter in ("A", "B", "N")]
+    assert widths[0] == 18  # "Purpose id" is short: the id column stays narrow
+    assert widths[1] == 60  # the controller column is long: capped, and its text wraps
+    assert all(12 <= w <= 60 for w in widths)
+    assert sheet.freeze_panes == "B2"
+
+
+def test_xlsx_names_the_records_owner_version_and_date(complete: Manifest) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(complete)))
+    about = dict(book["About this record"].iter_rows(min_row=2, values_only=True))
+    assert about["Owner"] == "Example Ltd (controller); kept by Pat Privacy"
+    assert about["Version"] == "Not stated"
+    assert about["Date"] == "26 November 2026"
+    assert book.properties.creator == "Example Ltd (controller); kept by Pat Privacy"
+    assert book.properties.title.startswith("Record of processing activities of Example Ltd")
+
+
+def test_xlsx_drops_characters_a_spreadsheet_cannot_hold(complete: Manifest) -> None:
+    dirty = complete.model_copy(
+        update={
+            "purposes": (
+                complete.purposes[0].model_copy(
+                    update={"name": "Deliver\x00ing\x1b the\x07 service"}
+                ),
+                *complete.purposes[1:],
+            )
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(dirty))).worksheets[0]
+    assert sheet["C2"].value.startswith("Delivering the service")
