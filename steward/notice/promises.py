@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from steward.law.deadlines import COMPLAINTS_DUTY_FROM
 from steward.manifest.schema import Manifest
 from steward.manifest.vocabulary import LawfulBasis, SystemKind
 from steward.notice import wording
@@ -146,7 +147,12 @@ def _promises(m: Manifest) -> Iterator[Promise]:
         if p.aggregate_only:
             yield Promise(
                 f"aggregate.{p.id}",
-                f"Results of '{p.name}' are published only as group totals.",
+                f"Results of '{p.name}' are published only as group totals"
+                + (
+                    f", with any count below {p.suppression_threshold} hidden."
+                    if p.suppression_threshold
+                    else "."
+                ),
                 f"{where}.aggregate_only",
                 (C.small_cell_suppression,),
                 "published aggregate tables",
@@ -250,6 +256,8 @@ def _rights_promises(m: Manifest) -> Iterator[Promise]:
             (C.consent_ledger, C.unsubscribe),
             "'withdrawn' events in consent_events",
         )
+    if m.notice.last_updated < COMPLAINTS_DUTY_FROM:
+        return
     yield Promise(
         "rights.complaints",
         "A complaint to us is acknowledged within 30 days (DPA 2018 s.164A).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from steward.manifest.schema import Manifest
 from steward.notice.controls import CONTROLS, ControlId, ControlKind
@@ -137,3 +138,37 @@ def test_json_lists_promise_control_evidence_and_status(complete: Manifest) -> N
         "lint_errors",
     }
     assert {p["status"] for p in data["promises"]} == {"enforced", "checked", "organisation"}
+
+
+def test_the_complaints_promise_is_made_only_once_the_s164a_duty_is_in_force(
+    complete: Manifest,
+) -> None:
+    before = complete.model_copy(
+        update={"notice": complete.notice.model_copy(update={"last_updated": date(2026, 6, 18)})}
+    )
+    on_the_day = complete.model_copy(
+        update={"notice": complete.notice.model_copy(update={"last_updated": date(2026, 6, 19)})}
+    )
+    assert "rights.complaints" not in by_id(before)
+    assert "rights.complaints" in by_id(on_the_day)
+
+
+def test_the_aggregate_promise_names_no_threshold_the_manifest_did_not_give(
+    complete: Manifest,
+) -> None:
+    aggregate = next(p for p in promises(complete) if p.id == "aggregate.employment")
+    assert "10" not in aggregate.text
+
+
+def test_a_declared_suppression_threshold_is_promised_as_declared(complete: Manifest) -> None:
+    at = next(i for i, p in enumerate(complete.purposes) if p.id == "employment")
+    declared = complete.model_copy(
+        update={
+            "purposes": tuple(
+                p.model_copy(update={"suppression_threshold": 5}) if i == at else p
+                for i, p in enumerate(complete.purposes)
+            )
+        }
+    )
+    aggregate = next(p for p in promises(declared) if p.id == "aggregate.employment")
+    assert aggregate.text.endswith("with any count below 5 hidden.")
