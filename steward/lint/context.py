@@ -21,6 +21,10 @@ from steward.manifest.schema import (
     System,
 )
 from steward.manifest.source import Path
+from steward.manifest.vocabulary import SystemKind
+
+OFFLINE_SYSTEMS = frozenset({SystemKind.paper, SystemKind.cctv})
+"""Systems that are not an information society service (UK GDPR Art 8)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,14 @@ class LintContext:
     def purposes_of(self, category_id: str) -> Iterator[Purpose]:
         for index in self.purposes_using.get(category_id, ()):
             yield self.manifest.purposes[index]
+
+    def offline(self, purpose: Purpose) -> bool:
+        """Whether every system the purpose declares is offline (paper records, CCTV).
+
+        A purpose with no systems is not known to be offline.
+        """
+        kinds = [self.systems[s][1].kind for s in purpose.systems if s in self.systems]
+        return bool(kinds) and all(kind in OFFLINE_SYSTEMS for kind in kinds)
 
     def category(self, category_id: str) -> DataCategory | None:
         found = self.categories.get(category_id)

@@ -20,6 +20,10 @@ def text_report(report: LintReport) -> str:
             f"{f.file}:{f.line}:{f.column}: {f.severity.value} {f.rule_id} "
             f"[{f.rule_name}] {f.field}: {f.message}"
         )
+        if len(f.places) > 1:
+            for place in f.places:
+                where = f"{place.file}:{place.line}:{place.column}"
+                lines.append(f"    at {where}: {place.field}: {place.message}")
         lines.append(f"    fix: {f.hint}")
         covers = f" ({', '.join(f.covers)})" if f.covers else ""
         lines.append(f"    law: {f.citation}{covers}")
@@ -41,11 +45,21 @@ def _finding_json(f: Finding) -> dict[str, object]:
         "fix": f.hint,
         "citation": f.citation,
         "covers": list(f.covers),
+        "locations": [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "field": p.field,
+                "message": p.message,
+            }
+            for p in f.places
+        ],
     }
 
 
 def json_report(report: LintReport) -> str:
-    """Stable JSON: the date, a summary and every finding in report order."""
+    """Stable JSON: the date, a summary and every finding (with all its locations) in order."""
     document = {
         "on": report.on.isoformat(),
         "summary": {s.value: report.count(s) for s in Severity},

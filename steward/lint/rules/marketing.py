@@ -189,7 +189,12 @@ def soft_opt_in_for_corporate(ctx: LintContext) -> Iterator[Issue]:
     covers=("SEED-12",),
 )
 def bought_list_for_electronic_marketing(ctx: LintContext) -> Iterator[Issue]:
+    """Only where individual subscribers are marketed: to corporate subscribers (companies,
+    LLPs) reg 22 does not apply at all, so a bought B2B list raises no PECR consent question
+    (reg 23 identity and opt-out still apply, ST122)."""
     for path, purpose, marketing in _electronic_marketing(ctx):
+        if SubscriberType.individual not in marketing.subscriber_types:
+            continue
         for index, source in enumerate(marketing.list_sources):
             if source is not ListSource.own_collection:
                 yield Issue(

@@ -117,7 +117,11 @@ def invalid_transfer_mechanism_claimed(ctx: LintContext) -> Iterator[Issue]:
         for index, claimed in enumerate(transfer.mechanisms):
             where = (*path, "transfer", "mechanisms", index)
             if claimed is TransferMechanism.gdpr_compliance:
-                yield Issue(where, f"{recipient.name}: {NOT_A_MECHANISM}")
+                yield Issue(
+                    where,
+                    f"{recipient.name}: {NOT_A_MECHANISM}",
+                    group=f"recipients claim {claimed.value}, which is not a mechanism",
+                )
                 continue
             gaps = [mechanism_gap(Mechanism(claimed.value), c, ctx.on, facts) for c in destinations]
             gap = next((g for g in gaps if g is not None), None)
@@ -126,6 +130,8 @@ def invalid_transfer_mechanism_claimed(ctx: LintContext) -> Iterator[Issue]:
                     where,
                     f"{recipient.name}: {claimed.value} is not valid on "
                     f"{ctx.on.isoformat()}: {gap}",
+                    group=f"recipients claim {claimed.value}, which is not valid on "
+                    f"{ctx.on.isoformat()}",
                 )
 
 
@@ -152,6 +158,7 @@ def safeguard_copy_not_offered(ctx: LintContext) -> Iterator[Issue]:
                 (*path, "transfer", "safeguard_copy"),
                 f"{recipient.name}: the notice cannot tell people how to get a copy of "
                 "the transfer safeguard",
+                group="the notice cannot tell people how to get a copy of transfer safeguards",
             )
 
 

@@ -47,6 +47,7 @@ LI = {
 UNUSED = {"id": "hobbies", "name": "Hobbies", "retention": "two_years"}
 CHILDREN = set_at("data_subjects", 0, "includes_children", value=True)
 PARA_8 = {"article_9": "9(2)(g)", "schedule_1": "para_8", "appropriate_policy_document": "APD-2"}
+CHILD_KIND = {"id": "child", "name": "Children in our care", "includes_children": True}
 YOUNG = {"minimum_age": 10, "parental_authorisation_below": False, "age_check": "asked"}
 
 FIRES = [
@@ -54,7 +55,11 @@ FIRES = [
     Case(
         "ST102", "legitimate interests not stated", purpose(**{**LI, "legitimate_interests": None})
     ),
-    Case("ST103", "no statement whether data must be provided", purpose(provision=None)),
+    Case(
+        "ST103",
+        "no statement whether data must be provided",
+        purpose(provision=None, sources=[{"kind": "data_subject"}]),
+    ),
     Case("ST104", "indirect source not named", purpose(sources=[{"kind": "third_party"}])),
     Case(
         "ST105",
@@ -280,7 +285,11 @@ FIRES = [
             ),
         ),
     ),
-    Case("ST162", "children with no age rule", CHILDREN),
+    Case(
+        "ST162",
+        "children consenting online with no age rule",
+        chain(CHILDREN, purpose(lawful_basis="consent")),
+    ),
     Case(
         "ST163",
         "children consent alone at 10",
@@ -327,11 +336,15 @@ FIRES = [
         "access right listed incompletely",
         statement("You have the right to access your data and its source."),
     ),
-    Case("ST191", "complaints to the regulator only", statement("You can complain to the ICO.")),
+    Case(
+        "ST191",
+        "complaints to an unnamed supervisory authority",
+        statement("You may lodge a complaint with the relevant supervisory authority."),
+    ),
     Case(
         "ST192",
-        "continued browsing as consent",
-        statement("By continuing to browse you accept our cookies."),
+        "browser settings as the cookie choice",
+        statement("You can set your browser to refuse cookies."),
     ),
     Case("ST193", "cookies called anonymous", statement("Our cookies are anonymous.")),
     Case(
@@ -355,6 +368,56 @@ FIRES = [
         "bought lists with generic consent",
         statement("We purchase lists where people agreed to hear from selected third parties."),
     ),
+    Case(
+        "ST113",
+        "fraud investigation with no criminal offence condition",
+        purpose(name="Investigating suspected fraud by customers"),
+    ),
+    Case(
+        "ST115",
+        "PECR consent marketing claimed under legitimate interests",
+        chain(marketing(), set_at("purposes", 1, "lawful_basis", value="legitimate_interests")),
+    ),
+    Case(
+        "ST116",
+        "legal obligation listed as a legitimate interest",
+        purpose(**{**LI, "legitimate_interests": "Compliance with our legal obligations"}),
+    ),
+    Case(
+        "ST117",
+        "contract claimed for children in a parent's contract",
+        chain(add("data_subjects", CHILD_KIND), purpose(data_subjects=["customer", "child"])),
+    ),
+    Case(
+        "ST125",
+        "offers sent as service messages",
+        statement("We send service messages about your booking and our latest offers."),
+    ),
+    Case(
+        "ST156",
+        "using the website as cookie consent",
+        statement("By using our website you agree to our use of cookies."),
+    ),
+    Case(
+        "ST174",
+        "use of the service deemed consent",
+        statement("By using our services you accept the terms of this privacy policy."),
+    ),
+    Case(
+        "ST175",
+        "notice period before marketing stops",
+        statement("To stop receiving marketing, give us 30 days' notice in writing."),
+    ),
+    Case(
+        "ST176",
+        "own rights list missing erasure and restriction",
+        statement("You have the right to access your data, to correct it and to complain."),
+    ),
+    Case(
+        "ST177",
+        "email risk shifted to the person",
+        statement("If you email us your details you accept the risk of interception."),
+    ),
 ]
 
 QUIET = [
@@ -364,6 +427,16 @@ QUIET = [
         "ST103",
         "third-party data needs no provision statement",
         purpose(provision=None, sources=[{"kind": "third_party", "name": "Referrers"}]),
+    ),
+    Case(
+        "ST103",
+        "observed data (CCTV, logs) needs no provision statement",
+        purpose(provision=None, sources=[{"kind": "automatic"}]),
+    ),
+    Case(
+        "ST103",
+        "undeclared sources are not assumed to be the person",
+        purpose(provision=None),
     ),
     Case(
         "ST104",
@@ -589,6 +662,25 @@ QUIET = [
         ),
     ),
     Case(
+        "ST162",
+        "children under a contract: Art 8 is about consent",
+        CHILDREN,
+    ),
+    Case(
+        "ST162",
+        "consent on a paper form: not an online service",
+        chain(
+            CHILDREN,
+            purpose(lawful_basis="consent"),
+            set_at("systems", 0, "kind", value="paper"),
+        ),
+    ),
+    Case(
+        "ST191",
+        "complaints to the ICO named",
+        statement("If you are unhappy you can complain to the ICO."),
+    ),
+    Case(
         "ST191",
         "complaints to us and to the ICO",
         statement("You can complain to us using our complaint form, and to the ICO."),
@@ -635,6 +727,67 @@ QUIET = [
         "ST197", "period stated", statement("We keep details for two years after your last order.")
     ),
     Case("ST198", "no bought lists", statement("We never buy marketing lists.")),
+    Case(
+        "ST113",
+        "fraud handled with a criminal offence condition",
+        chain(
+            purpose(name="Investigating suspected fraud by customers"),
+            purpose(
+                criminal_offence_condition={
+                    "schedule_1": "para_14",
+                    "appropriate_policy_document": "APD-3",
+                }
+            ),
+        ),
+    ),
+    Case(
+        "ST115",
+        "consent marketing on the consent basis",
+        marketing(),
+    ),
+    Case(
+        "ST116",
+        "legitimate interests that are interests",
+        purpose(**{**LI, "legitimate_interests": "Preventing misuse of our website"}),
+    ),
+    Case(
+        "ST117",
+        "contract for the customers who are party to it",
+        CHILDREN,
+    ),
+    Case(
+        "ST125",
+        "service messages kept to the service",
+        statement("Service messages tell you about your booking; they never include offers."),
+    ),
+    Case(
+        "ST156",
+        "cookies only after the banner choice",
+        statement("We set analytics cookies only if you accept them in our cookie banner."),
+    ),
+    Case(
+        "ST174",
+        "consent asked by ticking a box",
+        statement("By ticking the box you consent to receive our newsletter."),
+    ),
+    Case(
+        "ST175",
+        "marketing stops at once",
+        statement("If you unsubscribe we stop sending marketing straight away."),
+    ),
+    Case(
+        "ST176",
+        "every applicable right listed",
+        statement(
+            "You have the right to access your data, to have it corrected or erased, to "
+            "restrict its use, to data portability, and to complain to the ICO."
+        ),
+    ),
+    Case(
+        "ST177",
+        "third-party websites at the reader's own risk",
+        statement("Links to third-party websites are provided at your own risk."),
+    ),
 ]
 
 
