@@ -22,12 +22,14 @@ def check_references(manifest: Manifest, source: SourceMap) -> list[ManifestErro
         "recipients": {r.id for r in manifest.recipients},
         "systems": {s.id for s in manifest.systems},
         "retention": {r.id for r in manifest.retention},
+        "purposes": {p.id for p in manifest.purposes},
     }
     problems = [
         _unknown(ref, section, path, known[section], source)
         for ref, section, path in _references(manifest)
         if ref not in known[section]
     ]
+    problems.extend(_outside_purpose(manifest, source))
     problems.extend(
         ManifestError(
             f"'{code}' is not an ISO 3166-1 alpha-2 country code",
@@ -78,9 +80,19 @@ def _references(m: Manifest) -> Iterator[tuple[str, str, Path]]:
             yield ref, "systems", path
         if p.retention:
             yield p.retention, "retention", (*base, "retention")
+        for j, opt_out in enumerate(p.disclosure_opt_outs):
+            yield opt_out.recipient, "recipients", (*base, "disclosure_opt_outs", j, "recipient")
     for i, c in enumerate(m.data_categories):
         if c.retention:
             yield c.retention, "retention", ("data_categories", i, "retention")
+        if c.children_retention:
+            yield c.children_retention, "retention", ("data_categories", i, "children_retention")
+    for i, staff in enumerate(m.organisation.staff_abroad):
+        for ref, path in _each(staff.purposes, ("organisation", "staff_abroad", i, "purposes")):
+            yield ref, "purposes", path
+    for i, linked in enumerate(m.notice.linked_notices):
+        for ref, path in _each(linked.purposes, ("notice", "linked_notices", i, "purposes")):
+            yield ref, "purposes", path
     for i, cookie in enumerate(m.cookies):
         if cookie.recipient:
             yield cookie.recipient, "recipients", ("cookies", i, "recipient")
@@ -91,9 +103,37 @@ def _references(m: Manifest) -> Iterator[tuple[str, str, Path]]:
             yield ref, "data_categories", path
 
 
+def _outside_purpose(m: Manifest, source: SourceMap) -> Iterator[ManifestError]:
+    """A source's categories and an opt-out's recipient must be the purpose's own."""
+    for i, p in enumerate(m.purposes):
+        for j, src in enumerate(p.sources):
+            for k, category in enumerate(src.categories):
+                if category not in p.categories:
+                    path: Path = ("purposes", i, "sources", j, "categories", k)
+                    yield ManifestError(
+                        f"source names category '{category}', which purpose '{p.id}' does not use",
+                        location=source.locate(path),
+                        field=path_text(path),
+                        hint=f"the purpose's categories: {', '.join(p.categories)}",
+                    )
+        for j, opt_out in enumerate(p.disclosure_opt_outs):
+            if opt_out.recipient not in p.recipients:
+                path = ("purposes", i, "disclosure_opt_outs", j, "recipient")
+                yield ManifestError(
+                    f"opt-out names recipient '{opt_out.recipient}', which purpose '{p.id}' "
+                    "does not share with",
+                    location=source.locate(path),
+                    field=path_text(path),
+                    hint="add the recipient to the purpose's 'recipients' too",
+                )
+
+
 def _countries(m: Manifest) -> Iterator[tuple[str, Path]]:
+    for i, staff in enumerate(m.organisation.staff_abroad):
+        yield staff.country, ("organisation", "staff_abroad", i, "country")
     for i, r in enumerate(m.recipients):
-        yield r.country, ("recipients", i, "country")
+        if r.country is not None:
+            yield r.country, ("recipients", i, "country")
         for ref, path in _each(r.also_accessed_from, ("recipients", i, "also_accessed_from")):
             yield ref, path
     for i, s in enumerate(m.systems):

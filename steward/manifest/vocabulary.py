@@ -175,3 +175,90 @@ class SupervisoryAuthority(StrEnum):
 
     ico = "ico"
     information_commission = "information_commission"
+
+
+class LegalForm(StrEnum):
+    """What kind of body the controller is, as its registration documents say (Art 13(1)(a)).
+
+    Each form decides which register numbers the notice can show: Companies House for companies,
+    LLPs, CICs and academy trusts; a charity regulator for charities (Charities Act 2011 s.39
+    requires a registered charity to state that it is one on its notices and documents).
+    """
+
+    company = "company"
+    charitable_company = "charitable_company"
+    community_interest_company = "community_interest_company"
+    cio = "cio"
+    scio = "scio"
+    charitable_trust = "charitable_trust"
+    unincorporated_association = "unincorporated_association"
+    llp = "llp"
+    partnership = "partnership"
+    sole_trader = "sole_trader"
+    public_body = "public_body"
+    nhs_body = "nhs_body"
+    maintained_school = "maintained_school"
+    academy_trust = "academy_trust"
+    independent_school = "independent_school"
+    cooperative_society = "cooperative_society"
+    community_benefit_society = "community_benefit_society"
+
+
+COMPANIES_HOUSE_FORMS = frozenset(
+    {
+        LegalForm.company,
+        LegalForm.charitable_company,
+        LegalForm.community_interest_company,
+        LegalForm.llp,
+        LegalForm.academy_trust,
+    }
+)
+"""Forms registered at Companies House, so a company number is expected."""
+
+CHARITABLE_FORMS = frozenset(
+    {
+        LegalForm.charitable_company,
+        LegalForm.cio,
+        LegalForm.scio,
+        LegalForm.charitable_trust,
+        LegalForm.academy_trust,
+    }
+)
+"""Forms that are charities in law (academy trusts are exempt charities)."""
+
+
+class CharityRegulator(StrEnum):
+    """The register a charity number belongs to: one per UK charity law jurisdiction."""
+
+    england_wales = "england_wales"
+    scotland = "scotland"
+    northern_ireland = "northern_ireland"
+
+
+class Right(StrEnum):
+    """The rights a person can exercise, each of which may have its own channels."""
+
+    access = "access"
+    rectification = "rectification"
+    erasure = "erasure"
+    restriction = "restriction"
+    portability = "portability"
+    objection = "objection"
+    object_to_marketing = "object_to_marketing"
+    withdraw_consent = "withdraw_consent"
+    automated_decisions = "automated_decisions"
+
+
+class ContactPoint(StrEnum):
+    """UK GDPR Art 26(1): who joint controllers designate as the contact point for people."""
+
+    us = "us"
+    them = "them"
+    either = "either"
+
+
+class Whichever(StrEnum):
+    """How the criteria of a combined retention rule decide its end: the later or the earlier."""
+
+    later = "later"
+    earlier = "earlier"

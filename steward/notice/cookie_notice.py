@@ -13,7 +13,7 @@ from steward.law.cookies import CookieDecision, needs_consent
 from steward.manifest.cookie_access import storage_access
 from steward.manifest.schema import Cookie, Manifest
 from steward.manifest.vocabulary import CookieCategory, CookieLoads, Party, StorageTechnology
-from steward.notice.document import Block, Document, Section, para, table
+from steward.notice.document import NOT_STATED, Block, Document, Section, para, table
 
 CATEGORY_TITLE = {
     CookieCategory.strictly_necessary: "Strictly necessary",
@@ -65,14 +65,14 @@ def _consent_cell(decision: CookieDecision, cookie: Cookie) -> str:
 
 def _row(cookie: Cookie, m: Manifest) -> tuple[str, ...]:
     return (
-        cookie.name,
+        cookie.name or str(NOT_STATED),
         cookie.provider,
         cookie.purpose,
-        cookie.duration,
+        cookie.duration or str(NOT_STATED),
         "First party (our site)" if cookie.party is Party.first else "Third party",
         TECHNOLOGY[cookie.technology],
         _consent_cell(consent_decision(cookie, m), cookie),
-        LOADS[cookie.loads],
+        LOADS[cookie.loads] if cookie.loads else str(NOT_STATED),
     )
 
 

@@ -12,7 +12,16 @@ from steward.law.transfers import country_name
 from steward.manifest.schema import Manifest, Recipient
 from steward.manifest.vocabulary import RecipientRole, TransferMechanism
 from steward.notice import wording
-from steward.notice.document import Block, Document, Link, Paragraph, Section, para, table
+from steward.notice.document import (
+    Block,
+    Document,
+    Link,
+    Paragraph,
+    Section,
+    long_date,
+    para,
+    table,
+)
 
 COLUMNS = (
     "Recipient",
@@ -65,7 +74,9 @@ def _contract(r: Recipient) -> str:
 
 def _row(m: Manifest, r: Recipient) -> tuple[Paragraph | str, ...]:
     countries = ", ".join(
-        country_name(c) for c in dict.fromkeys((r.country, *r.also_accessed_from))
+        [wording.based_in(r)]
+        + [country_name(c) for c in dict.fromkeys(r.also_accessed_from) if c != r.country]
+        + (["countries not named"] if r.unnamed_destinations else [])
     )
     policy: Paragraph | str = (
         para(Link(f"{r.name} privacy policy", r.privacy_policy_url))
@@ -74,7 +85,7 @@ def _row(m: Manifest, r: Recipient) -> tuple[Paragraph | str, ...]:
     )
     return (
         r.name,
-        wording.ROLE[r.role],
+        wording.role(r),
         _used_for(m, r),
         countries,
         wording.declared_mechanisms(r),
@@ -107,7 +118,7 @@ def data_audit(m: Manifest) -> Document:
         summary=para(
             "Every outside organisation that receives or hosts personal data for "
             f"{m.organisation.name}, where it is, whether a transfer outside the UK is protected "
-            f"on {m.notice.last_updated.isoformat()} (UK GDPR Chapter V), and whether a "
+            f"on {long_date(m.notice.last_updated)} (UK GDPR Chapter V), and whether a "
             "processing contract is in place (UK GDPR Art 28)."
         ),
         sections=tuple(sections),

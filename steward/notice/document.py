@@ -11,6 +11,26 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: dt.date) -> str:
+    """'26 November 2026': the one date format of every output, independent of the locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
 
 @dataclass(frozen=True)
 class Link:
@@ -18,7 +38,23 @@ class Link:
     url: str
 
 
-Inline = str | Link
+@dataclass(frozen=True)
+class Missing:
+    """A fact the manifest does not give: printed as a visible "Not stated", never filled in.
+
+    One marker, one wording and one style in every output (UK GDPR Art 5(1)(a): a notice must
+    not state what the organisation has not declared).
+    """
+
+    text: str = "Not stated"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+NOT_STATED = Missing()
+
+Inline = str | Link | Missing
 
 
 @dataclass(frozen=True)
@@ -29,9 +65,26 @@ class Paragraph:
     def plain(self) -> str:
         return "".join(p if isinstance(p, str) else p.text for p in self.parts)
 
+    @property
+    def not_stated(self) -> bool:
+        return any(isinstance(p, Missing) for p in self.parts)
+
+
+def _marked(part: Inline) -> Iterable[Inline]:
+    """Text that says "Not stated" carries the marker, so every output styles it the same way."""
+    if not isinstance(part, str) or NOT_STATED.text not in part:
+        yield part
+        return
+    pieces = part.split(NOT_STATED.text)
+    for index, piece in enumerate(pieces):
+        if index:
+            yield NOT_STATED
+        if piece:
+            yield piece
+
 
 def para(*parts: Inline) -> Paragraph:
-    return Paragraph(tuple(parts))
+    return Paragraph(tuple(marked for part in parts for marked in _marked(part)))
 
 
 @dataclass(frozen=True)
@@ -41,7 +94,7 @@ class Items:
     entries: tuple[Paragraph, ...]
 
 
-def items(entries: Iterable[Paragraph | str]) -> Items:
+def items(entries: Iterable[Paragraph | Inline]) -> Items:
     return Items(tuple(e if isinstance(e, Paragraph) else para(e) for e in entries))
 
 
@@ -54,7 +107,9 @@ class Table:
     rows: tuple[tuple[Paragraph, ...], ...]
 
 
-def table(caption: str, columns: Iterable[str], rows: Iterable[Iterable[Paragraph | str]]) -> Table:
+def table(
+    caption: str, columns: Iterable[str], rows: Iterable[Iterable[Paragraph | Inline]]
+) -> Table:
     cells = tuple(tuple(c if isinstance(c, Paragraph) else para(c) for c in row) for row in rows)
     header = tuple(columns)
     for row in cells:

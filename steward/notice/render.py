@@ -8,32 +8,22 @@ Art 12(1)). Markdown: the same content for repositories and intranets.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import cache
 
 import jinja2
 
-from steward.notice.document import Block, Document, Items, Paragraph, Section, Table
-
-
-def long_date(day: dt.date) -> str:
-    """'26 November 2026': unambiguous for UK readers, independent of the machine's locale."""
-    months = (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    )
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+from steward.notice.document import (
+    Block,
+    Document,
+    Inline,
+    Items,
+    Link,
+    Paragraph,
+    Section,
+    Table,
+    long_date,
+)
 
 
 @cache
@@ -62,11 +52,16 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", text))
 
 
+def _part(part: Inline) -> str:
+    if isinstance(part, str):
+        return _escape(part)
+    if isinstance(part, Link):
+        return f"[{_escape(part.text)}](<{part.url}>)"
+    return f"*{_escape(part.text)}*"
+
+
 def _inline(paragraph: Paragraph) -> str:
-    return "".join(
-        _escape(part) if isinstance(part, str) else f"[{_escape(part.text)}](<{part.url}>)"
-        for part in paragraph.parts
-    )
+    return "".join(_part(part) for part in paragraph.parts)
 
 
 def _block(block: Block) -> str:

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steward.manifest.schema import Manifest
-from steward.manifest.vocabulary import LawfulBasis, RightsChannel
+from steward.manifest.schema import Contact, Manifest
+from steward.manifest.vocabulary import LawfulBasis, Right, RightsChannel
 from steward.notice import wording
-from steward.notice.document import Block, Link, Section, items, para, table
+from steward.notice.document import (
+    NOT_STATED,
+    Block,
+    Link,
+    Paragraph,
+    Section,
+    items,
+    para,
+    table,
+)
 
 RESPONSE_TIME = (
     "We answer within one month of receiving your request, or of receiving any information we "
@@ -67,28 +76,89 @@ def _either(options: Iterable[str]) -> str:
     return " or ".join([", ".join(listed[:-1]), listed[-1]]) if len(listed) > 1 else listed[0]
 
 
-def rights_section(m: Manifest) -> Section:
-    rights = m.rights
-    contact = rights.contact
-    how: list[str | Link] = [
-        "You can exercise any right by " + _either(CHANNEL[c] for c in rights.channels) + ". "
-    ]
+RIGHT_NAMES = {
+    Right.access: "access",
+    Right.rectification: "rectification",
+    Right.erasure: "erasure",
+    Right.restriction: "restriction",
+    Right.portability: "portability",
+    Right.objection: "objection",
+    Right.object_to_marketing: "objecting to direct marketing",
+    Right.withdraw_consent: "withdrawing consent",
+    Right.automated_decisions: "automated decisions",
+}
+
+
+def _how(lead: str, channels: Iterable[RightsChannel], contact: Contact) -> list[str | Link]:
+    how: list[str | Link] = [f"{lead}{_either(CHANNEL[c] for c in channels)}. "]
     if contact.email:
         how += ["Email ", Link(contact.email, f"mailto:{contact.email}"), ". "]
     if contact.address:
         how.append(f"Write to {contact.address.one_line()}. ")
     if contact.phone:
         how.append(f"Phone {contact.phone}. ")
-    how.append(
-        f"To protect your data, {wording.VERIFICATION[rights.verification.method]}; we "
-        "only ask for more if we have reasonable doubt about who you are."
+    return how
+
+
+def _verification(m: Manifest) -> Paragraph:
+    """Only the check the organisation declared; the law's limit is stated as the law's."""
+    verification = m.rights.verification
+    if verification is None:
+        return para(f"How we check who you are: {NOT_STATED}.")
+    return para(
+        f"How we check who you are: {wording.VERIFICATION[verification.method]}. We may only "
+        "ask for more information if we have reasonable doubts about who you are (UK GDPR "
+        "Art 12(6))."
     )
+
+
+def _children(m: Manifest) -> Paragraph | None:
+    children = m.rights.children
+    if children is None:
+        if any(m.subject_kind(s).includes_children for p in m.purposes for s in p.data_subjects):
+            return para(f"Who can use the rights of a child: {NOT_STATED}.")
+        return None
+    parts = []
+    if children.child_acts_from_age is not None:
+        age = children.child_acts_from_age
+        parts.append(f"from the age of {age} a child uses their own rights")
+    if children.competent_child_acts:
+        parts.append("a younger child who understands their rights can use them too")
+    if children.parent_or_guardian_acts:
+        parts.append("a parent or guardian can use them for a child who cannot")
+    else:
+        parts.append("a parent or guardian cannot use them for the child")
+    text = "; ".join(parts)
+    return para(f"Children's rights: {text[0].upper()}{text[1:]}.")
+
+
+def rights_section(m: Manifest) -> Section:
+    rights = m.rights
+    how = _how("You can use any of these rights by ", rights.channels, rights.contact)
     blocks: list[Block] = [
         para("You have these rights over your personal data:"),
         items(f"{name}: {text}." for name, text in RIGHTS),
         para(RESPONSE_TIME),
         para(*how),
     ]
+    if rights.per_right:
+        blocks.append(
+            table(
+                "Rights you use in a different way",
+                ("Right", "How"),
+                (
+                    (
+                        RIGHT_NAMES[entry.right].capitalize(),
+                        para(*_how("By ", entry.channels, entry.contact or rights.contact)),
+                    )
+                    for entry in rights.per_right
+                ),
+            )
+        )
+    blocks.append(_verification(m))
+    children = _children(m)
+    if children is not None:
+        blocks.append(children)
     subsections = [_withdraw_consent(m)]
     return Section(
         "rights", "Your rights", tuple(blocks), tuple(subsections), covers=("N13.2.b", "N14.2.c")

@@ -77,7 +77,7 @@ def _categories(m: Manifest, p: Purpose) -> str:
 def _recipients(m: Manifest, p: Purpose) -> str:
     return (
         "; ".join(
-            f"{r.category} ({r.name}, {country_name(r.country)})"
+            f"{r.category} ({r.name}, {wording.based_in(r)})"
             for r in (m.recipient(i) for i in p.recipients)
         )
         or "None"

@@ -10,23 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steward.law.transfers import country_name
 from steward.manifest.schema import DataCategory, Manifest, RetentionRule
-from steward.notice import wording
-from steward.notice.document import Section, para, table
+from steward.notice import retention_wording, wording
+from steward.notice.document import NOT_STATED, Section, para, table
 
 
-def _purposes_of(m: Manifest, recipient_id: str) -> str:
-    return "; ".join(p.name for p in m.purposes_sharing_with(recipient_id)) or "-"
+def uses_of(m: Manifest, recipient_id: str) -> str:
+    """What a recipient gets data for: the purposes, cookies and systems that name it."""
+    uses = [p.name for p in m.purposes_sharing_with(recipient_id)]
+    cookies = m.cookies_set_by(recipient_id)
+    uses += [f"the {c.name} cookie" if c.name else "a cookie" for c in cookies]
+    uses += [f"hosting {s.name}" for s in m.systems_hosted_by(recipient_id)]
+    return "; ".join(dict.fromkeys(uses)) or str(NOT_STATED)
 
 
 def sharing_section(m: Manifest) -> Section:
     rows = []
     for r in m.recipients:
-        role = wording.ROLE[r.role] + (
+        role = wording.role(r) + (
             ". Only when they ask and the law allows" if r.on_request_only else ""
         )
-        rows.append((r.name, r.category, role, country_name(r.country), _purposes_of(m, r.id)))
+        rows.append((r.name, r.category, role, wording.based_in(r), uses_of(m, r.id)))
     if not rows:
         return Section(
             "sharing",
@@ -40,7 +44,7 @@ def sharing_section(m: Manifest) -> Section:
         (
             table(
                 "Recipients of personal data",
-                ("Recipient", "Category", "Role", "Based in", "For"),
+                ("Recipient", "Category", "Role", "Based in", "What they receive it for"),
                 rows,
             ),
         ),
@@ -98,7 +102,9 @@ def category_retention(m: Manifest, category: DataCategory) -> tuple[RetentionRu
 
 
 def retention_text(rules: Iterable[RetentionRule]) -> str:
-    return "; ".join(wording.retention(r) for r in rules) or wording.retention(None)
+    return "; ".join(retention_wording.retention(r) for r in rules) or retention_wording.retention(
+        None
+    )
 
 
 def retention_section(m: Manifest) -> Section:

@@ -8,8 +8,8 @@ UK regime (UK GDPR, DPA 2018, PECR as amended by the DUAA 2025; RULES.md §0.1, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from steward.law.retention import Anchor
 from steward.law.transfers import (
     Mechanism,
     TransferAssessment,
@@ -23,7 +23,6 @@ from steward.manifest.schema import (
     CriminalOffenceCondition,
     Manifest,
     Recipient,
-    RetentionRule,
     SpecialCategoryCondition,
 )
 from steward.manifest.vocabulary import (
@@ -33,9 +32,11 @@ from steward.manifest.vocabulary import (
     RecipientRole,
     SourceKind,
     SupervisoryAuthority,
+    SystemKind,
     TransferMechanism,
     VerificationMethod,
 )
+from steward.notice.document import NOT_STATED, long_date
 
 LAWFUL_BASIS = {
     LawfulBasis.consent: "Consent (UK GDPR Art 6(1)(a)): you have agreed, and you can withdraw "
@@ -111,12 +112,37 @@ PROVISION = {
 }
 
 SOURCE = {
-    SourceKind.data_subject: "you",
-    SourceKind.automatic: "collected automatically when you use our website or services",
-    SourceKind.third_party: "another organisation",
-    SourceKind.public: "publicly available sources",
-    SourceKind.generated: "created by us",
+    SourceKind.data_subject: "From you",
+    SourceKind.automatic: "Collected automatically",
+    SourceKind.third_party: "From another organisation",
+    SourceKind.public: "From publicly available sources",
+    SourceKind.generated: "Created by us",
 }
+"""How data is obtained (Art 14(2)(f)); ``source`` adds how, from the systems that collect it."""
+
+AUTOMATIC_BY_SYSTEM = {
+    SystemKind.cctv: "Recorded by CCTV cameras",
+    SystemKind.website: "Collected automatically when you use our website",
+    SystemKind.mailchimp: "Collected automatically when you open or click our emails",
+    SystemKind.hubspot: "Collected automatically when you use our website or open our emails",
+    SystemKind.zendesk: "Collected automatically when you chat with us or contact our support",
+}
+
+
+def source(
+    kind: SourceKind, name: str | None, publicly_accessible: bool, systems: Iterable[SystemKind]
+) -> str:
+    """A source as a reader recognises it: CCTV is recorded, not "collected by our website"."""
+    text = SOURCE[kind]
+    if kind is SourceKind.automatic:
+        hows = [AUTOMATIC_BY_SYSTEM[s] for s in dict.fromkeys(systems) if s in AUTOMATIC_BY_SYSTEM]
+        text = "; ".join(hows) or text
+    if name:
+        text += f" ({name})"
+    if publicly_accessible:
+        text += ", publicly accessible"
+    return text
+
 
 ROLE = {
     RecipientRole.processor: "Processor: handles the data for us, on our instructions, "
@@ -134,25 +160,11 @@ VERIFICATION = {
     VerificationMethod.id_document: "we may ask for an identity document",
 }
 
-ANCHOR = {
-    Anchor.event_date: "after",
-    Anchor.end_of_tax_year: "after the end of the tax year of",
-    Anchor.end_of_accounting_period: "after the end of the accounting period of",
-    Anchor.beginning_with: "beginning with",
-}
-
-ACTION = {
-    "delete": "deleted",
-    "anonymise": "anonymised",
-    "archive_restrict": "archived with access restricted",
-    "review": "reviewed, and deleted unless still needed",
-}
-
 ICO_COMPLAINTS_URL = "https://ico.org.uk/make-a-complaint/"
 
 
 def lawful_basis(basis: LawfulBasis | None) -> str:
-    return LAWFUL_BASIS[basis] if basis else "Not stated"
+    return LAWFUL_BASIS[basis] if basis else str(NOT_STATED)
 
 
 def special_condition(condition: SpecialCategoryCondition | None) -> str:
@@ -188,21 +200,6 @@ def schedule_1(paragraph: str) -> str:
     return f"DPA 2018 Sch 1 para {number}" + (f" ({topic})" if topic else "")
 
 
-def retention(rule: RetentionRule | None) -> str:
-    """Period or criteria, the event it counts from, and the end action (UK GDPR Art 13(2)(a))."""
-    if rule is None:
-        return "Not yet decided"
-    event = rule.trigger_event.replace("_", " ")
-    if rule.period is not None:
-        text = f"{rule.period} {ANCHOR[rule.anchor]} {event}"
-    elif rule.criteria:
-        text = f"No fixed period: {rule.criteria}"
-    else:
-        text = "No limit stated"
-    text += f", then {ACTION[rule.action.value]}"
-    return text + (f" ({rule.citation})" if rule.citation else "")
-
-
 def transfer_facts(recipient: Recipient) -> TransferFacts:
     transfer = recipient.transfer
     if transfer is None:
@@ -216,9 +213,18 @@ def transfer_facts(recipient: Recipient) -> TransferFacts:
 
 
 def destinations(recipient: Recipient) -> tuple[str, ...]:
-    """Countries outside the UK the data goes to or is accessed from (RULES.md R4.1)."""
-    codes = dict.fromkeys((recipient.country, *recipient.also_accessed_from))
+    """Named countries outside the UK the data goes to or is reached from (UK GDPR Art 44)."""
+    declared = (recipient.country,) if recipient.country else ()
+    codes = dict.fromkeys((*declared, *recipient.also_accessed_from))
     return tuple(code for code in codes if not is_uk(code))
+
+
+def role(recipient: Recipient) -> str:
+    return ROLE[recipient.role] if recipient.role else f"Role: {NOT_STATED}"
+
+
+def based_in(recipient: Recipient) -> str:
+    return country_name(recipient.country) if recipient.country else str(NOT_STATED)
 
 
 def assess_transfer(recipient: Recipient, country: str, on: dt.date) -> TransferAssessment:
@@ -233,7 +239,7 @@ def transfer(recipient: Recipient, country: str, on: dt.date) -> str:
     assessment = assess_transfer(recipient, country, on)
     name = country_name(country)
     if not assessment.lawful or assessment.basis is None:
-        return f"{name}: no safeguard valid on {on.isoformat()} is in place for this transfer"
+        return f"{name}: no safeguard valid on {long_date(on)} is in place for this transfer"
     if assessment.basis is Mechanism.uk_adequacy:
         finding = adequacy(country, on)
         scope = f" for {finding.scope}" if finding.partial else ""

@@ -65,6 +65,8 @@ def complaints_not_electronic(ctx: LintContext) -> Iterator[Issue]:
 )
 def blanket_identity_documents(ctx: LintContext) -> Iterator[Issue]:
     verification = ctx.manifest.rights.verification
+    if verification is None:
+        return
     if verification.always_require_id_document:
         yield Issue(
             ("rights", "verification", "always_require_id_document"),

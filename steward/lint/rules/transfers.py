@@ -54,9 +54,8 @@ def _mechanisms(transfer: Transfer | None) -> list[Mechanism]:
 
 
 def _destinations(recipient: Recipient) -> list[str]:
-    return [
-        c for c in dict.fromkeys((recipient.country, *recipient.also_accessed_from)) if not is_uk(c)
-    ]
+    declared = (*((recipient.country,) if recipient.country else ()), *recipient.also_accessed_from)
+    return [c for c in dict.fromkeys(declared) if not is_uk(c)]
 
 
 def assess(recipient: Recipient, country: str, on: date) -> TransferAssessment:

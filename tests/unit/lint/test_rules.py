@@ -300,7 +300,11 @@ FIRES = [
     Case(
         "ST172",
         "passport required for every request",
-        set_at("rights", "verification", value={"always_require_id_document": True}),
+        set_at(
+            "rights",
+            "verification",
+            value={"method": "known_channel", "always_require_id_document": True},
+        ),
     ),
     Case("ST180", "EU GDPR cited", statement("We comply with the EU GDPR.")),
     Case(

@@ -80,8 +80,8 @@ def test_unknown_top_level_section_is_reported(write_manifest: WriteManifest) ->
 
 
 def test_missing_required_field_points_at_its_parent(write_manifest: WriteManifest) -> None:
-    error = only_error(write_manifest(("  ico_registration: ZA123456\n", "")))
-    assert error.field == "organisation.ico_registration"
+    error = only_error(write_manifest(("  name: Example Ltd\n", "")))
+    assert error.field == "organisation.name"
     assert "missing" in error.message
     assert error.location is not None and error.location.line == line_of("organisation:") + 1
 

@@ -79,7 +79,7 @@ def test_transfers_say_adequacy_or_the_safeguard_and_how_to_get_a_copy(complete:
 def test_a_transfer_with_no_valid_safeguard_is_not_dressed_up(complete: Manifest) -> None:
     text = notice_text(privacy_notice(complete), "transfers")
     assert "OldVendor Inc." in text
-    assert "no safeguard valid on 2026-11-26 is in place" in text
+    assert "no safeguard valid on 26 November 2026 is in place" in text
     assert "Privacy Shield" not in text
 
 
@@ -93,12 +93,12 @@ def test_retention_is_stated_for_every_category(complete: Manifest) -> None:
     text = notice_text(privacy_notice(complete), "retention")
     for category in complete.data_categories:
         assert category.name in text
-    assert "6 years after contract end, then deleted (Limitation Act 1980 s.5)" in text
-    assert "2 years after collected, then anonymised" in text
+    assert "6 years after the contract ends, then deleted (Limitation Act 1980 s.5)" in text
+    assert "2 years after we collect it, then anonymised" in text
 
 
-def test_a_category_without_retention_is_shown_as_undecided(outserve: Manifest) -> None:
-    assert "Usernames and passwords | Not yet decided" in render_markdown(privacy_notice(outserve))
+def test_a_category_without_retention_is_shown_as_not_stated(outserve: Manifest) -> None:
+    assert "Usernames and passwords | *Not stated*" in render_markdown(privacy_notice(outserve))
 
 
 def test_objection_to_direct_marketing_has_its_own_section_and_is_absolute(
