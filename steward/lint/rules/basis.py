@@ -62,7 +62,8 @@ def legitimate_interests_without_lia(ctx: LintContext) -> Iterator[Issue]:
     summary="A purpose processes special category data without a complete Art 9 condition "
     "(Art 9(2) condition, DPA 2018 Sch 1 condition where needed, appropriate policy document).",
     why="Special category data needs an Art 6 basis and an Art 9(2) condition; conditions (b), "
-    "(g), (h), (i), (j) also need a Sch 1 condition, and most of those an APD.",
+    "(g), (h), (i), (j) also need a Sch 1 condition, and most of those an APD; 9(2)(a) needs "
+    "explicit consent (an express statement), not just consent.",
     fix="add 'special_category_condition: {article_9: 9(2)(b), schedule_1: para_1, "
     "appropriate_policy_document: ...}' (9(2)(g) with para_8 for equality monitoring)",
     citation="UK GDPR Arts 9(1)-(2), 13(1)(c); DPA 2018 s.10, Sch 1 paras 1, 5, 8, 39",
@@ -83,6 +84,8 @@ def special_category_condition_incomplete(ctx: LintContext) -> Iterator[Issue]:
                 apd=bool(condition and condition.appropriate_policy_document),
             )
             gaps.update((f"{category.id}: {gap}", None) for gap in found if "Art 6" not in gap)
+        if condition and condition.article_9 == "9(2)(a)" and not purpose.explicit_consent:
+            gaps["Art 9(2)(a) relied on without explicit consent ('explicit_consent: true')"] = None
         if gaps:
             yield Issue(
                 (*path, "special_category_condition"),

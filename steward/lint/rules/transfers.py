@@ -209,3 +209,35 @@ def system_abroad_without_recipient(ctx: LintContext) -> Iterator[Issue]:
                 f"system '{system.id}' is in {country_name(system.location)} but no "
                 "recipient hosting it is declared",
             )
+
+
+@rule(
+    "ST135",
+    "transfer-destination-not-stated",
+    Severity.error,
+    summary="A recipient may send data to countries the manifest does not name, with no "
+    "safeguard declared (an error); or its country is not stated at all (a warning).",
+    why="The notice must say whether data leaves the UK and on what basis; 'countries outside "
+    "the UK' with no mechanism cannot be checked, and a recipient with no country leaves the "
+    "notice unable to say whether a restricted transfer happens.",
+    fix="name the countries, or declare the safeguard that covers every destination (IDTA or "
+    "UK Addendum, with a transfer risk assessment and how to get a copy); give the recipient's "
+    "'country'",
+    citation="UK GDPR Arts 13(1)(f), 14(1)(f), 44-46",
+    covers=("N13.1.f",),
+)
+def transfer_destination_not_stated(ctx: LintContext) -> Iterator[Issue]:
+    for path, recipient in _recipients(ctx):
+        if recipient.unnamed_destinations and not _mechanisms(recipient.transfer):
+            yield Issue(
+                (*path, "unnamed_destinations"),
+                f"{recipient.name} may send data to countries not named, with no safeguard",
+            )
+        elif recipient.country is None and not recipient.also_accessed_from:
+            yield Issue(
+                (*path, "country"),
+                f"{recipient.name}: its country is not stated, so the notice cannot say "
+                "whether data leaves the UK",
+                severity=Severity.warning,
+                group="recipients whose country is not stated",
+            )

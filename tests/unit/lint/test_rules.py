@@ -114,6 +114,11 @@ FIRES = [
         "Sch 1 para 8 without an APD",
         special({**PARA_8, "appropriate_policy_document": None}, aggregate_only=True),
     ),
+    Case(
+        "ST111",
+        "Art 9(2)(a) without explicit consent",
+        special({"article_9": "9(2)(a)"}, lawful_basis="consent"),
+    ),
     Case("ST112", "equality monitoring used beyond group statistics", special(PARA_8)),
     Case(
         "ST114",
@@ -157,6 +162,17 @@ FIRES = [
         "ST122",
         "marketing without opt-out in every message",
         marketing(opt_out_in_every_message=False),
+    ),
+    Case(
+        "ST122",
+        "email has an opt-out but SMS does not",
+        marketing(
+            channels=["email", "sms"],
+            opt_outs=[
+                {"channel": "email", "at_collection": True, "in_every_message": True},
+                {"channel": "sms", "at_collection": True, "in_every_message": False},
+            ],
+        ),
     ),
     Case(
         "ST123",
@@ -422,6 +438,16 @@ FIRES = [
         "email risk shifted to the person",
         statement("If you email us your details you accept the risk of interception."),
     ),
+    Case(
+        "ST135",
+        "unnamed destinations with no safeguard",
+        chain(recipient("GB"), set_at("recipients", 0, "unnamed_destinations", value=True)),
+    ),
+    Case(
+        "ST135",
+        "recipient with no country stated",
+        chain(recipient("GB"), drop("recipients", 0, "country")),
+    ),
 ]
 
 QUIET = [
@@ -487,6 +513,11 @@ QUIET = [
         "equality monitoring under Art 9(2)(g) and Sch 1 para 8 with APD",
         special(PARA_8, aggregate_only=True),
     ),
+    Case(
+        "ST111",
+        "Art 9(2)(a) with explicit consent",
+        special({"article_9": "9(2)(a)"}, lawful_basis="consent", explicit_consent=True),
+    ),
     Case("ST112", "equality monitoring as group statistics", special(PARA_8, aggregate_only=True)),
     Case(
         "ST114",
@@ -516,6 +547,17 @@ QUIET = [
     Case("ST121", "soft opt-in with every condition", marketing(pecr_rule="soft_opt_in")),
     Case("ST121", "consent collected by the sender", marketing()),
     Case("ST122", "opt-out in every message", marketing()),
+    Case(
+        "ST122",
+        "opt-out in every message on each channel",
+        marketing(
+            channels=["email", "sms"],
+            opt_outs=[
+                {"channel": "email", "at_collection": True, "in_every_message": True},
+                {"channel": "sms", "at_collection": True, "in_every_message": True},
+            ],
+        ),
+    ),
     Case("ST123", "soft opt-in for individuals only", marketing(pecr_rule="soft_opt_in")),
     Case("ST124", "own lists only", marketing()),
     Case("ST130", "US recipient on the UK Extension", recipient("US", DPF)),
@@ -792,6 +834,15 @@ QUIET = [
         "third-party websites at the reader's own risk",
         statement("Links to third-party websites are provided at your own risk."),
     ),
+    Case(
+        "ST135",
+        "unnamed destinations under an IDTA",
+        chain(
+            recipient("GB", IDTA),
+            set_at("recipients", 0, "unnamed_destinations", value=True),
+        ),
+    ),
+    Case("ST135", "recipient in the UK", recipient("GB")),
 ]
 
 
