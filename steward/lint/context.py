@@ -97,6 +97,19 @@ class LintContext:
         kinds = [self.systems[s][1].kind for s in purpose.systems if s in self.systems]
         return bool(kinds) and all(kind in OFFLINE_SYSTEMS for kind in kinds)
 
+    def observed_only(self, purpose: Purpose) -> bool:
+        """Whether the purpose's data is only observed by cameras (its systems are all CCTV)."""
+        kinds = [self.systems[s][1].kind for s in purpose.systems if s in self.systems]
+        return bool(kinds) and all(kind is SystemKind.cctv for kind in kinds)
+
+    def provision_answered_elsewhere(self, purpose: Purpose) -> bool:
+        """Whether every category of the purpose is collected by another purpose that says
+        whether it must be provided (the data is reused here, not collected again)."""
+        return all(
+            any(other is not purpose and other.provision for other in self.purposes_of(c))
+            for c in purpose.categories
+        )
+
     def category(self, category_id: str) -> DataCategory | None:
         found = self.categories.get(category_id)
         return found[1] if found else None

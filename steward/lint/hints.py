@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from steward.lint.audience import Role
 from steward.manifest.schema import Purpose
+from steward.manifest.vocabulary import LawfulBasis
 
 _SPECIAL_BY_ROLE: tuple[tuple[Role, str], ...] = (
     (
@@ -49,6 +50,11 @@ GENERIC_SPECIAL = (
 
 def special_category_hint(purpose: Purpose, roles: frozenset[Role]) -> str:
     """The Art 9 condition most likely to fit this purpose's people, first."""
+    if purpose.lawful_basis is LawfulBasis.consent:
+        return (
+            "add 'special_category_condition: {article_9: 9(2)(a)}' and 'explicit_consent: true' "
+            "(ask for an express statement of consent to this use of the special category data)"
+        )
     if purpose.aggregate_only:
         return (
             "add 'special_category_condition: {article_9: 9(2)(g), schedule_1: para_8, "

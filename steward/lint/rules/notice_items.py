@@ -80,12 +80,16 @@ def legitimate_interests_not_stated(ctx: LintContext) -> Iterator[Issue]:
 def provision_requirement_missing(ctx: LintContext) -> Iterator[Issue]:
     """Only where the manifest says the person provides the data (Art 13 applies).
 
-    Data observed (CCTV, website logs: ``automatic``), obtained from others, or reused from
-    another purpose is not "provided" by the person, so the question does not arise; and a
-    purpose that does not declare its sources is not assumed to collect from the person.
+    Data observed (CCTV, website logs: ``automatic``, or a purpose whose only systems are CCTV)
+    or obtained from others is not "provided" by the person, so the question does not arise;
+    data reused from another purpose that already says whether it must be provided is answered
+    there; and a purpose that does not declare its sources is not assumed to collect from the
+    person.
     """
     for path, purpose in ctx.purposes():
         if "sources" not in purpose.model_fields_set:
+            continue
+        if ctx.observed_only(purpose) or ctx.provision_answered_elsewhere(purpose):
             continue
         from_person = any(s.kind is SourceKind.data_subject for s in purpose.sources)
         if from_person and purpose.provision is None:

@@ -63,3 +63,12 @@ def test_pupils_safeguarding_disclosures_are_pointed_at_safeguarding(tmp_path: P
     document["purposes"][0]["description"] = "Referrals to the Disclosure and Barring Service."
     document["purposes"][0]["lawful_basis"] = "legal_obligation"
     assert "para_18" in _hint(tmp_path, "ST113", document)
+
+
+def test_consent_based_special_category_use_is_pointed_at_explicit_consent(
+    tmp_path: Path,
+) -> None:
+    document = _health_purpose_for("patient", "Patients")
+    document["purposes"][0]["lawful_basis"] = "consent"
+    hint = _hint(tmp_path, "ST111", document)
+    assert "9(2)(a)" in hint and "explicit_consent" in hint

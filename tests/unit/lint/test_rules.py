@@ -469,6 +469,29 @@ QUIET = [
         purpose(provision=None),
     ),
     Case(
+        "ST103",
+        "CCTV footage is observed, not provided",
+        chain(
+            purpose(provision=None, sources=[{"kind": "data_subject"}]),
+            set_at("systems", 0, "kind", value="cctv"),
+        ),
+    ),
+    Case(
+        "ST103",
+        "data reused from a purpose that already says whether it must be provided",
+        add(
+            "purposes",
+            {
+                "id": "disclosures",
+                "name": "Disclosures to the police on request",
+                "data_subjects": ["customer"],
+                "categories": ["contact_details"],
+                "sources": [{"kind": "data_subject"}],
+                "lawful_basis": "legal_obligation",
+            },
+        ),
+    ),
+    Case(
         "ST104",
         "indirect source named",
         purpose(
