@@ -13,7 +13,17 @@ from steward.law.cookies import CookieDecision, needs_consent
 from steward.manifest.cookie_access import storage_access
 from steward.manifest.schema import Cookie, Manifest
 from steward.manifest.vocabulary import CookieCategory, CookieLoads, Party, StorageTechnology
-from steward.notice.document import NOT_STATED, Block, Document, Section, para, table
+from steward.notice.document import (
+    NOT_STATED,
+    Block,
+    Document,
+    Inline,
+    Link,
+    Paragraph,
+    Section,
+    para,
+    table,
+)
 
 CATEGORY_TITLE = {
     CookieCategory.strictly_necessary: "Strictly necessary",
@@ -76,6 +86,56 @@ def _row(cookie: Cookie, m: Manifest) -> tuple[str, ...]:
     )
 
 
+BEFORE_A_CHOICE = (CookieLoads.page_load, CookieLoads.on_click, CookieLoads.on_login)
+
+PRIVACY_NOTICE_FILE = "privacy-notice.html"
+
+
+def _names(cookies: list[Cookie]) -> str:
+    return ", ".join(c.name or f"one from {c.provider}" for c in cookies)
+
+
+def consent_summary(m: Manifest) -> str:
+    """What the declared cookies and the law say about consent, and nothing they do not.
+
+    "Only set if you agree" is printed only when every cookie that needs consent on the notice
+    date (PECR reg 6, Sch A1) is declared to load after consent; otherwise the notice says which
+    are set before a choice, or that it is not stated when they load.
+    """
+    needing = [c for c in m.cookies if consent_decision(c, m).consent_required]
+    count = f"Our website uses {len(m.cookies)} cookies and similar technologies."
+    if not needing:
+        return f"{count} None of them needs your consent: each is exempt under PECR Sch A1."
+    early = [c for c in needing if c.loads in BEFORE_A_CHOICE]
+    unknown = [c for c in needing if c.loads is None]
+    text = count
+    if not early and not unknown:
+        return f"{text} Those that need your consent are set only after you agree."
+    if early:
+        text += f" These need your consent but are set before you choose: {_names(early)}."
+    if unknown:
+        text += f" When these are set: {NOT_STATED} ({_names(unknown)})."
+    return text
+
+
+def _choice(m: Manifest) -> Paragraph:
+    privacy = m.notice.url or PRIVACY_NOTICE_FILE
+    parts: list[Inline] = [
+        "How we use personal data, including what cookies collect, is explained in our ",
+        Link("privacy notice", privacy),
+        ". ",
+    ]
+    if m.notice.cookie_settings_url:
+        parts += [
+            "You can change your choice at any time in our ",
+            Link("cookie settings", m.notice.cookie_settings_url),
+            ".",
+        ]
+    else:
+        parts.append(f"Where to change your cookie choices: {NOT_STATED}.")
+    return para(*parts)
+
+
 def cookie_notice(m: Manifest) -> Document:
     sections = []
     for category in CookieCategory:
@@ -101,14 +161,11 @@ def cookie_notice(m: Manifest) -> Document:
             "information on your device. Identifiers they hold are personal data when they can "
             "single you out, even without your name."
         ),
-        para(
-            "We set those that are not strictly necessary only after you agree, and rejecting "
-            "is as easy as accepting. You can change your choice at any time in our cookie "
-            "settings; withdrawing is as easy as agreeing."
-        ),
+        para(consent_summary(m)),
+        _choice(m),
     )
     if not m.cookies:
-        intro = (para("Our website does not use cookies or similar technologies."),)
+        intro = (para("Our website does not use cookies or similar technologies."), _choice(m))
     return Document(
         title=f"Cookie notice of {m.organisation.name}",
         summary=para(

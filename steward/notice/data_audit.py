@@ -13,6 +13,7 @@ from steward.manifest.schema import Manifest, Recipient
 from steward.manifest.vocabulary import RecipientRole, TransferMechanism
 from steward.notice import wording
 from steward.notice.document import (
+    NOT_STATED,
     Block,
     Document,
     Link,
@@ -47,7 +48,7 @@ def _used_for(m: Manifest, r: Recipient) -> str:
     uses = [s.name for s in m.systems_hosted_by(r.id)]
     uses += [f"cookie {c.name}" for c in m.cookies_set_by(r.id)]
     uses += [p.name for p in m.purposes_sharing_with(r.id)]
-    return "; ".join(dict.fromkeys(uses)) or "-"
+    return "; ".join(dict.fromkeys(uses)) or str(NOT_STATED)
 
 
 def _validity(m: Manifest, r: Recipient) -> str:
@@ -81,7 +82,7 @@ def _row(m: Manifest, r: Recipient) -> tuple[Paragraph | str, ...]:
     policy: Paragraph | str = (
         para(Link(f"{r.name} privacy policy", r.privacy_policy_url))
         if r.privacy_policy_url
-        else "Not recorded"
+        else str(NOT_STATED)
     )
     return (
         r.name,

@@ -70,6 +70,20 @@ class Paragraph:
         return any(isinstance(p, Missing) for p in self.parts)
 
 
+@dataclass(frozen=True)
+class Prose(Paragraph):
+    """Generated explanation that the organisation's own paragraph for the section replaces.
+
+    Facts the manifest declares (tables, lists, contact details) are never ``Prose``: they stay
+    beside the organisation's words, so its paragraph and Steward's cannot say a thing twice or
+    say opposite things (docs/outputs.md, "Your own paragraphs").
+    """
+
+
+def prose(*parts: Inline) -> Prose:
+    return Prose(para(*parts).parts)
+
+
 def _marked(part: Inline) -> Iterable[Inline]:
     """Text that says "Not stated" carries the marker, so every output styles it the same way."""
     if not isinstance(part, str) or NOT_STATED.text not in part:

@@ -3,15 +3,29 @@
 Each section names the items it states (``Section.covers``) with the ids of
 ``steward.law.notice_items``, so tests and lint can check the compiled notice item by item. The
 organisation's own paragraphs (``notice.statements``) are carried verbatim in the section they
-belong to; lint judges their wording.
+belong to and replace Steward's prose there (``notice.statements``); lint judges their wording.
+A fact the manifest does not give is printed as "Not stated", never filled by a default.
 """
 
 from __future__ import annotations
 
-from steward.manifest.schema import Contact, DataCategory, Manifest, Purpose
-from steward.manifest.vocabulary import SourceKind
+from steward.manifest.schema import DataCategory, Manifest, Purpose
+from steward.manifest.vocabulary import LawfulBasis, SourceKind
 from steward.notice import wording
-from steward.notice.document import Block, Document, Link, Paragraph, Section, items, para, table
+from steward.notice.about import about_section
+from steward.notice.cookie_notice import consent_summary
+from steward.notice.document import (
+    NOT_STATED,
+    Block,
+    Document,
+    Link,
+    Section,
+    items,
+    long_date,
+    para,
+    prose,
+    table,
+)
 from steward.notice.rights import (
     automated_decisions_section,
     complaints_section,
@@ -19,27 +33,7 @@ from steward.notice.rights import (
     rights_section,
 )
 from steward.notice.sharing import retention_section, sharing_section, transfers_section
-
-STATEMENT_HOMES = {
-    "intro": "about",
-    "definition": "about",
-    "lawful_grounds": "purposes",
-    "special_category": "special-category",
-    "bought_lists": "marketing",
-    "marketing_retention": "retention",
-    "transfers": "transfers",
-    "right_of_access": "rights",
-    "right_to_rectification": "rights",
-    "right_to_erasure": "rights",
-    "right_to_restriction": "rights",
-    "right_to_portability": "rights",
-    "right_to_object": "rights",
-    "automated_decisions": "automated-decisions",
-    "cookies": "cookies",
-    "complaints": "complaints",
-    "security": "security",
-}
-"""Where each known statement id is printed; any other id goes under "More information"."""
+from steward.notice.statements import other_statements, with_statements
 
 COOKIE_NOTICE_FILE = "cookie-notice.html"
 
@@ -47,7 +41,7 @@ COOKIE_NOTICE_FILE = "cookie-notice.html"
 def privacy_notice(manifest: Manifest) -> Document:
     """The privacy notice as a document, dated by ``notice.last_updated`` (N-extra-5)."""
     sections = [
-        _about(manifest),
+        about_section(manifest),
         _data(manifest),
         _purposes(manifest),
         _special_category(manifest),
@@ -63,21 +57,10 @@ def privacy_notice(manifest: Manifest) -> Document:
         _cookies(manifest),
         _changes(manifest),
     ]
-    homes = {s.id for s in sections}
-    sections = [_with_statements(s, manifest) for s in sections]
-    other = sorted(k for k in manifest.notice.statements if STATEMENT_HOMES.get(k) not in homes)
+    sections = [with_statements(s, manifest) for s in sections]
+    other = other_statements(manifest)
     if other:
-        sections.append(
-            Section(
-                "more-information",
-                "More information",
-                tuple(
-                    p
-                    for key in other
-                    for p in statement_paragraphs(manifest.notice.statements[key])
-                ),
-            )
-        )
+        sections.append(Section("more-information", "More information", other))
     org = manifest.organisation
     return Document(
         title=manifest.notice.title,
@@ -92,91 +75,22 @@ def privacy_notice(manifest: Manifest) -> Document:
     )
 
 
-def statement_paragraphs(text: str) -> tuple[Paragraph, ...]:
-    return tuple(para(chunk.strip()) for chunk in text.split("\n\n") if chunk.strip())
+def category_sources(m: Manifest, category: DataCategory) -> str:
+    """How a category is obtained: the sources of the purposes using it that supply it.
 
-
-def _with_statements(section: Section, manifest: Manifest) -> Section:
-    """The organisation's own paragraphs open the section they belong to, in a fixed order."""
-    statements = manifest.notice.statements
-    own = [
-        p
-        for key in STATEMENT_HOMES
-        if key in statements and STATEMENT_HOMES[key] == section.id
-        for p in statement_paragraphs(statements[key])
-    ]
-    if not own:
-        return section
-    return Section(
-        section.id, section.title, (*own, *section.blocks), section.subsections, section.covers
-    )
-
-
-def contact_line(contact: Contact) -> Paragraph:
-    parts: list[str | Link] = []
-    label = ", ".join(x for x in (contact.name, contact.role) if x)
-    if label:
-        parts.append(f"{label}. ")
-    if contact.email:
-        parts.extend(["Email: ", Link(contact.email, f"mailto:{contact.email}"), ". "])
-    if contact.phone:
-        parts.append(f"Phone: {contact.phone}. ")
-    if contact.address:
-        parts.append(f"Post: {contact.address.one_line()}. ")
-    if contact.purpose:
-        parts.append(f"Use this for: {contact.purpose.rstrip('.')}.")
-    if isinstance(parts[-1], str):
-        parts[-1] = parts[-1].rstrip()
-    return Paragraph(tuple(parts))
-
-
-def _about(m: Manifest) -> Section:
-    org = m.organisation
-    name = org.name + (f" (trading as {org.trading_name})" if org.trading_name else "")
-    facts = [
-        f"Controller: {name}, a company registered in the UK, number {org.company_number}.",
-        f"Registered office: {org.registered_address.one_line()}.",
-    ]
-    if org.postal_address:
-        facts.append(f"Postal address: {org.postal_address.one_line()}.")
-    facts.append(f"Registered with the ICO as a data controller, number {org.ico_registration}.")
-    contacts: list[Block] = [
-        para("For anything about your personal data, contact:"),
-        items([contact_line(org.privacy_contact)]),
-    ]
-    if org.other_contacts:
-        contacts += [
-            para("Other contact details:"),
-            items(contact_line(c) for c in org.other_contacts),
-        ]
-    if org.dpo:
-        contacts += [para("Our Data Protection Officer:"), items([contact_line(org.dpo)])]
-    else:
-        contacts.append(
-            para(
-                "We have not appointed a Data Protection Officer because the law does "
-                "not require us to; the privacy contact above handles these matters."
-            )
-        )
-    if org.representative:
-        contacts += [para("Our representative:"), items([contact_line(org.representative)])]
-    return Section(
-        "about",
-        "Who we are and how to contact us",
-        (items(facts), *contacts),
-        covers=("N13.1.a", "N13.1.b", "N14.1.a", "N14.1.b", "N-extra-4"),
-    )
-
-
-def _category_sources(m: Manifest, category: DataCategory) -> str:
+    A source that names categories supplies only those (UK GDPR Art 14(2)(f)), so the NHS is not
+    named as the source of payment details just because both serve one purpose.
+    """
     found: dict[str, None] = {}
     for purpose in m.purposes_using(category.id):
+        systems = tuple(m.system(s).kind for s in purpose.systems)
         for source in purpose.sources:
-            text = wording.SOURCE[source.kind] + (f" ({source.name})" if source.name else "")
-            if source.publicly_accessible:
-                text += ", publicly accessible"
-            found.setdefault(text)
-    return "; ".join(found) or "Not stated"
+            if source.categories and category.id not in source.categories:
+                continue
+            found.setdefault(
+                wording.source(source.kind, source.name, source.publicly_accessible, systems)
+            )
+    return "; ".join(found) or str(NOT_STATED)
 
 
 def _category_kind(category: DataCategory) -> str:
@@ -189,9 +103,9 @@ def _data(m: Manifest) -> Section:
     rows = (
         (
             c.name,
-            ", ".join(c.examples) or c.description or "-",
+            ", ".join(c.examples) or c.description or "",
             _category_kind(c),
-            _category_sources(m, c),
+            category_sources(m, c),
         )
         for c in m.data_categories
     )
@@ -202,18 +116,16 @@ def _data(m: Manifest) -> Section:
     ]
     blocks: list[Block] = [
         table(
-            "Categories of personal data and where they come from",
-            ("Category", "Examples", "Kind", "Where it comes from"),
+            "Categories of personal data and how we get them",
+            ("Category", "Examples", "Kind", "How we get it"),
             rows,
         )
     ]
     if indirect:
         blocks.append(
             para(
-                "Where we do not get the data from you, we tell you the categories of "
-                "data and its source as above (UK GDPR Art 14), for these purposes: "
-                + "; ".join(p.name for p in indirect)
-                + "."
+                "For these purposes we also get data from someone other than you, as the table "
+                "shows (UK GDPR Art 14): " + "; ".join(p.name for p in indirect) + "."
             )
         )
     return Section(
@@ -225,17 +137,28 @@ def _subjects(m: Manifest, purpose: Purpose) -> str:
     return ", ".join(m.subject_kind(s).name for s in purpose.data_subjects)
 
 
+def _children_rule(p: Purpose) -> str:
+    if p.children is None:
+        return ""
+    return f" Not for children under {p.children.minimum_age} (age check: {p.children.age_check})."
+
+
+def _basis(p: Purpose) -> str:
+    basis = wording.lawful_basis(p.lawful_basis)
+    if p.explicit_consent and p.lawful_basis is LawfulBasis.consent:
+        basis = basis.replace("Consent (", "Explicit consent (", 1)
+    if p.legitimate_interests:
+        basis += f". Our legitimate interests: {p.legitimate_interests}"
+    return basis
+
+
 def _purpose_row(m: Manifest, p: Purpose) -> tuple[str, ...]:
     description = p.description or ""
     if not p.stored:
         description = (description + " We pass it on and do not keep it.").strip()
-    if p.children:
-        description += f" Not for children under {p.children.minimum_age} ({p.children.age_check})."
-    basis = wording.lawful_basis(p.lawful_basis)
-    if p.legitimate_interests:
-        basis += f". Our legitimate interests: {p.legitimate_interests}"
+    description += _children_rule(p)
     categories = ", ".join(m.category(c).name for c in p.categories)
-    return (p.name, description.strip() or "-", _subjects(m, p), categories, basis)
+    return (p.name, description.strip(), _subjects(m, p), categories, _basis(p))
 
 
 def _purposes(m: Manifest) -> Section:
@@ -255,6 +178,7 @@ def _purposes(m: Manifest) -> Section:
                 ),
                 rows,
             ),
+            *_aggregate(m),
         ),
         covers=("N13.1.c", "N13.1.d", "N14.1.c", "N14.2.b"),
     )
@@ -284,11 +208,11 @@ def _special_category(m: Manifest) -> Section:
             )
     if not rows:
         blocks: tuple[Block, ...] = (
-            para("We do not use special category data or criminal offence data."),
+            prose("We do not use special category data or criminal offence data."),
         )
     else:
         blocks = (
-            para(
+            prose(
                 "Special category data (such as health or ethnic origin) and criminal offence "
                 "data have extra protection. Criminal offence data is not special category data: "
                 "it has its own rules (UK GDPR Art 10)."
@@ -299,15 +223,6 @@ def _special_category(m: Manifest) -> Section:
                 rows,
             ),
         )
-        aggregate = [p.name for p in m.purposes if p.aggregate_only]
-        if aggregate:
-            blocks += (
-                para(
-                    "For " + "; ".join(aggregate) + ", we only report totals for groups, "
-                    "never about one person, and we hide any count below 10 so that "
-                    "nobody can be identified."
-                ),
-            )
     return Section(
         "special-category",
         "Special category and criminal offence data",
@@ -316,11 +231,29 @@ def _special_category(m: Manifest) -> Section:
     )
 
 
+def _aggregate(m: Manifest) -> list[Block]:
+    """Aggregate-only reporting as declared; the smallest count shown only if declared."""
+    found: list[Block] = []
+    for p in m.purposes:
+        if not p.aggregate_only:
+            continue
+        if p.suppression_threshold:
+            hidden = f"we hide any count below {p.suppression_threshold}"
+        else:
+            hidden = f"the smallest count we publish: {NOT_STATED}"
+        found.append(
+            para(
+                f"For {p.name}, we only report totals for groups, never about one person; {hidden}."
+            )
+        )
+    return found
+
+
 def _provision(m: Manifest) -> Section:
     rows = []
     for p in m.purposes:
         if p.provision is None:
-            rows.append((p.name, "Not stated", "-", "-"))
+            rows.append((p.name, str(NOT_STATED), str(NOT_STATED), str(NOT_STATED)))
         else:
             rows.append(
                 (
@@ -349,30 +282,29 @@ def _security(m: Manifest) -> Section:
     blocks: tuple[Block, ...] = (
         (para("We protect your data with these measures:"), items(measures))
         if measures
-        else (para("Our security measures are not described here; ask us for details."),)
+        else (prose(f"How we keep your data secure: {NOT_STATED}."),)
     )
     return Section("security", "How we keep your data secure", blocks)
 
 
 def _cookies(m: Manifest) -> Section:
+    link = para(
+        "The ",
+        Link("cookie notice", COOKIE_NOTICE_FILE),
+        " lists each cookie and similar technology, who sets it, why, for how long and whether "
+        "it needs your consent.",
+    )
     if not m.cookies:
         return Section(
             "cookies",
             "Cookies",
-            (para("Our website does not use cookies or similar technologies."),),
+            (prose("Our website does not use cookies or similar technologies."),),
             covers=("N-extra-3",),
         )
     return Section(
         "cookies",
         "Cookies",
-        (
-            para(
-                f"Our website uses {len(m.cookies)} cookies and similar technologies. "
-                "Those that are not strictly necessary are only set if you agree. The ",
-                Link("cookie notice", COOKIE_NOTICE_FILE),
-                " lists each one, who sets it, why and for how long.",
-            ),
-        ),
+        (prose(consent_summary(m)), link),
         covers=("N-extra-3",),
     )
 
@@ -380,17 +312,14 @@ def _cookies(m: Manifest) -> Section:
 def _changes(m: Manifest) -> Section:
     entries = sorted(m.changes, key=lambda c: (c.date, c.summary), reverse=True)
     blocks: list[Block] = [
-        para(
-            f"We last updated this notice on {m.notice.last_updated.isoformat()}. "
-            "We tell you about changes that affect you before they take effect."
-        )
+        para(f"We last updated this notice on {long_date(m.notice.last_updated)}.")
     ]
     if entries:
         blocks.append(
             table(
                 "Changes to this notice",
                 ("Date", "What changed"),
-                ((e.date.isoformat(), e.summary) for e in entries),
+                ((long_date(e.date), e.summary) for e in entries),
             )
         )
     return Section(

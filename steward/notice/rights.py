@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steward.manifest.schema import Contact, Manifest
-from steward.manifest.vocabulary import LawfulBasis, Right, RightsChannel
+from steward.law.deadlines import COMPLAINTS_DUTY_FROM
+from steward.manifest.schema import Contact, Manifest, Marketing
+from steward.manifest.vocabulary import LawfulBasis, MarketingChannel, Right, RightsChannel
 from steward.notice import wording
 from steward.notice.document import (
     NOT_STATED,
     Block,
     Link,
     Paragraph,
+    Prose,
     Section,
     items,
     para,
+    prose,
     table,
 )
+from steward.notice.statements import RIGHT_STATEMENTS, statement_paragraphs
 
 RESPONSE_TIME = (
     "We answer within one month of receiving your request, or of receiving any information we "
@@ -132,12 +136,22 @@ def _children(m: Manifest) -> Paragraph | None:
     return para(f"Children's rights: {text[0].upper()}{text[1:]}.")
 
 
+def _right_lines(m: Manifest) -> list[Paragraph]:
+    """One line per right; the organisation's own paragraph on a right replaces Steward's line."""
+    own = {
+        RIGHT_STATEMENTS[key]: " ".join(p.plain for p in statement_paragraphs(text))
+        for key, text in m.notice.statements.items()
+        if key in RIGHT_STATEMENTS
+    }
+    return [para(f"{name}: {own.get(name) or text + '.'}") for name, text in RIGHTS]
+
+
 def rights_section(m: Manifest) -> Section:
     rights = m.rights
     how = _how("You can use any of these rights by ", rights.channels, rights.contact)
     blocks: list[Block] = [
         para("You have these rights over your personal data:"),
-        items(f"{name}: {text}." for name, text in RIGHTS),
+        items(_right_lines(m)),
         para(RESPONSE_TIME),
         para(*how),
     ]
@@ -172,19 +186,63 @@ def _withdraw_consent(m: Manifest) -> Section:
         if p.lawful_basis is LawfulBasis.consent
         or (p.special_category_condition and p.special_category_condition.article_9 == "9(2)(a)")
     ]
+    unstated = [p.name for p in m.purposes if p.lawful_basis is None]
     if relies:
         text = (
             "Where we rely on your consent (" + "; ".join(relies) + "), you can withdraw it at "
             "any time, as easily as you gave it. Withdrawing does not affect what we did "
-            "before, but we stop from then on."
+            "before, but we stop from then on (UK GDPR Art 7(3))."
         )
+    elif unstated:
+        text = f"Whether we rely on your consent: {NOT_STATED}."
     else:
-        text = (
-            "We do not rely on your consent for any purpose. If we ever ask for it, you can "
-            "withdraw it at any time, as easily as you gave it."
-        )
+        text = "We do not rely on your consent for any purpose."
     return Section(
         "withdraw-consent", "Withdrawing consent", (para(text),), covers=("N13.2.c", "N14.2.d")
+    )
+
+
+def _refusal(marketing: Marketing) -> str:
+    """How refusal is offered on each channel, only as declared (PECR reg 22(3)(c))."""
+    found = []
+    for channel in marketing.channels:
+        offered = marketing.opt_out_for(channel)
+        ways = [
+            text
+            for flag, text in (
+                (offered.at_collection, "when we collect your details"),
+                (offered.in_every_message, "in every message"),
+            )
+            if flag
+        ]
+        found.append(f"{_channel(channel)}: {' and '.join(ways) if ways else NOT_STATED}")
+    return "; ".join(found)
+
+
+def _channel(channel: MarketingChannel) -> str:
+    return channel.value.replace("_", " ")
+
+
+def _objection(m: Manifest) -> Prose:
+    """Art 21(2)-(4): the right is the law's; how to use it is only what is declared."""
+    channels = sorted(
+        {
+            _channel(c)
+            for p in m.purposes
+            if p.marketing
+            for c in p.marketing.channels
+            if p.marketing.opt_out_for(c).in_every_message
+        }
+    )
+    entry = m.rights.channels_for(Right.object_to_marketing)
+    how = _how("You can object by ", entry.channels, entry.contact or m.rights.contact)
+    if channels:
+        how.append(f"You can also use the opt-out in any {_either(channels)} message we send.")
+    return prose(
+        "You have the right to object at any time to our use of your data for direct marketing, "
+        "including any profiling for it. This right is absolute: if you object, we must stop "
+        "(UK GDPR Art 21(2)-(3)). ",
+        *how,
     )
 
 
@@ -195,26 +253,24 @@ def marketing_section(m: Manifest) -> Section:
         rows = []
         for p in marketing:
             assert p.marketing is not None
-            rule = (
-                wording.PECR_RULE[p.marketing.pecr_rule] if p.marketing.pecr_rule else "Not stated"
+            rule = p.marketing.pecr_rule
+            rows.append(
+                (
+                    p.name,
+                    ", ".join(_channel(c) for c in p.marketing.channels),
+                    wording.PECR_RULE[rule] if rule else str(NOT_STATED),
+                    _refusal(p.marketing),
+                )
             )
-            channels = ", ".join(c.value.replace("_", " ") for c in p.marketing.channels)
-            rows.append((p.name, channels, rule))
         blocks.append(
             table(
                 "Direct marketing we send, and why we may send it",
-                ("Purpose", "Channels", "When we send it"),
+                ("Purpose", "Channels", "When we send it", "How you can refuse"),
                 rows,
             )
         )
     else:
-        blocks.append(para("We do not use your personal data for direct marketing."))
-    objection = para(
-        "You have the right to object at any time to our use of your data for direct marketing, "
-        "including any profiling for it. This right is absolute: if you object, we stop, and we "
-        "never refuse (UK GDPR Art 21(2)-(3)). Use the unsubscribe link in any message, or contact "
-        "us. We keep only the minimum needed to make sure you are not contacted again."
-    )
+        blocks.append(prose("We do not use your personal data for direct marketing."))
     return Section(
         "marketing",
         "Direct marketing",
@@ -223,7 +279,7 @@ def marketing_section(m: Manifest) -> Section:
             Section(
                 "object-to-marketing",
                 "Your right to object to direct marketing",
-                (objection,),
+                (_objection(m),),
                 covers=("N-extra-2",),
             ),
         ),
@@ -231,25 +287,21 @@ def marketing_section(m: Manifest) -> Section:
 
 
 def automated_decisions_section(m: Manifest) -> Section:
+    """Solely automated decisions as declared per purpose; "Not stated" where one is silent."""
     used = [p for p in m.purposes if p.automated_decisions.used]
-    if not used:
-        blocks: tuple[Block, ...] = (
-            para(
-                "We do not make decisions about you based solely on automated processing, "
-                "including profiling, that have legal or similarly significant effects on you."
-            ),
-        )
-    else:
+    silent = [p.name for p in m.purposes if p.automated_decisions.used is None]
+    blocks: list[Block] = []
+    if used:
         rows = (
             (
                 p.name,
-                p.automated_decisions.logic or "-",
-                p.automated_decisions.significance or "-",
-                p.automated_decisions.safeguards or "-",
+                p.automated_decisions.logic or str(NOT_STATED),
+                p.automated_decisions.significance or str(NOT_STATED),
+                p.automated_decisions.safeguards or str(NOT_STATED),
             )
             for p in used
         )
-        blocks = (
+        blocks += [
             table(
                 "Automated decisions we make",
                 ("Purpose", "How the decision is made", "What it means for you", "Safeguards"),
@@ -260,41 +312,66 @@ def automated_decisions_section(m: Manifest) -> Section:
                 "information about it, make representations, ask for a person to review it, and "
                 "contest it (UK GDPR Arts 22A-22D)."
             ),
+        ]
+    if silent:
+        scope = " for " + "; ".join(silent) if used else ""
+        blocks.append(
+            prose(
+                f"Whether we make decisions based solely on automated processing{scope}: "
+                f"{NOT_STATED}."
+            )
+        )
+    elif not used:
+        blocks.append(
+            prose(
+                "We do not make decisions about you based solely on automated processing, "
+                "including profiling, that have legal or similarly significant effects on you."
+            )
         )
     return Section(
         "automated-decisions",
         "Automated decision-making and profiling",
-        blocks,
+        tuple(blocks),
         covers=("N13.2.f", "N14.2.g"),
     )
 
 
 def complaints_section(m: Manifest) -> Section:
+    """The route to the organisation as declared; the s.164A duty as the law states it."""
     complaints = m.rights.complaints
-    to_us: list[str | Link] = ["You can complain to us about how we use your personal data. "]
-    if complaints and complaints.form_url:
-        to_us += ["Use our ", Link("complaint form", complaints.form_url), ". "]
-    email = (complaints.email if complaints else None) or m.rights.contact.email
-    if email:
-        to_us += ["Email ", Link(email, f"mailto:{email}"), ". "]
-    address = m.rights.contact.address
-    if address and (complaints is None or complaints.post):
-        to_us.append(f"Write to {address.one_line()}. ")
-    to_us.append(
-        "We acknowledge your complaint within 30 days of receiving it, look into it, "
-        "keep you informed and tell you the outcome without undue delay (Data "
-        "Protection Act 2018 s.164A)."
-    )
+    blocks: list[Block] = []
+    if complaints is None:
+        blocks.append(para(f"How to complain to us: {NOT_STATED}."))
+    else:
+        to_us: list[str | Link] = ["You can complain to us about how we use your personal data. "]
+        if complaints.form_url:
+            to_us += ["Use our ", Link("complaint form", complaints.form_url), ". "]
+        if complaints.email:
+            to_us += ["Email ", Link(complaints.email, f"mailto:{complaints.email}"), ". "]
+        address = m.rights.contact.address or m.organisation.privacy_contact.address
+        if complaints.post and address:
+            to_us.append(f"Write to {address.one_line()}. ")
+        blocks.append(para(*to_us))
+    if m.notice.last_updated >= COMPLAINTS_DUTY_FROM:
+        blocks.append(
+            para(
+                "The law requires us to acknowledge a complaint within 30 days of receiving it, "
+                "to take appropriate steps to respond to it, to keep you informed, and to tell "
+                "you the outcome without undue delay (Data Protection Act 2018 s.164A)."
+            )
+        )
     authority = wording.supervisory_authority(m)
-    regulator = para(
-        f"You also have the right to complain to {authority}, the UK's data protection "
-        "regulator, at any time: ",
-        Link("ico.org.uk/make-a-complaint", wording.ICO_COMPLAINTS_URL),
-        ", helpline 0303 123 1113, or Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF.",
+    blocks.append(
+        prose(
+            f"You also have the right to complain to {authority}, the UK's data protection "
+            "regulator, at any time: ",
+            Link("ico.org.uk/make-a-complaint", wording.ICO_COMPLAINTS_URL),
+            ", helpline 0303 123 1113, or Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF.",
+        )
     )
     return Section(
         "complaints",
         "How to complain",
-        (para(*to_us), regulator),
+        tuple(blocks),
         covers=("N-extra-1", "N13.2.d", "N14.2.e"),
     )

@@ -14,12 +14,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from steward.law.notice_items import ALL_ITEMS
 from steward.law.transfers import country_name
 from steward.manifest.schema import Contact, Manifest, Purpose
 from steward.manifest.vocabulary import LawfulBasis, PecrRule, RecipientRole
 from steward.notice import wording
+from steward.notice.document import NOT_STATED
 from steward.notice.sharing import category_retention, retention_text
 from steward.notice.xlsx import table_workbook
+
+NOT_APPLICABLE = "Not applicable"
+"""A column that does not apply to the activity (no special category data, no consent)."""
 
 STEWARD_EXTRA = "steward"
 """Field id of a column Steward adds beyond RULES.md §8 (the sources, which Art 14 needs)."""
@@ -47,9 +52,13 @@ def _contact(contact: Contact) -> str:
 
 def _controller(m: Manifest, p: Purpose) -> str:
     org = m.organisation
-    text = f"{org.name} (company {org.company_number}; ICO {org.ico_registration}); " + _contact(
-        org.privacy_contact
-    )
+    registered = [
+        f"company {org.company_number}" if org.company_number else None,
+        *(f"charity {c.number}" for c in org.charity_numbers),
+        f"ICO {org.ico_registration or ('fee exempt' if org.fee_exempt else NOT_STATED)}",
+    ]
+    numbers = "; ".join(r for r in registered if r)
+    text = f"{org.name} ({numbers}); " + _contact(org.privacy_contact)
     joint = [
         m.recipient(r)
         for r in p.recipients
@@ -59,7 +68,11 @@ def _controller(m: Manifest, p: Purpose) -> str:
         text += "; joint controllers: " + ", ".join(r.name for r in joint)
     if org.representative:
         text += f"; representative: {_contact(org.representative)}"
-    return text + (f"; DPO: {_contact(org.dpo)}" if org.dpo else "; DPO: none appointed")
+    if org.dpo:
+        return text + f"; DPO: {_contact(org.dpo)}"
+    return text + (
+        "; DPO: none appointed" if org.dpo_appointed is False else f"; DPO: {NOT_STATED}"
+    )
 
 
 def _purpose(m: Manifest, p: Purpose) -> str:
@@ -107,7 +120,7 @@ def _retention(m: Manifest, p: Purpose) -> str:
 
 
 def _security(m: Manifest, p: Purpose) -> str:
-    return "; ".join(m.organisation.security_measures) or "Not described"
+    return "; ".join(m.organisation.security_measures) or str(NOT_STATED)
 
 
 def _basis(m: Manifest, p: Purpose) -> str:
@@ -116,24 +129,33 @@ def _basis(m: Manifest, p: Purpose) -> str:
 
 def _interests(m: Manifest, p: Purpose) -> str:
     if not p.legitimate_interests and not p.lia_reference:
-        return "-"
-    return f"{p.legitimate_interests or 'Not stated'} (assessment: {p.lia_reference or 'none'})"
+        return NOT_APPLICABLE
+    interests = p.legitimate_interests or NOT_STATED
+    return f"{interests} (assessment: {p.lia_reference or NOT_STATED})"
 
 
 def _special(m: Manifest, p: Purpose) -> str:
     if not any(m.category(c).special_category for c in p.categories):
-        return "-"
+        return NOT_APPLICABLE
     return wording.special_condition(p.special_category_condition)
 
 
 def _criminal(m: Manifest, p: Purpose) -> str:
     if not any(m.category(c).criminal_offence for c in p.categories):
-        return "-"
+        return NOT_APPLICABLE
     return wording.criminal_condition(p.criminal_offence_condition)
 
 
 def _sources(m: Manifest, p: Purpose) -> str:
-    return "; ".join(wording.SOURCE[s.kind] + (f" ({s.name})" if s.name else "") for s in p.sources)
+    """How the data is obtained, and for which categories when a source names them."""
+    systems = tuple(m.system(s).kind for s in p.systems)
+    found = []
+    for s in p.sources:
+        text = wording.source(s.kind, s.name, s.publicly_accessible, systems)
+        if s.categories:
+            text += ": " + ", ".join(m.category(c).name for c in s.categories)
+        found.append(text)
+    return "; ".join(found) or str(NOT_STATED)
 
 
 def _systems(m: Manifest, p: Purpose) -> str:
@@ -161,7 +183,7 @@ def _consent_records(m: Manifest, p: Purpose) -> str:
     marketing_consent = p.marketing is not None and p.marketing.pecr_rule is PecrRule.consent
     if p.lawful_basis is LawfulBasis.consent or marketing_consent:
         return "Steward consent ledger: consent_events and consent_states tables"
-    return "-"
+    return NOT_APPLICABLE
 
 
 def _contract(in_place: bool | None) -> str:
@@ -211,6 +233,13 @@ COLUMNS = (
 )
 
 
+def column_law(column: RopaColumn) -> str:
+    """The provision or guidance a column records, as a reader would cite it (not Steward's id)."""
+    if column.field == STEWARD_EXTRA:
+        return "UK GDPR Art 14(2)(f)"
+    return ALL_ITEMS[column.field].citation.replace(" (wording UNCONFIRMED)", "")
+
+
 def ropa_rows(m: Manifest) -> tuple[tuple[str, ...], ...]:
     """One row per purpose, in the manifest's order, one value per column."""
     return tuple(tuple(column.value(m, p) for column in COLUMNS) for p in m.purposes)
@@ -229,7 +258,7 @@ def ropa_json(m: Manifest) -> str:
         "record": "UK GDPR Art 30(1) record of processing activities",
         "controller": m.organisation.name,
         "as_of": m.notice.last_updated.isoformat(),
-        "columns": [{"key": c.key, "heading": c.heading, "field": c.field} for c in COLUMNS],
+        "columns": [{"key": c.key, "heading": c.heading, "law": column_law(c)} for c in COLUMNS],
         "activities": [
             dict(zip((c.key for c in COLUMNS), row, strict=True)) for row in ropa_rows(m)
         ],

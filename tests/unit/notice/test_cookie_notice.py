@@ -59,7 +59,16 @@ def test_cookies_are_grouped_by_category_strictly_necessary_first(complete: Mani
     ]
 
 
-def test_the_notice_explains_consent_and_withdrawal(complete: Manifest) -> None:
+def test_the_notice_says_consent_comes_first_only_when_every_cookie_loads_after_it(
+    complete: Manifest,
+) -> None:
     markdown = render_markdown(cookie_notice(complete))
-    assert "rejecting is as easy as accepting" in markdown
-    assert "withdrawing is as easy as agreeing" in markdown
+    assert "Those that need your consent are set only after you agree." in markdown
+
+
+def test_the_notice_links_to_the_privacy_notice_and_says_where_settings_are(
+    complete: Manifest,
+) -> None:
+    markdown = render_markdown(cookie_notice(complete))
+    assert "[privacy notice](<privacy-notice.html>)" in markdown
+    assert "Where to change your cookie choices: *Not stated*." in markdown
