@@ -74,6 +74,18 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "We assess the risks to your data before we start new processing.",
         ],
     ),
+    "ST195": (
+        [
+            "We will correct your data as soon as possible.",
+            "We strive to respond to every request quickly.",
+            "If you ask us to erase your data we will do so as quickly as we can.",
+        ],
+        [
+            "We will correct your data as soon as possible and within one month.",
+            "If you ask us to stop sending marketing we will stop further mailings as quickly as "
+            "we can.",
+        ],
+    ),
     "ST125": (
         [
             "We send service messages about your bookings, offers and upcoming events.",
