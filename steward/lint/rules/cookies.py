@@ -153,3 +153,32 @@ def third_party_exemption_not_scanned(ctx: LintContext) -> Iterator[Issue]:
                 f"third-party cookie '{_label(cookie)}' claims {cookie.exemption.value} "
                 "without a verifying scan",
             )
+
+
+@rule(
+    "ST157",
+    "cookie-facts-not-stated",
+    Severity.warning,
+    summary="A cookie's duration, or when it is set, is not stated (the notice prints 'Not "
+    "stated').",
+    why="People must be given clear and comprehensive information about the storage and "
+    "access, which the ICO reads as including how long each cookie lasts; and lint cannot tell "
+    "whether a cookie whose loading is not stated is set before the choice.",
+    fix="add 'duration:' (e.g. '13 months' or 'session') and 'loads:' (after_consent, "
+    "page_load, on_click or on_login) from a cookie scan",
+    citation="PECR reg 6(2)(a); ICO guidance on cookies and similar technologies",
+    covers=(),
+)
+def cookie_facts_not_stated(ctx: LintContext) -> Iterator[Issue]:
+    for index, cookie in enumerate(ctx.manifest.cookies):
+        missing = [
+            label
+            for label, value in (("duration", cookie.duration), ("when it is set", cookie.loads))
+            if value is None
+        ]
+        if missing:
+            yield Issue(
+                ("cookies", index),
+                f"cookie '{_label(cookie)}': {' and '.join(missing)} not stated",
+                group="cookies whose duration or loading is not stated",
+            )

@@ -448,6 +448,11 @@ FIRES = [
         "recipient with no country stated",
         chain(recipient("GB"), drop("recipients", 0, "country")),
     ),
+    Case(
+        "ST157",
+        "cookie with no duration and no loading stated",
+        chain(cookie(), drop("cookies", 0, "duration"), drop("cookies", 0, "loads")),
+    ),
 ]
 
 QUIET = [
@@ -519,6 +524,15 @@ QUIET = [
     ),
     Case(
         "ST108",
+        "the other contact's purpose stated; the privacy contact's is its place",
+        set_at(
+            "organisation",
+            "other_contacts",
+            value=[{"email": "info@example.com", "purpose": "sales enquiries"}],
+        ),
+    ),
+    Case(
+        "ST108",
         "each contact's purpose stated",
         chain(
             set_at("organisation", "privacy_contact", "purpose", value="privacy requests"),
@@ -583,6 +597,15 @@ QUIET = [
     ),
     Case("ST123", "soft opt-in for individuals only", marketing(pecr_rule="soft_opt_in")),
     Case("ST124", "own lists only", marketing()),
+    Case(
+        "ST124",
+        "bought list for a corporate-only (B2B) audience, outside reg 22",
+        marketing(
+            list_sources=["own_collection", "bought"],
+            subscriber_types=["corporate"],
+            pecr_rule="corporate_subscriber",
+        ),
+    ),
     Case("ST130", "US recipient on the UK Extension", recipient("US", DPF)),
     Case("ST130", "UK Extension from its first day", recipient("US", DPF), dt.date(2023, 10, 12)),
     Case("ST130", "EEA recipient under adequacy", recipient("DE")),
@@ -866,6 +889,7 @@ QUIET = [
         ),
     ),
     Case("ST135", "recipient in the UK", recipient("GB")),
+    Case("ST157", "cookie facts stated", cookie()),
 ]
 
 
