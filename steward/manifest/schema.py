@@ -229,6 +229,9 @@ class Notice(Model):
         default_factory=dict,
         description="Free-text paragraphs the notice carries, by section id (e.g. intro)",
     )
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        default=None, description="Version label of this declaration, e.g. 3.1 (shown on records)"
+    )
     linked_notices: tuple[LinkedNotice, ...] = Field(
         default=(), description="Service-specific notices that add to this one"
     )

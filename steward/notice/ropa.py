@@ -19,9 +19,9 @@ from steward.law.transfers import country_name
 from steward.manifest.schema import Contact, Manifest, Purpose
 from steward.manifest.vocabulary import LawfulBasis, PecrRule, RecipientRole
 from steward.notice import wording
-from steward.notice.document import NOT_STATED
+from steward.notice.document import NOT_STATED, long_date
 from steward.notice.sharing import category_retention, retention_text
-from steward.notice.xlsx import table_workbook
+from steward.notice.xlsx import RecordDetails, table_workbook
 
 NOT_APPLICABLE = "Not applicable"
 """A column that does not apply to the activity (no special category data, no consent)."""
@@ -266,10 +266,24 @@ def ropa_json(m: Manifest) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def record_details(m: Manifest) -> RecordDetails:
+    """The record's title, owner, version and date (UK GDPR Art 30(1): the controller's record)."""
+    org = m.organisation
+    keeper = ", ".join(x for x in (org.privacy_contact.name, org.privacy_contact.role) if x)
+    owner = f"{org.name} (controller)" + (f"; kept by {keeper}" if keeper else "")
+    return RecordDetails(
+        title=f"Record of processing activities of {org.name} (UK GDPR Art 30(1))",
+        owner=owner,
+        version=m.notice.version or str(NOT_STATED),
+        dated=m.notice.last_updated,
+        date_text=long_date(m.notice.last_updated),
+    )
+
+
 def ropa_xlsx(m: Manifest) -> bytes:
     return table_workbook(
         "Record of processing",
         [column.heading for column in COLUMNS],
         ropa_rows(m),
-        m.notice.last_updated,
+        record_details(m),
     )

@@ -88,3 +88,39 @@ def test_xlsx_holds_the_same_rows(complete: Manifest) -> None:
     values = [tuple(cell or "" for cell in row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == tuple(c.heading for c in COLUMNS)
     assert values[1:] == list(ropa_rows(complete))
+
+
+def test_xlsx_columns_fit_their_content_and_the_header_has_a_filter(complete: Manifest) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(complete)))
+    sheet = book.worksheets[0]
+    assert sheet.auto_filter.ref == f"A1:Q{len(complete.purposes) + 1}"
+    widths = [sheet.column_dimensions[letter].width for letter in ("A", "B", "N")]
+    assert widths[0] == 18  # "Purpose id" is short: the id column stays narrow
+    assert widths[1] == 60  # the controller column is long: capped, and its text wraps
+    assert all(12 <= w <= 60 for w in widths)
+    assert sheet.freeze_panes == "B2"
+
+
+def test_xlsx_names_the_records_owner_version_and_date(complete: Manifest) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(complete)))
+    about = dict(book["About this record"].iter_rows(min_row=2, values_only=True))
+    assert about["Owner"] == "Example Ltd (controller); kept by Pat Privacy"
+    assert about["Version"] == "Not stated"
+    assert about["Date"] == "26 November 2026"
+    assert book.properties.creator == "Example Ltd (controller); kept by Pat Privacy"
+    assert book.properties.title.startswith("Record of processing activities of Example Ltd")
+
+
+def test_xlsx_drops_characters_a_spreadsheet_cannot_hold(complete: Manifest) -> None:
+    dirty = complete.model_copy(
+        update={
+            "purposes": (
+                complete.purposes[0].model_copy(
+                    update={"name": "Deliver\x00ing\x1b the\x07 service"}
+                ),
+                *complete.purposes[1:],
+            )
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(ropa_xlsx(dirty))).worksheets[0]
+    assert sheet["C2"].value.startswith("Delivering the service")
