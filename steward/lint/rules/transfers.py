@@ -130,7 +130,7 @@ def invalid_transfer_mechanism_claimed(ctx: LintContext) -> Iterator[Issue]:
                     f"{recipient.name}: {claimed.value} is not valid on "
                     f"{ctx.on.isoformat()}: {gap}",
                     group=f"recipients claim {claimed.value}, which is not valid on "
-                    f"{ctx.on.isoformat()}",
+                    f"{ctx.on.isoformat()}: {gap}",
                 )
 
 
