@@ -35,7 +35,15 @@ _ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    (Role.child, re.compile(r"\bchild|children|pupil|student|infant|baby|babies|minor", re.I)),
+    (Role.customer, re.compile(r"\bparents?\b|\bguardians?\b|\bcarers?\b", re.I)),
+    (
+        Role.child,
+        re.compile(
+            r"\bchild(?:ren)?\b|\bpupils?\b|\bstudents?\b|\binfants?\b|\bbab(?:y|ies)\b"
+            r"|\bminors?\b",
+            re.I,
+        ),
+    ),
     (
         Role.worker,
         re.compile(
