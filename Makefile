@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,7 +30,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict steward
 
-pytest: $(STAMP)
+# The layout test drives the machine's own Chromium (never a downloaded browser); under CI=true
+# it fails when Chromium is missing, so CI runs `make chromium` first. Idempotent.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+pytest: $(STAMP) $(if $(filter true,$(CI)),chromium)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -2,11 +2,11 @@
 
 UK GDPR Art 13(1)(a)-(b) and 14(1)(a)-(b): identity and contact details of the controller, its
 representative and DPO. Only what the manifest declares is printed: the legal form and register
-numbers it gives (a registered charity states that it is one, Charities Act 2011 s.39; a Scottish
-charity says so, Charities and Trustee Investment (Scotland) Act 2005 s.13), the ICO fee number
-or its exemption, and a DPO or the statement that none is appointed. Anything else is "Not
-stated". Processing done as a processor for other controllers is pointed out, since their
-notices cover it (UK GDPR Art 28).
+numbers it gives (a registered charity states that it is one, Charities Act 2011 s.39; a
+Scottish charity says so, as the Charities and Trustee Investment (Scotland) Act 2005
+requires), the ICO fee number or its exemption, and a DPO or the statement that none is
+appointed. Anything else is "Not stated". Processing done as a processor for other
+controllers is pointed out, since their notices cover it (UK GDPR Art 28).
 """
 
 from __future__ import annotations

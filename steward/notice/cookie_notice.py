@@ -112,7 +112,12 @@ def consent_summary(m: Manifest) -> str:
     if not early and not unknown:
         return f"{text} Those that need your consent are set only after you agree."
     if early:
-        text += f" These need your consent but are set before you choose: {_names(early)}."
+        listed = ", ".join(
+            f"{c.name or f'one from {c.provider}'} ({LOADS[c.loads].lower()})"
+            for c in early
+            if c.loads
+        )
+        text += f" These need your consent but are set without asking for it: {listed}."
     if unknown:
         text += f" When these are set: {NOT_STATED} ({_names(unknown)})."
     return text

@@ -54,6 +54,8 @@ def _used_for(m: Manifest, r: Recipient) -> str:
 def _validity(m: Manifest, r: Recipient) -> str:
     on = m.notice.last_updated
     places = wording.destinations(r)
+    if not places and (r.country is None or r.unnamed_destinations):
+        return str(NOT_STATED)
     if not places:
         return "Not needed: in the UK"
     verdicts = []

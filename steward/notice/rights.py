@@ -101,7 +101,14 @@ def _how(lead: str, channels: Iterable[RightsChannel], contact: Contact) -> list
         how.append(f"Write to {contact.address.one_line()}. ")
     if contact.phone:
         how.append(f"Phone {contact.phone}. ")
-    return how
+    return _trimmed(how)
+
+
+def _trimmed(parts: list[str | Link]) -> list[str | Link]:
+    """No trailing space after a paragraph's last sentence."""
+    if parts and isinstance(parts[-1], str):
+        return [*parts[:-1], parts[-1].rstrip()]
+    return parts
 
 
 def _verification(m: Manifest) -> Paragraph:
@@ -237,7 +244,7 @@ def _objection(m: Manifest) -> Prose:
     entry = m.rights.channels_for(Right.object_to_marketing)
     how = _how("You can object by ", entry.channels, entry.contact or m.rights.contact)
     if channels:
-        how.append(f"You can also use the opt-out in any {_either(channels)} message we send.")
+        how.append(f" You can also use the opt-out in any {_either(channels)} message we send.")
     return prose(
         "You have the right to object at any time to our use of your data for direct marketing, "
         "including any profiling for it. This right is absolute: if you object, we must stop "
@@ -351,7 +358,9 @@ def complaints_section(m: Manifest) -> Section:
         address = m.rights.contact.address or m.organisation.privacy_contact.address
         if complaints.post and address:
             to_us.append(f"Write to {address.one_line()}. ")
-        blocks.append(para(*to_us))
+        if len(to_us) == 1:
+            to_us.append(f"How: {NOT_STATED}.")
+        blocks.append(para(*_trimmed(to_us)))
     if m.notice.last_updated >= COMPLAINTS_DUTY_FROM:
         blocks.append(
             para(

@@ -3,6 +3,7 @@ per-channel and per-right choices, children's rights, and facts a policy leaves 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,39 @@ def test_cookie_name_duration_and_retention_action_may_be_unstated(
     )
     cookie = load_manifest(path).cookies[0]
     assert cookie.name is None and cookie.duration is None and cookie.loads is None
+
+
+def test_steward_schema_describes_the_new_fields() -> None:
+    from steward.cli.manifest_commands import manifest_json_schema
+
+    schema = json.loads(manifest_json_schema())
+    definitions = schema["$defs"]
+    assert "charity_numbers" in definitions["Organisation"]["properties"]
+    assert "whichever" in definitions["RetentionRule"]["properties"]
+    assert "joint_arrangement" in definitions["Recipient"]["properties"]
+    assert "opt_outs" in definitions["Marketing"]["properties"]
+    assert "per_right" in definitions["RightsSettings"]["properties"]
+    assert "ico_registration" not in definitions["Organisation"].get("required", [])
+
+
+def test_a_per_channel_opt_out_for_an_unused_channel_is_located(
+    write_manifest: WriteManifest,
+) -> None:
+    path = write_manifest(
+        (
+            "    lawful_basis: contract\n",
+            "    lawful_basis: consent\n"
+            "    marketing:\n"
+            "      channels: [email]\n"
+            "      audience: customers\n"
+            "      opt_outs: [{channel: sms, in_every_message: true}]\n",
+        )
+    )
+    with pytest.raises(ManifestErrors) as caught:
+        load_manifest(path)
+    error = caught.value.errors[0]
+    assert "not in 'channels'" in error.message
+    assert error.field == "purposes[0].marketing"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marketing_starts = lines.index("      channels: [email]") + 1
+    assert error.location is not None and error.location.line == marketing_starts

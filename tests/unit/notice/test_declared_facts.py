@@ -14,6 +14,7 @@ import pytest
 
 from steward.manifest.load import load_manifest
 from steward.manifest.schema import Manifest
+from steward.notice.cookie_notice import consent_summary
 from steward.notice.document import Prose, Section, para, table
 from steward.notice.privacy import privacy_notice
 from steward.notice.render import render_markdown
@@ -211,3 +212,25 @@ def test_staff_abroad_and_unnamed_destinations_are_stated(write_manifest: WriteM
     assert "| Host Ltd | Other countries outside the UK, not named: *Not stated* |" in text
     assert "- Our support team (Spain)" in text
     assert "do not transfer" not in text
+
+
+def test_the_seed_policys_own_paragraphs_are_not_followed_by_the_opposite(
+    outserve: Manifest,
+) -> None:
+    text = render_markdown(privacy_notice(outserve))
+    automated = text[text.index("## Automated") : text.index("## Do you have")]
+    assert "we currently don't use automated decision-making" in automated
+    assert "We do not make decisions" not in automated and "Not stated" not in automated
+    transfers = text[text.index("## Transfers") : text.index("## How long")]
+    assert "does transfer and store personal data outside the EU" in transfers
+    assert "do not transfer" not in transfers
+    assert "| Mailchimp (Intuit Inc.) |" in transfers  # the declared facts stay
+
+
+def test_cookies_set_before_consent_are_named_not_hidden_behind_only_if_you_agree(
+    outserve: Manifest,
+) -> None:
+    summary = consent_summary(outserve)
+    assert "only after you agree" not in summary
+    assert "_ga (when the page loads)" in summary
+    assert "vuid (when you click to play or open it)" in summary
