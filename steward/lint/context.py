@@ -21,6 +21,10 @@ from steward.manifest.schema import (
     System,
 )
 from steward.manifest.source import Path
+from steward.manifest.vocabulary import SystemKind
+
+OFFLINE_SYSTEMS = frozenset({SystemKind.paper, SystemKind.cctv})
+"""Systems that are not an information society service (UK GDPR Art 8)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,27 @@ class LintContext:
     def purposes_of(self, category_id: str) -> Iterator[Purpose]:
         for index in self.purposes_using.get(category_id, ()):
             yield self.manifest.purposes[index]
+
+    def offline(self, purpose: Purpose) -> bool:
+        """Whether every system the purpose declares is offline (paper records, CCTV).
+
+        A purpose with no systems is not known to be offline.
+        """
+        kinds = [self.systems[s][1].kind for s in purpose.systems if s in self.systems]
+        return bool(kinds) and all(kind in OFFLINE_SYSTEMS for kind in kinds)
+
+    def observed_only(self, purpose: Purpose) -> bool:
+        """Whether the purpose's data is only observed by cameras (its systems are all CCTV)."""
+        kinds = [self.systems[s][1].kind for s in purpose.systems if s in self.systems]
+        return bool(kinds) and all(kind is SystemKind.cctv for kind in kinds)
+
+    def provision_answered_elsewhere(self, purpose: Purpose) -> bool:
+        """Whether every category of the purpose is collected by another purpose that says
+        whether it must be provided (the data is reused here, not collected again)."""
+        return all(
+            any(other is not purpose and other.provision for other in self.purposes_of(c))
+            for c in purpose.categories
+        )
 
     def category(self, category_id: str) -> DataCategory | None:
         found = self.categories.get(category_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from steward.errors import Location
 from steward.lint.context import LintContext, LintOptions
-from steward.lint.rule import Finding, Rule, Severity, all_rules
+from steward.lint.rule import Finding, Issue, Place, Rule, Severity, all_rules
 from steward.manifest.load import LoadedManifest
 from steward.manifest.source import path_text
 
@@ -38,34 +38,62 @@ def lint(
     options: LintOptions = LintOptions(),
     rules: Iterable[Rule] | None = None,
 ) -> LintReport:
-    """Every finding for the manifest with the law applied as it stands on ``on``."""
+    """Every finding for the manifest with the law applied as it stands on ``on``.
+
+    Issues a rule marks with the same ``group`` (and severity) become one finding that lists
+    every place, so a problem repeated across twelve purposes is read once.
+    """
     context = LintContext.build(loaded.manifest, on, options)
     chosen = tuple(rules) if rules is not None else all_rules()
     default_file = loaded.files[0] if loaded.files else "manifest"
     findings: list[Finding] = []
     quotes = _QuoteFinder()
     for rule in chosen:
+        grouped: dict[tuple[str, Severity], list[tuple[Issue, Place]]] = {}
         for issue in rule.check(context):
             where = loaded.locate(issue.path)
             if where is not None and issue.quote:
                 where = quotes.find(where, issue.quote)
-            findings.append(
-                Finding(
-                    rule_id=rule.id,
-                    rule_name=rule.name,
-                    severity=issue.severity or rule.severity,
-                    file=where.file if where else default_file,
-                    line=(where.line or 1) if where else 1,
-                    column=(where.column or 1) if where else 1,
-                    field=path_text(issue.path),
-                    message=issue.message,
-                    hint=issue.hint or rule.fix,
-                    citation=rule.citation,
-                    covers=rule.covers,
-                )
+            place = Place(
+                file=where.file if where else default_file,
+                line=(where.line or 1) if where else 1,
+                column=(where.column or 1) if where else 1,
+                field=path_text(issue.path),
+                message=issue.message,
             )
+            severity = issue.severity or rule.severity
+            if issue.group is None:
+                findings.append(_finding(rule, severity, issue, [(issue, place)]))
+            else:
+                grouped.setdefault((issue.group, severity), []).append((issue, place))
+        for (_, severity), members in grouped.items():
+            findings.append(_finding(rule, severity, members[0][0], members))
     findings.sort(key=lambda f: f.sort_key)
     return LintReport(on=on, findings=tuple(findings), rules=chosen)
+
+
+def _finding(
+    rule: Rule, severity: Severity, first: Issue, members: list[tuple[Issue, Place]]
+) -> Finding:
+    places = tuple(place for _, place in members)
+    head = places[0]
+    message = head.message
+    if len(places) > 1 and first.group:
+        message = f"{first.group} ({len(places)} places)"
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=severity,
+        file=head.file,
+        line=head.line,
+        column=head.column,
+        field=head.field,
+        message=message,
+        hint=first.hint or rule.fix,
+        citation=rule.citation,
+        covers=rule.covers,
+        places=places,
+    )
 
 
 QUOTE_WINDOW = 400

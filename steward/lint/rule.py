@@ -27,7 +27,9 @@ class Issue:
 
     ``severity`` overrides the rule's default for this one issue (e.g. an UNCONFIRMED point);
     ``quote`` is the offending words inside a text field, so the finding can point at their line
-    rather than the line where a multi-line paragraph starts.
+    rather than the line where a multi-line paragraph starts. ``group`` names the problem when
+    it can repeat: issues of one rule with the same group become ONE finding listing every
+    place (issue 10 item 3: twelve identical findings bury the rest), worded by the group.
     """
 
     path: Path
@@ -35,6 +37,7 @@ class Issue:
     hint: str | None = None
     severity: Severity | None = None
     quote: str | None = None
+    group: str | None = None
 
 
 Check = Callable[["LintContext"], Iterable[Issue]]
@@ -56,8 +59,23 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Place:
+    """One occurrence of a problem: file:line:column, the field, and what is wrong there."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One reported problem, located in the manifest's source (file:line:column)."""
+    """One reported problem, located in the manifest's source (file:line:column).
+
+    ``file``/``line``/``column``/``field`` are the first place; ``places`` lists every place
+    the same problem applies (one entry when it occurs once).
+    """
 
     rule_id: str
     rule_name: str
@@ -70,10 +88,16 @@ class Finding:
     hint: str
     citation: str
     covers: tuple[str, ...]
+    places: tuple[Place, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, str, int, str]:
         return (self.file, self.line, self.rule_id, self.column, self.field)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field the finding applies to, first place first."""
+        return tuple(p.field for p in self.places) or (self.field,)
 
 
 _RULES: dict[str, Rule] = {}

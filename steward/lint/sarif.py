@@ -48,23 +48,28 @@ def _rule(rule: Rule) -> dict[str, object]:
     }
 
 
+def _location(file: str, line: int, column: int, field: str, root: Path) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": relative_uri(file, root), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": line, "startColumn": column},
+        },
+        "message": {"text": field},
+    }
+
+
 def _result(f: Finding, index: dict[str, int], root: Path) -> dict[str, object]:
+    """One result per problem; a repeated problem carries every place in ``locations``."""
+    places = f.places or ()
+    locations = [_location(p.file, p.line, p.column, p.field, root) for p in places] or [
+        _location(f.file, f.line, f.column, f.field, root)
+    ]
     return {
         "ruleId": f.rule_id,
         "ruleIndex": index[f.rule_id],
         "level": _LEVEL[f.severity],
-        "message": {"text": f"{f.field}: {f.message}. Fix: {f.hint} ({f.citation})"},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {
-                        "uri": relative_uri(f.file, root),
-                        "uriBaseId": "%SRCROOT%",
-                    },
-                    "region": {"startLine": f.line, "startColumn": f.column},
-                },
-            }
-        ],
+        "message": {"text": f"{', '.join(f.fields)}: {f.message}. Fix: {f.hint} ({f.citation})"},
+        "locations": locations,
     }
 
 

@@ -29,6 +29,10 @@ class Wording:
     ``unless`` clears a match found in the same sentence/text; ``unless_anywhere`` clears it if
     any text in the manifest says it; ``needs`` lists concepts the same text must also state
     (the finding names those missing); ``from_date`` applies the rule only once the law changed.
+    ``context`` must also appear within ``window`` characters of the match (the whole unit
+    when ``window`` is None) for the match to count: the same words mean different things near
+    "cookies" or near "unsubscribe". A concept found in several texts is one finding with
+    every place (grouped by ``message``).
     """
 
     pattern: re.Pattern[str]
@@ -38,6 +42,8 @@ class Wording:
     needs: tuple[tuple[str, re.Pattern[str]], ...] = field(default=())
     whole_text: bool = False
     from_date: date | None = None
+    context: re.Pattern[str] | None = None
+    window: int | None = None
 
 
 def _units(text: str, whole: bool) -> list[str]:
@@ -54,7 +60,7 @@ def find_wording(ctx: LintContext, wording: Wording) -> Iterator[Issue]:
         return
     for path, text in ctx.texts:
         for unit in _units(text, wording.whole_text):
-            match = wording.pattern.search(unit)
+            match = _first_in_context(wording, unit)
             if match is None or (wording.unless is not None and wording.unless.search(unit)):
                 continue
             missing = [label for label, concept in wording.needs if not concept.search(unit)]
@@ -62,9 +68,26 @@ def find_wording(ctx: LintContext, wording: Wording) -> Iterator[Issue]:
                 continue
             detail = f"; it does not mention {', '.join(missing)}" if missing else ""
             yield Issue(
-                path, f'{wording.message}: "{_quote(unit, match)}"{detail}', quote=match.group(0)
+                path,
+                f'{wording.message}: "{_quote(unit, match)}"{detail}',
+                quote=match.group(0),
+                group=wording.message,
             )
             break
+
+
+def _first_in_context(wording: Wording, unit: str) -> re.Match[str] | None:
+    """The first match of the concept that has its context nearby (or any, without context)."""
+    for match in wording.pattern.finditer(unit):
+        if wording.context is None:
+            return match
+        if wording.window is None:
+            near = unit
+        else:
+            near = unit[max(0, match.start() - wording.window) : match.end() + wording.window]
+        if wording.context.search(near):
+            return match
+    return None
 
 
 def _quote(unit: str, match: re.Match[str]) -> str:

@@ -109,7 +109,9 @@ def publishable_outputs(
             if errors
             else f"built on {on.isoformat()} as a draft"
         )
-    return compile_outputs(loaded.manifest, draft=note, error_fields=tuple(f.field for f in errors))
+    return compile_outputs(
+        loaded.manifest, draft=note, error_fields=tuple(x for f in errors for x in f.fields)
+    )
 
 
 def _csv_marked(text: str, draft: str | None) -> str:

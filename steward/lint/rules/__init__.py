@@ -2,26 +2,32 @@
 
 from steward.lint.rules import (
     basis,
+    basis_fit,
     cookies,
     marketing,
     minimisation,
     notice_items,
     retention,
     rights,
+    rights_text,
     transfers,
+    wording_fairness,
     wording_law,
     wording_rights,
 )
 
 __all__ = [
     "basis",
+    "basis_fit",
     "cookies",
     "marketing",
     "minimisation",
     "notice_items",
     "retention",
     "rights",
+    "rights_text",
     "transfers",
+    "wording_fairness",
     "wording_law",
     "wording_rights",
 ]

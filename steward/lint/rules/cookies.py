@@ -19,6 +19,11 @@ from steward.manifest.vocabulary import CookieCategory, CookieLoads, Party
 BEFORE_CHOICE = frozenset({CookieLoads.page_load, CookieLoads.on_login})
 
 
+def _label(cookie: Cookie) -> str:
+    """The cookie's name, or its provider and purpose where the policy names none."""
+    return cookie.name or f"{cookie.provider} ({cookie.category.value})"
+
+
 def _decisions(ctx: LintContext) -> Iterator[tuple[Path, Cookie, CookieDecision]]:
     for index, cookie in enumerate(ctx.manifest.cookies):
         yield ("cookies", index), cookie, needs_consent(storage_access(cookie), ctx.on)
@@ -38,7 +43,7 @@ def _decisions(ctx: LintContext) -> Iterator[tuple[Path, Cookie, CookieDecision]
 def consent_cookie_without_consent_category(ctx: LintContext) -> Iterator[Issue]:
     for path, cookie, decision in _decisions(ctx):
         if decision.consent_required and cookie.category is CookieCategory.strictly_necessary:
-            yield Issue((*path, "category"), f"cookie '{cookie.name}': {decision.reason}")
+            yield Issue((*path, "category"), f"cookie '{_label(cookie)}': {decision.reason}")
 
 
 @rule(
@@ -57,7 +62,7 @@ def cookie_loads_before_consent(ctx: LintContext) -> Iterator[Issue]:
         if decision.consent_required and cookie.loads in BEFORE_CHOICE:
             yield Issue(
                 (*path, "loads"),
-                f"cookie '{cookie.name}' loads on {cookie.loads.value.replace('_', ' ')} "
+                f"cookie '{_label(cookie)}' loads on {cookie.loads.value.replace('_', ' ')} "
                 f"but {decision.reason}",
             )
 
@@ -79,7 +84,7 @@ def cookie_exemption_does_not_hold(ctx: LintContext) -> Iterator[Issue]:
         if cookie.exemption is not None and decision.consent_required:
             yield Issue(
                 (*path, "exemption"),
-                f"cookie '{cookie.name}' claims the {cookie.exemption.value} exception "
+                f"cookie '{_label(cookie)}' claims the {cookie.exemption.value} exception "
                 f"but {decision.reason}",
             )
 
@@ -100,7 +105,7 @@ def click_to_play_is_not_consent(ctx: LintContext) -> Iterator[Issue]:
         if decision.consent_required and cookie.loads is CookieLoads.on_click:
             yield Issue(
                 (*path, "loads"),
-                f"cookie '{cookie.name}' is set on click, before consent: {decision.reason}",
+                f"cookie '{_label(cookie)}' is set on click, before consent: {decision.reason}",
             )
 
 
@@ -117,10 +122,10 @@ def click_to_play_is_not_consent(ctx: LintContext) -> Iterator[Issue]:
 )
 def persistent_cookie_called_session(ctx: LintContext) -> Iterator[Issue]:
     for index, cookie in enumerate(ctx.manifest.cookies):
-        if cookie.described_as_session and cookie.duration != "session":
+        if cookie.described_as_session and cookie.duration not in (None, "session"):
             yield Issue(
                 ("cookies", index, "described_as_session"),
-                f"cookie '{cookie.name}' is called a session cookie but lasts {cookie.duration}",
+                f"cookie '{_label(cookie)}' is called a session cookie but lasts {cookie.duration}",
             )
 
 
@@ -145,6 +150,35 @@ def third_party_exemption_not_scanned(ctx: LintContext) -> Iterator[Issue]:
         ):
             yield Issue(
                 ("cookies", index, "exemption"),
-                f"third-party cookie '{cookie.name}' claims {cookie.exemption.value} "
+                f"third-party cookie '{_label(cookie)}' claims {cookie.exemption.value} "
                 "without a verifying scan",
+            )
+
+
+@rule(
+    "ST157",
+    "cookie-facts-not-stated",
+    Severity.warning,
+    summary="A cookie's duration, or when it is set, is not stated (the notice prints 'Not "
+    "stated').",
+    why="People must be given clear and comprehensive information about the storage and "
+    "access, which the ICO reads as including how long each cookie lasts; and lint cannot tell "
+    "whether a cookie whose loading is not stated is set before the choice.",
+    fix="add 'duration:' (e.g. '13 months' or 'session') and 'loads:' (after_consent, "
+    "page_load, on_click or on_login) from a cookie scan",
+    citation="PECR reg 6(2)(a); ICO guidance on cookies and similar technologies",
+    covers=(),
+)
+def cookie_facts_not_stated(ctx: LintContext) -> Iterator[Issue]:
+    for index, cookie in enumerate(ctx.manifest.cookies):
+        missing = [
+            label
+            for label, value in (("duration", cookie.duration), ("when it is set", cookie.loads))
+            if value is None
+        ]
+        if missing:
+            yield Issue(
+                ("cookies", index),
+                f"cookie '{_label(cookie)}': {' and '.join(missing)} not stated",
+                group="cookies whose duration or loading is not stated",
             )

@@ -39,15 +39,16 @@ def _electronic_marketing(ctx: LintContext) -> Iterator[tuple[Path, Purpose, Mar
 def declared_decision(marketing: Marketing, is_charity: bool, on: date) -> pecr.MarketingDecision:
     """What PECR decides for a message to an individual subscriber as the purpose declares it."""
     channel = next(c for c in marketing.channels if c.is_electronic_mail)
+    refusal = marketing.opt_out_for(channel)
     own_lists_only = set(marketing.list_sources) == {ListSource.directly}
     source = _SOURCE.get((marketing.audience, own_lists_only), pecr.DetailsSource.third_party)
-    relationship = pecr.Relationship(source, on, marketing.opt_out_at_collection)
+    relationship = pecr.Relationship(source, on, refusal.at_collection)
     consent = None
     if marketing.pecr_rule is PecrRule.consent:
         consent = pecr.Consent(given_on=on, names_sender=own_lists_only)
     message = pecr.Message(
         channel,
-        opt_out_included=marketing.opt_out_in_every_message,
+        opt_out_included=refusal.in_every_message,
         own_similar_products=marketing.products is MarketedProducts.own_similar,
         sender_is_charity=is_charity,
         furthers_charitable_purposes_only=marketing.products is not MarketedProducts.third_party,
@@ -100,7 +101,7 @@ def marketing_without_pecr_rule(ctx: LintContext) -> Iterator[Issue]:
     covers=("SEED-11", "SEED-12"),
 )
 def pecr_rule_cannot_hold(ctx: LintContext) -> Iterator[Issue]:
-    is_charity = ctx.manifest.organisation.is_charity
+    is_charity = ctx.manifest.organisation.registered_charity
     for path, purpose, marketing in _electronic_marketing(ctx):
         claimed = marketing.pecr_rule
         expected = _ROUTE_FOR.get(claimed) if claimed else None
@@ -132,11 +133,23 @@ def pecr_rule_cannot_hold(ctx: LintContext) -> Iterator[Issue]:
     covers=(),
 )
 def marketing_without_opt_out(ctx: LintContext) -> Iterator[Issue]:
+    """Each electronic channel on its own: an unsubscribe link in emails says nothing of SMS."""
     for path, purpose, marketing in _electronic_marketing(ctx):
-        if not marketing.opt_out_in_every_message:
+        lacking = [
+            c.value
+            for c in marketing.channels
+            if c.is_electronic_mail and not marketing.opt_out_for(c).in_every_message
+        ]
+        if lacking:
+            where = (
+                (*path, "marketing", "opt_outs")
+                if marketing.opt_outs
+                else (*path, "marketing", "opt_out_in_every_message")
+            )
             yield Issue(
-                (*path, "marketing", "opt_out_in_every_message"),
-                f"marketing purpose '{purpose.id}' does not offer an opt-out in every message",
+                where,
+                f"marketing purpose '{purpose.id}' does not offer an opt-out in every "
+                f"{' or '.join(lacking)} message",
             )
 
 
@@ -179,7 +192,12 @@ def soft_opt_in_for_corporate(ctx: LintContext) -> Iterator[Issue]:
     covers=("SEED-12",),
 )
 def bought_list_for_electronic_marketing(ctx: LintContext) -> Iterator[Issue]:
+    """Only where individual subscribers are marketed: to corporate subscribers (companies,
+    LLPs) reg 22 does not apply at all, so a bought B2B list raises no PECR consent question
+    (reg 23 identity and opt-out still apply, ST122)."""
     for path, purpose, marketing in _electronic_marketing(ctx):
+        if SubscriberType.individual not in marketing.subscriber_types:
+            continue
         for index, source in enumerate(marketing.list_sources):
             if source is not ListSource.directly:
                 yield Issue(

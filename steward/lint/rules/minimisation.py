@@ -50,6 +50,7 @@ def system_holds_data_for_no_purpose(ctx: LintContext) -> Iterator[Issue]:
                     ("systems", index, "categories", position),
                     f"system '{system.id}' holds '{category}' but no purpose declares "
                     "that it keeps this category there",
+                    group="systems hold data categories that no purpose using them declares",
                 )
 
 
@@ -57,20 +58,31 @@ def system_holds_data_for_no_purpose(ctx: LintContext) -> Iterator[Issue]:
     "ST162",
     "children-without-age-rule",
     Severity.error,
-    summary="A purpose covers people who may be children but declares no age rule.",
+    summary="A consent-based purpose, not shown to be offline, covers people who may be "
+    "children but declares no age rule.",
     why="Where an online service relies on a child's consent, the child must be old enough to "
-    "consent, or a parent must give or authorise it, with reasonable efforts to check.",
+    "consent, or a parent must give or authorise it, with reasonable efforts to check. Other "
+    "bases, and purposes whose systems are all offline (paper, CCTV), are outside Art 8.",
     fix="add 'children: {minimum_age: 13, parental_authorisation_below: true, age_check: ...}'",
     citation="UK GDPR Art 8; RULES.md §11",
     covers=(),
 )
 def children_without_age_rule(ctx: LintContext) -> Iterator[Issue]:
+    """Art 8 governs consent to an online service offered directly to a child: it has nothing
+    to say about contract, legal obligation, vital interests or CCTV, nor about a paper form a
+    parent signs."""
     for path, purpose in ctx.purposes():
-        if purpose.children is None and ctx.children_kinds.intersection(purpose.data_subjects):
-            yield Issue(
-                (*path, "children"),
-                f"purpose '{purpose.id}' may process children's data but has no age rule",
-            )
+        if purpose.children is not None or purpose.lawful_basis is not LawfulBasis.consent:
+            continue
+        if not ctx.children_kinds.intersection(purpose.data_subjects):
+            continue
+        if ctx.offline(purpose):
+            continue
+        yield Issue(
+            (*path, "children"),
+            f"purpose '{purpose.id}' relies on consent from people who may be children "
+            "but has no age rule",
+        )
 
 
 @rule(

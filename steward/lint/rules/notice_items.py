@@ -11,8 +11,6 @@ from datetime import date
 
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
-from steward.manifest.schema import Contact
-from steward.manifest.source import Path
 from steward.manifest.vocabulary import LawfulBasis, SourceKind
 
 FIRST_HAND = (SourceKind.data_subject, SourceKind.automatic)
@@ -43,6 +41,7 @@ def purpose_without_lawful_basis(ctx: LintContext) -> Iterator[Issue]:
             yield Issue(
                 (*path, "lawful_basis"),
                 f"purpose '{purpose.id}' ({purpose.name}) has no lawful basis",
+                group="purposes declare no lawful basis",
             )
 
 
@@ -79,13 +78,27 @@ def legitimate_interests_not_stated(ctx: LintContext) -> Iterator[Issue]:
     covers=("N13.2.e",),
 )
 def provision_requirement_missing(ctx: LintContext) -> Iterator[Issue]:
+    """Only where the manifest says the person provides the data (Art 13 applies).
+
+    Data observed (CCTV, website logs: ``automatic``, or a purpose whose only systems are CCTV)
+    or obtained from others is not "provided" by the person, so the question does not arise;
+    data reused from another purpose that already says whether it must be provided is answered
+    there; and a purpose that does not declare its sources is not assumed to collect from the
+    person.
+    """
     for path, purpose in ctx.purposes():
+        if "sources" not in purpose.model_fields_set:
+            continue
+        if ctx.observed_only(purpose) or ctx.provision_answered_elsewhere(purpose):
+            continue
         from_person = any(s.kind is SourceKind.data_subject for s in purpose.sources)
         if from_person and purpose.provision is None:
             yield Issue(
                 (*path, "provision"),
                 f"purpose '{purpose.id}' collects data from the person but does not say "
                 "whether they must provide it or what happens if they do not",
+                group="purposes collect data from people without saying whether they must "
+                "provide it",
             )
 
 
@@ -139,7 +152,7 @@ def notice_predates_law_change(ctx: LintContext) -> Iterator[Issue]:
     "ST106",
     "last-update-not-in-change-log",
     Severity.warning,
-    summary="The notice's 'last updated' date has no entry in the change log.",
+    summary="The notice keeps a change log, but its 'last updated' date has no entry in it.",
     why="People should be able to see what changed in the notice and when.",
     fix="add an entry to 'changes:' dated notice.last_updated that summarises the change",
     citation="UK GDPR Art 5(2), 12(1)",
@@ -147,7 +160,8 @@ def notice_predates_law_change(ctx: LintContext) -> Iterator[Issue]:
 )
 def last_update_not_in_change_log(ctx: LintContext) -> Iterator[Issue]:
     updated = ctx.manifest.notice.last_updated
-    if all(change.date != updated for change in ctx.manifest.changes):
+    changes = ctx.manifest.changes
+    if changes and all(change.date != updated for change in changes):
         yield Issue(
             ("notice", "last_updated"), f"no entry in 'changes' is dated {updated.isoformat()}"
         )
@@ -178,7 +192,8 @@ def automated_decisions_without_safeguards(ctx: LintContext) -> Iterator[Issue]:
     "ST108",
     "controller-contacts-unexplained",
     Severity.warning,
-    summary="The organisation gives several contact points without saying what each is for.",
+    summary="The organisation gives contact points besides its privacy contact without saying "
+    "what each is for.",
     why="The controller's identity and contact details must be clear; contacts on different "
     "domains or addresses with no stated role confuse people about where to send a request.",
     fix="reconcile the contacts, or give each one a 'purpose:' (e.g. 'privacy requests')",
@@ -186,23 +201,23 @@ def automated_decisions_without_safeguards(ctx: LintContext) -> Iterator[Issue]:
     covers=("N13.1.a", "SEED-32"),
 )
 def controller_contacts_unexplained(ctx: LintContext) -> Iterator[Issue]:
+    """The privacy contact's purpose is given by its place (privacy questions and requests);
+    only the other contacts need to say what they are for."""
     organisation = ctx.manifest.organisation
-    contacts: list[tuple[Path, Contact]] = [
-        (("organisation", "privacy_contact"), organisation.privacy_contact)
-    ]
-    contacts += [
-        (("organisation", "other_contacts", i), c)
-        for i, c in enumerate(organisation.other_contacts)
-    ]
-    if len(contacts) < 2:
+    others = list(enumerate(organisation.other_contacts))
+    if not others:
         return
-    domains = sorted({c.email.rsplit("@", 1)[1].lower() for _, c in contacts if c.email})
+    everyone = [organisation.privacy_contact, *organisation.other_contacts]
+    domains = sorted({c.email.rsplit("@", 1)[1].lower() for c in everyone if c.email})
     spread = (
         f" (contacts use {len(domains)} email domains: {', '.join(domains)})"
         if len(domains) > 1
         else ""
     )
-    for path, contact in contacts:
+    for index, contact in others:
         if not contact.purpose:
             label = contact.email or contact.phone or "this contact"
-            yield Issue(path, f"contact {label} has no stated purpose{spread}")
+            yield Issue(
+                ("organisation", "other_contacts", index),
+                f"contact {label} has no stated purpose beside the privacy contact{spread}",
+            )

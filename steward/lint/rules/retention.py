@@ -58,6 +58,7 @@ def category_without_retention(ctx: LintContext) -> Iterator[Issue]:
         yield Issue(
             ("data_categories", index),
             f"category '{category.id}' ({category.name}) is kept with no retention period",
+            group="data categories are kept with no retention period",
         )
 
 

@@ -116,7 +116,11 @@ def invalid_transfer_mechanism_claimed(ctx: LintContext) -> Iterator[Issue]:
         for index, claimed in enumerate(transfer.mechanisms):
             where = (*path, "transfer", "mechanisms", index)
             if claimed is TransferMechanism.gdpr_compliance:
-                yield Issue(where, f"{recipient.name}: {NOT_A_MECHANISM}")
+                yield Issue(
+                    where,
+                    f"{recipient.name}: {NOT_A_MECHANISM}",
+                    group=f"recipients claim {claimed.value}, which is not a mechanism",
+                )
                 continue
             gaps = [mechanism_gap(Mechanism(claimed.value), c, ctx.on, facts) for c in destinations]
             gap = next((g for g in gaps if g is not None), None)
@@ -124,6 +128,8 @@ def invalid_transfer_mechanism_claimed(ctx: LintContext) -> Iterator[Issue]:
                 yield Issue(
                     where,
                     f"{recipient.name}: {claimed.value} is not valid on "
+                    f"{ctx.on.isoformat()}: {gap}",
+                    group=f"recipients claim {claimed.value}, which is not valid on "
                     f"{ctx.on.isoformat()}: {gap}",
                 )
 
@@ -151,6 +157,7 @@ def safeguard_copy_not_offered(ctx: LintContext) -> Iterator[Issue]:
                 (*path, "transfer", "safeguard_copy"),
                 f"{recipient.name}: the notice cannot tell people how to get a copy of "
                 "the transfer safeguard",
+                group="the notice cannot tell people how to get a copy of transfer safeguards",
             )
 
 
@@ -201,4 +208,36 @@ def system_abroad_without_recipient(ctx: LintContext) -> Iterator[Issue]:
                 ("systems", index, "location"),
                 f"system '{system.id}' is in {country_name(system.location)} but no "
                 "recipient hosting it is declared",
+            )
+
+
+@rule(
+    "ST135",
+    "transfer-destination-not-stated",
+    Severity.error,
+    summary="A recipient may send data to countries the manifest does not name, with no "
+    "safeguard declared (an error); or its country is not stated at all (a warning).",
+    why="The notice must say whether data leaves the UK and on what basis; 'countries outside "
+    "the UK' with no mechanism cannot be checked, and a recipient with no country leaves the "
+    "notice unable to say whether a restricted transfer happens.",
+    fix="name the countries, or declare the safeguard that covers every destination (IDTA or "
+    "UK Addendum, with a transfer risk assessment and how to get a copy); give the recipient's "
+    "'country'",
+    citation="UK GDPR Arts 13(1)(f), 14(1)(f), 44-46",
+    covers=("N13.1.f",),
+)
+def transfer_destination_not_stated(ctx: LintContext) -> Iterator[Issue]:
+    for path, recipient in _recipients(ctx):
+        if recipient.unnamed_destinations and not _mechanisms(recipient.transfer):
+            yield Issue(
+                (*path, "unnamed_destinations"),
+                f"{recipient.name} may send data to countries not named, with no safeguard",
+            )
+        elif recipient.country is None and not recipient.also_accessed_from:
+            yield Issue(
+                (*path, "country"),
+                f"{recipient.name}: its country is not stated, so the notice cannot say "
+                "whether data leaves the UK",
+                severity=Severity.warning,
+                group="recipients whose country is not stated",
             )

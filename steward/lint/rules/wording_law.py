@@ -11,13 +11,23 @@ from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
 from steward.lint.wording import Wording, find_wording, rx
 
+EU_GDPR_MESSAGE = "cites the EU GDPR (or 'the GDPR' without 'UK')"
 EU_GDPR = Wording(
     rx(
-        r"\bEU\s+(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"
-        r"|(?<!UK )(?<!UK-)\b(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"
+        r"\bEU\s+(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b|Regulation\s+\(EU\)\s+2016/679"
     ),
-    "cites the EU GDPR (or 'the GDPR' without 'UK')",
+    EU_GDPR_MESSAGE,
 )
+BARE_GDPR = Wording(
+    rx(r"(?<!UK )(?<!UK-)\b(?:GDPR|General\s+Data\s+Protection\s+Regulation)\b"),
+    EU_GDPR_MESSAGE,
+    unless_anywhere=rx(
+        r"UK\s+General\s+Data\s+Protection\s+Regulation\s*\(\s*[\"'“‘]?(?:UK\s+)?GDPR"
+        r"|UK\s+GDPR\s*\(\s*[\"'“‘]?GDPR"
+    ),
+)
+"""Bare 'GDPR' is fine once the text defines it as the UK GDPR ("UK General Data Protection
+Regulation (GDPR)"); the EU GDPR named as such never is."""
 
 
 @rule(
@@ -32,7 +42,10 @@ EU_GDPR = Wording(
     covers=("SEED-01", "N-extra-4"),
 )
 def eu_gdpr_cited(ctx: LintContext) -> Iterator[Issue]:
-    return find_wording(ctx, EU_GDPR)
+    explicit = list(find_wording(ctx, EU_GDPR))
+    named = {issue.path for issue in explicit}
+    yield from explicit
+    yield from (i for i in find_wording(ctx, BARE_GDPR) if i.path not in named)
 
 
 PRIVACY_SHIELD = Wording(

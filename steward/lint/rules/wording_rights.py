@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from steward.law.deadlines import COMPLAINTS_DUTY_FROM
 from steward.lint.context import LintContext
 from steward.lint.rule import Issue, Severity, rule
 from steward.lint.wording import Wording, find_wording, rx
@@ -101,44 +100,48 @@ def access_right_incomplete(ctx: LintContext) -> Iterator[Issue]:
     return find_wording(ctx, ACCESS_LIST)
 
 
-COMPLAINTS_AUTHORITY_ONLY = Wording(
-    rx(r"supervisory\s+authority|\bICO\b|Information\s+Commission|lodge\s+a\s+complaint"),
-    "tells people how to complain to the regulator only",
-    needs=(
-        (
-            "complaining to the organisation itself (complaint form, 30-day acknowledgement)",
-            rx(r"complain(?:t|ts)?\s+(?:to|with)\s+us|our\s+complaint|complaints?\s+form"),
-        ),
-        ("the ICO by name", rx(r"\bICO\b|Information\s+Commission")),
+UNNAMED_AUTHORITY = Wording(
+    rx(
+        r"\b(?:relevant|competent|appropriate|applicable|local|a|an|any|the)\s+"
+        r"(?:data\s+protection\s+)?supervisory\s+authorit(?:y|ies)"
+        r"|\bdata\s+protection\s+(?:authority|regulator)\b"
     ),
+    "sends complaints to an unnamed 'supervisory authority'",
+    unless=rx(r"\bICO\b|Information\s+Commission"),
     whole_text=True,
-    from_date=COMPLAINTS_DUTY_FROM,
 )
+"""Naming the ICO is not a keyword test: text that names it passes whatever else it says, and
+text that does not mention a supervisory authority is not about complaints at all. Whether
+people can complain to the organisation itself (DPA 2018 s.164A) is ST170's question, asked of
+the declaration rather than of every paragraph that mentions the regulator."""
 
 
 @rule(
     "ST191",
-    "complaints-text-regulator-only",
-    Severity.error,
-    summary="Text about complaints names only the regulator (or only 'the relevant supervisory "
-    "authority').",
-    why="Since 19 June 2026 people can complain to the controller, which must facilitate it and "
-    "acknowledge within 30 days; the notice must name the ICO as the authority.",
-    fix="say how to complain to you (form, email, post), that you acknowledge within 30 days, "
-    "and that people may also complain to the ICO",
-    citation="DPA 2018 s.164A; UK GDPR Art 13(2)(d); RULES.md N-extra-1",
-    covers=("SEED-16", "N-extra-1", "N13.2.d"),
+    "complaints-authority-not-named",
+    Severity.warning,
+    summary="Text tells people they may complain to 'the relevant supervisory authority' "
+    "without naming the ICO.",
+    why="For a UK controller the supervisory authority is the Information Commissioner; a "
+    "generic phrase copied from the EU GDPR leaves people to guess where to go. The right to "
+    "complain must be stated (Art 13(2)(d)); naming the body is what makes it usable.",
+    fix="name the Information Commissioner's Office (ico.org.uk, 0303 123 1113), and say how "
+    "to complain to you first",
+    citation="UK GDPR Arts 13(2)(d), 77; DPA 2018 s.165",
+    covers=("SEED-16", "N13.2.d"),
 )
-def complaints_text_regulator_only(ctx: LintContext) -> Iterator[Issue]:
-    return find_wording(ctx, COMPLAINTS_AUTHORITY_ONLY)
+def complaints_authority_not_named(ctx: LintContext) -> Iterator[Issue]:
+    return find_wording(ctx, UNNAMED_AUTHORITY)
 
 
 BROWSER_CONSENT = Wording(
     rx(
-        r"set\s+your\s+browser|browser\s+settings|by\s+continuing\s+to\s+(?:browse|use)"
-        r"|(?:restrict|block)\s+cookies"
+        r"set\s+your\s+browser|browser(?:'s)?\s+settings?|(?:restrict|block|disable|refuse)\s+"
+        r"(?:all\s+|some\s+)?cookies|(?:change|adjust|configure)\s+your\s+browser"
     ),
-    "treats browser settings or continued browsing as the cookie choice",
+    "treats browser settings as the cookie choice",
+    context=rx(r"cookie"),
+    unless=rx(r"banner|cookie\s+(?:settings|preferences)\s+(?:page|centre|center|tool|link)"),
 )
 
 
@@ -146,7 +149,7 @@ BROWSER_CONSENT = Wording(
     "ST192",
     "cookie-consent-by-browser-settings",
     Severity.error,
-    summary="Text relies on browser settings or continued browsing for cookie consent.",
+    summary="Text offers browser settings as the way to refuse cookies (continued use is ST156).",
     why="Non-exempt cookies need prior, affirmative consent (reject as easy as accept), or a "
     "Sch A1 exception with information and a simple means to object.",
     fix="describe the consent banner (accept and reject on the first layer) and how to change "
@@ -210,9 +213,11 @@ def personal_data_defined_too_narrowly(ctx: LintContext) -> Iterator[Issue]:
 NO_TIME_LIMIT = Wording(
     rx(r"as\s+(?:quickly|soon)\s+as\s+(?:possible|we\s+can)|\bstrive\b"),
     "promises action with no time limit",
-    unless=rx(r"\bmonth"),
+    unless=rx(r"\bmonth|stop\s+(?:sending|further)\s+(?:marketing|mailings?)|unsubscrib"),
     whole_text=True,
 )
+"""Stopping marketing is not a request with a one-month period: it must simply stop, and a
+delay there is ST175's finding, so this rule leaves it alone rather than report it twice."""
 
 
 @rule(

@@ -45,7 +45,7 @@ def test_build_refuses_a_manifest_with_lint_errors_naming_the_count_and_the_comm
     out = tmp_path / "site"
     assert execute(app(), ["build", str(OUTSERVE), "--out", str(out), "--on", ON]) == 2
     err = capsys.readouterr().err
-    assert "lint reports 84 errors in this manifest, so no publishable output was written" in err
+    assert "lint reports 44 errors in this manifest, so no publishable output was written" in err
     assert f"steward lint {OUTSERVE}" in err
     assert "--draft" in err
     assert not out.exists()
@@ -58,7 +58,7 @@ def test_a_draft_build_writes_every_output_each_marked_as_a_draft(
     code = execute(app(), ["build", str(OUTSERVE), "--out", str(out), "--on", ON, "--draft"])
     assert code == 0
     assert "do not publish" in capsys.readouterr().err
-    note = f"built on {ON} with 84 lint errors outstanding"
+    note = f"built on {ON} with 44 lint errors outstanding"
     for name in ("privacy-notice", "cookie-notice", "data-audit", "promise-matrix"):
         assert f"Draft, not for publication:</strong> {note}" in (out / f"{name}.html").read_text()
         assert f"> **Draft, not for publication:** {note}" in (out / f"{name}.md").read_text()

@@ -69,11 +69,11 @@ def test_the_starters_lint_lists_what_remains_and_build_refuses_to_publish_it(
     loaded = load(target)
     report = lint(loaded, dt.date(2026, 12, 3))
     errors = [f for f in report.findings if f.severity is Severity.error]
-    missing = {f.field for f in errors}
+    missing = {field for f in errors for field in f.fields}
     for i in range(len(loaded.manifest.purposes)):
         assert f"purposes[{i}].lawful_basis" in missing
     assert "data_categories[0]" in missing
-    assert all(Path(f.file).parent == target for f in report.findings)
+    assert all(Path(place.file).parent == target for f in report.findings for place in f.places)
     with pytest.raises(ManifestNotPublishable):
         publishable_outputs(loaded, dt.date(2026, 12, 3))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from steward.lint import lint
+from steward.lint import Severity, lint
 from steward.manifest.load import load
 
 OUTSERVE = Path(__file__).resolve().parents[3] / "examples" / "outserve"
@@ -29,3 +29,12 @@ def test_privacy_shield_is_invalid_from_the_first_day_of_uk_gdpr() -> None:
     assert any(
         f.rule_id == "ST131" and "eu_us_privacy_shield" in f.message for f in report.findings
     )
+
+
+def test_seed_findings_change_only_where_duplicates_collapse_or_false_findings_go() -> None:
+    report = lint(load(OUTSERVE), ON)
+    assert (report.count(Severity.error), report.count(Severity.warning)) == (44, 15)
+    places = {f.rule_id: f.fields for f in report.findings if f.rule_id in {"ST103", "ST108"}}
+    assert places["ST108"] == ("organisation.other_contacts[0]",)
+    cctv_and_police = {"purposes[11].provision", "purposes[12].provision"}
+    assert cctv_and_police.isdisjoint(places["ST103"])

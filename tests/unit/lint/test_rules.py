@@ -47,6 +47,7 @@ LI = {
 UNUSED = {"id": "hobbies", "name": "Hobbies", "retention": "two_years"}
 CHILDREN = set_at("data_subjects", 0, "includes_children", value=True)
 PARA_8 = {"article_9": "9(2)(g)", "schedule_1": "para_8", "appropriate_policy_document": "APD-2"}
+CHILD_KIND = {"id": "child", "name": "Children in our care", "includes_children": True}
 YOUNG = {"minimum_age": 10, "parental_authorisation_below": False, "age_check": "asked"}
 
 FIRES = [
@@ -113,6 +114,11 @@ FIRES = [
         "Sch 1 para 8 without an APD",
         special({**PARA_8, "appropriate_policy_document": None}, aggregate_only=True),
     ),
+    Case(
+        "ST111",
+        "Art 9(2)(a) without explicit consent",
+        special({"article_9": "9(2)(a)"}, lawful_basis="consent"),
+    ),
     Case("ST112", "equality monitoring used beyond group statistics", special(PARA_8)),
     Case(
         "ST114",
@@ -156,6 +162,17 @@ FIRES = [
         "ST122",
         "marketing without opt-out in every message",
         marketing(opt_out_in_every_message=False),
+    ),
+    Case(
+        "ST122",
+        "email has an opt-out but SMS does not",
+        marketing(
+            channels=["email", "sms"],
+            opt_outs=[
+                {"channel": "email", "at_collection": True, "in_every_message": True},
+                {"channel": "sms", "at_collection": True, "in_every_message": False},
+            ],
+        ),
     ),
     Case(
         "ST123",
@@ -284,7 +301,11 @@ FIRES = [
             ),
         ),
     ),
-    Case("ST162", "children with no age rule", CHILDREN),
+    Case(
+        "ST162",
+        "children consenting online with no age rule",
+        chain(CHILDREN, purpose(lawful_basis="consent")),
+    ),
     Case(
         "ST163",
         "children consent alone at 10",
@@ -335,11 +356,15 @@ FIRES = [
         "access right listed incompletely",
         statement("You have the right to access your data and its source."),
     ),
-    Case("ST191", "complaints to the regulator only", statement("You can complain to the ICO.")),
+    Case(
+        "ST191",
+        "complaints to an unnamed supervisory authority",
+        statement("You may lodge a complaint with the relevant supervisory authority."),
+    ),
     Case(
         "ST192",
-        "continued browsing as consent",
-        statement("By continuing to browse you accept our cookies."),
+        "browser settings as the cookie choice",
+        statement("You can set your browser to refuse cookies."),
     ),
     Case("ST193", "cookies called anonymous", statement("Our cookies are anonymous.")),
     Case(
@@ -363,6 +388,71 @@ FIRES = [
         "bought lists with generic consent",
         statement("We purchase lists where people agreed to hear from selected third parties."),
     ),
+    Case(
+        "ST113",
+        "fraud investigation with no criminal offence condition",
+        purpose(name="Investigating suspected fraud by customers"),
+    ),
+    Case(
+        "ST115",
+        "PECR consent marketing claimed under legitimate interests",
+        chain(marketing(), set_at("purposes", 1, "lawful_basis", value="legitimate_interests")),
+    ),
+    Case(
+        "ST116",
+        "legal obligation listed as a legitimate interest",
+        purpose(**{**LI, "legitimate_interests": "Compliance with our legal obligations"}),
+    ),
+    Case(
+        "ST117",
+        "contract claimed for children in a parent's contract",
+        chain(add("data_subjects", CHILD_KIND), purpose(data_subjects=["customer", "child"])),
+    ),
+    Case(
+        "ST125",
+        "offers sent as service messages",
+        statement("We send service messages about your booking and our latest offers."),
+    ),
+    Case(
+        "ST156",
+        "using the website as cookie consent",
+        statement("By using our website you agree to our use of cookies."),
+    ),
+    Case(
+        "ST174",
+        "use of the service deemed consent",
+        statement("By using our services you accept the terms of this privacy policy."),
+    ),
+    Case(
+        "ST175",
+        "notice period before marketing stops",
+        statement("To stop receiving marketing, give us 30 days' notice in writing."),
+    ),
+    Case(
+        "ST176",
+        "own rights list missing erasure and restriction",
+        statement("You have the right to access your data, to correct it and to complain."),
+    ),
+    Case(
+        "ST177",
+        "email risk shifted to the person",
+        statement("If you email us your details you accept the risk of interception."),
+    ),
+    Case(
+        "ST135",
+        "unnamed destinations with no safeguard",
+        chain(recipient("GB"), set_at("recipients", 0, "unnamed_destinations", value=True)),
+    ),
+    Case(
+        "ST135",
+        "recipient with no country stated",
+        chain(recipient("GB"), drop("recipients", 0, "country")),
+    ),
+    Case(
+        "ST157",
+        "cookie with no duration and no loading stated",
+        chain(cookie(), drop("cookies", 0, "duration"), drop("cookies", 0, "loads")),
+    ),
 ]
 
 QUIET = [
@@ -372,6 +462,39 @@ QUIET = [
         "ST103",
         "third-party data needs no provision statement",
         purpose(provision=None, sources=[{"kind": "third_party", "name": "Referrers"}]),
+    ),
+    Case(
+        "ST103",
+        "observed data (CCTV, logs) needs no provision statement",
+        purpose(provision=None, sources=[{"kind": "automatic"}]),
+    ),
+    Case(
+        "ST103",
+        "undeclared sources are not assumed to be the person",
+        purpose(provision=None),
+    ),
+    Case(
+        "ST103",
+        "CCTV footage is observed, not provided",
+        chain(
+            purpose(provision=None, sources=[{"kind": "data_subject"}]),
+            set_at("systems", 0, "kind", value="cctv"),
+        ),
+    ),
+    Case(
+        "ST103",
+        "data reused from a purpose that already says whether it must be provided",
+        add(
+            "purposes",
+            {
+                "id": "disclosures",
+                "name": "Disclosures to the police on request",
+                "data_subjects": ["customer"],
+                "categories": ["contact_details"],
+                "sources": [{"kind": "data_subject"}],
+                "lawful_basis": "legal_obligation",
+            },
+        ),
     ),
     Case(
         "ST104",
@@ -401,6 +524,15 @@ QUIET = [
     ),
     Case(
         "ST108",
+        "the other contact's purpose stated; the privacy contact's is its place",
+        set_at(
+            "organisation",
+            "other_contacts",
+            value=[{"email": "info@example.com", "purpose": "sales enquiries"}],
+        ),
+    ),
+    Case(
+        "ST108",
         "each contact's purpose stated",
         chain(
             set_at("organisation", "privacy_contact", "purpose", value="privacy requests"),
@@ -417,6 +549,11 @@ QUIET = [
         "ST111",
         "equality monitoring under Art 9(2)(g) and Sch 1 para 8 with APD",
         special(PARA_8, aggregate_only=True),
+    ),
+    Case(
+        "ST111",
+        "Art 9(2)(a) with explicit consent",
+        special({"article_9": "9(2)(a)"}, lawful_basis="consent", explicit_consent=True),
     ),
     Case("ST112", "equality monitoring as group statistics", special(PARA_8, aggregate_only=True)),
     Case(
@@ -447,8 +584,28 @@ QUIET = [
     Case("ST121", "soft opt-in with every condition", marketing(pecr_rule="soft_opt_in")),
     Case("ST121", "consent collected by the sender", marketing()),
     Case("ST122", "opt-out in every message", marketing()),
+    Case(
+        "ST122",
+        "opt-out in every message on each channel",
+        marketing(
+            channels=["email", "sms"],
+            opt_outs=[
+                {"channel": "email", "at_collection": True, "in_every_message": True},
+                {"channel": "sms", "at_collection": True, "in_every_message": True},
+            ],
+        ),
+    ),
     Case("ST123", "soft opt-in for individuals only", marketing(pecr_rule="soft_opt_in")),
     Case("ST124", "own lists only", marketing()),
+    Case(
+        "ST124",
+        "bought list for a corporate-only (B2B) audience, outside reg 22",
+        marketing(
+            list_sources=["own_collection", "bought"],
+            subscriber_types=["corporate"],
+            pecr_rule="corporate_subscriber",
+        ),
+    ),
     Case("ST130", "US recipient on the UK Extension", recipient("US", DPF)),
     Case("ST130", "UK Extension from its first day", recipient("US", DPF), dt.date(2023, 10, 12)),
     Case("ST130", "EEA recipient under adequacy", recipient("DE")),
@@ -597,6 +754,25 @@ QUIET = [
         ),
     ),
     Case(
+        "ST162",
+        "children under a contract: Art 8 is about consent",
+        CHILDREN,
+    ),
+    Case(
+        "ST162",
+        "consent on a paper form: not an online service",
+        chain(
+            CHILDREN,
+            purpose(lawful_basis="consent"),
+            set_at("systems", 0, "kind", value="paper"),
+        ),
+    ),
+    Case(
+        "ST191",
+        "complaints to the ICO named",
+        statement("If you are unhappy you can complain to the ICO."),
+    ),
+    Case(
         "ST191",
         "complaints to us and to the ICO",
         statement("You can complain to us using our complaint form, and to the ICO."),
@@ -643,6 +819,77 @@ QUIET = [
         "ST197", "period stated", statement("We keep details for two years after your last order.")
     ),
     Case("ST198", "no bought lists", statement("We never buy marketing lists.")),
+    Case(
+        "ST113",
+        "fraud handled with a criminal offence condition",
+        chain(
+            purpose(name="Investigating suspected fraud by customers"),
+            purpose(
+                criminal_offence_condition={
+                    "schedule_1": "para_14",
+                    "appropriate_policy_document": "APD-3",
+                }
+            ),
+        ),
+    ),
+    Case(
+        "ST115",
+        "consent marketing on the consent basis",
+        marketing(),
+    ),
+    Case(
+        "ST116",
+        "legitimate interests that are interests",
+        purpose(**{**LI, "legitimate_interests": "Preventing misuse of our website"}),
+    ),
+    Case(
+        "ST117",
+        "contract for the customers who are party to it",
+        CHILDREN,
+    ),
+    Case(
+        "ST125",
+        "service messages kept to the service",
+        statement("Service messages tell you about your booking; they never include offers."),
+    ),
+    Case(
+        "ST156",
+        "cookies only after the banner choice",
+        statement("We set analytics cookies only if you accept them in our cookie banner."),
+    ),
+    Case(
+        "ST174",
+        "consent asked by ticking a box",
+        statement("By ticking the box you consent to receive our newsletter."),
+    ),
+    Case(
+        "ST175",
+        "marketing stops at once",
+        statement("If you unsubscribe we stop sending marketing straight away."),
+    ),
+    Case(
+        "ST176",
+        "every applicable right listed",
+        statement(
+            "You have the right to access your data, to have it corrected or erased, to "
+            "restrict its use, to data portability, and to complain to the ICO."
+        ),
+    ),
+    Case(
+        "ST177",
+        "third-party websites at the reader's own risk",
+        statement("Links to third-party websites are provided at your own risk."),
+    ),
+    Case(
+        "ST135",
+        "unnamed destinations under an IDTA",
+        chain(
+            recipient("GB", IDTA),
+            set_at("recipients", 0, "unnamed_destinations", value=True),
+        ),
+    ),
+    Case("ST135", "recipient in the UK", recipient("GB")),
+    Case("ST157", "cookie facts stated", cookie()),
 ]
 
 

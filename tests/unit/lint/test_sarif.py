@@ -49,13 +49,21 @@ def test_results_point_at_repo_relative_lines(sarif: dict[str, Any]) -> None:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in {"error", "warning", "note"}
         assert result["message"]["text"]
-        [location] = result["locations"]
-        physical = location["physicalLocation"]
-        artifact = physical["artifactLocation"]
-        assert artifact["uriBaseId"] == "%SRCROOT%"
-        assert artifact["uri"].startswith("examples/outserve/")
-        assert physical["region"]["startLine"] >= 1
-        assert physical["region"]["startColumn"] >= 1
+        assert result["locations"]
+        for location in result["locations"]:
+            physical = location["physicalLocation"]
+            artifact = physical["artifactLocation"]
+            assert artifact["uriBaseId"] == "%SRCROOT%"
+            assert artifact["uri"].startswith("examples/outserve/")
+            assert physical["region"]["startLine"] >= 1
+            assert physical["region"]["startColumn"] >= 1
+
+
+def test_a_repeated_problem_is_one_result_with_every_location(sarif: dict[str, Any]) -> None:
+    results = sarif["runs"][0]["results"]
+    retention = [r for r in results if r["ruleId"] == "ST140"]
+    assert len(retention) == 1
+    assert len(retention[0]["locations"]) > 1
 
 
 def test_privacy_shield_result_is_an_error(sarif: dict[str, Any]) -> None:
