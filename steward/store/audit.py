@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -294,6 +294,27 @@ def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> 
     _ADD_LINK.run(uow, vars(event))
     _MOVE_HEAD.run(uow, vars(event))
     return event
+
+
+def write_many(uow: UnitOfWork, links: Sequence[PendingLink]) -> list[AuditEvent]:
+    """Put ``links`` at the end of the chain in the given order and move the head once.
+
+    For batches (``store.consent_bulk``): the head is locked (PostgreSQL) or held by ``BEGIN
+    IMMEDIATE`` (SQLite) until the transaction ends, so the batch's links form one unbroken run.
+    """
+    if not links:
+        return []
+    head = lock_head(uow)
+    placed: list[AuditEvent] = []
+    sequence, previous = head.sequence, head.hash
+    for link in links:
+        sequence += 1
+        event = link.placed(sequence, previous)
+        placed.append(event)
+        previous = event.hash
+    _ADD_LINK.run_many(uow, [vars(event) for event in placed])
+    _MOVE_HEAD.run(uow, vars(placed[-1]))
+    return placed
 
 
 def verify_chain(uow: UnitOfWork) -> ChainReport:

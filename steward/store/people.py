@@ -116,13 +116,20 @@ def ensure_person(
     for kind in added:
         _attach(uow, keys, ref, kind, given[kind])
     if added:
-        audit.append(
-            uow,
-            action="person.created" if created else "person.identifier_added",
-            subject=f"person:{ref}",
-            payload={"identifiers": sorted(kind.value for kind in added)},
-        )
+        audit.write(uow, identifiers_link(uow, ref, added, created=created))
     return ref
+
+
+def identifiers_link(
+    uow: UnitOfWork, ref: PersonRef, kinds: Iterable[IdentifierKind], *, created: bool
+) -> audit.PendingLink:
+    """The audit link for a person created, or for identifiers added to one (never the values)."""
+    return audit.pending(
+        uow,
+        action="person.created" if created else "person.identifier_added",
+        subject=f"person:{ref}",
+        payload={"identifiers": sorted(kind.value for kind in kinds)},
+    )
 
 
 def get_person(uow: UnitOfWork, ref: PersonRef) -> Person:
@@ -167,13 +174,21 @@ def _match(
 def _attach(
     uow: UnitOfWork, keys: KeyRing, ref: PersonRef, kind: IdentifierKind, value: str
 ) -> None:
-    sealed = keys.seal(value, context=kind)
     uow.connection.execute(
-        insert(person_identifiers).values(
-            person_ref=ref,
-            kind=kind.value,
-            blind_index=keys.blind_index(value, context=kind),
-            ciphertext=sealed.ciphertext,
-            key_version=sealed.key_version,
-        )
+        insert(person_identifiers).values(identifier_row(keys, ref, kind, value))
     )
+
+
+def identifier_row(
+    keys: KeyRing, ref: PersonRef, kind: IdentifierKind, value: str
+) -> dict[str, object]:
+    """A ``person_identifiers`` row for a normalised value: sealed, and indexed under the
+    current key version."""
+    sealed = keys.seal(value, context=kind)
+    return {
+        "person_ref": ref,
+        "kind": kind.value,
+        "blind_index": keys.blind_index(value, context=kind),
+        "ciphertext": sealed.ciphertext,
+        "key_version": sealed.key_version,
+    }

@@ -47,10 +47,7 @@ def write(tmp_path: Path, *rows: str) -> Path:
 
 
 def run(store: Store, path: Path, *, skip_invalid: bool = False) -> ImportReport:
-    with store.unit_of_work(actor="staff:7") as uow:
-        report = import_list(uow, path, CONTEXT, skip_invalid=skip_invalid)
-        uow.commit()
-    return report
+    return import_list(store, path, CONTEXT, actor="staff:7", skip_invalid=skip_invalid)
 
 
 def rows_in(store: Store, table: object) -> int:
@@ -119,5 +116,5 @@ def test_a_list_of_addresses_is_imported_for_email_only(store: Store, tmp_path: 
     sms = ListContext(
         file="list.csv", purpose="newsletter", channel=Channel.sms, today=dt.date(2026, 11, 26)
     )
-    with store.unit_of_work(actor="staff:7") as uow, pytest.raises(InvalidInput, match="email"):
-        import_list(uow, write(tmp_path, CONSENT), sms)
+    with pytest.raises(InvalidInput, match="email"):
+        import_list(store, write(tmp_path, CONSENT), sms, actor="staff:7")
