@@ -80,6 +80,14 @@ class Prepared:
     def run_many(self, uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
         self.run_bound(uow, self.bind_many(uow, rows))
 
+    def run_counted(self, uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> int:
+        """``run_many`` for an UPDATE or DELETE: how many rows it changed in all."""
+        if not rows:
+            return 0
+        cursor = uow.cursor()
+        cursor.executemany(self._compiled(uow).sql, self.bind_many(uow, rows))
+        return int(cursor.rowcount)
+
     def _compiled(self, uow: UnitOfWork) -> _Compiled:
         compiled = self._by_dialect.get(uow.dialect)
         return compiled if compiled is not None else self._compile(uow.connection.dialect)
