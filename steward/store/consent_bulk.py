@@ -42,6 +42,14 @@ _STORED = select(consent_events.c.event_id, consent_events.c.content_digest).whe
 )
 
 
+_TAKEN = select(person_identifiers.c.person_ref).where(
+    person_identifiers.c.kind == IdentifierKind.EMAIL.value,
+    person_identifiers.c.blind_index.in_(bindparam("indexes", expanding=True)),
+)
+Link = tuple[audit.PendingLink, str]
+"""An audit link and its body, built before the chain's head is taken."""
+
+
 class StaleBatch(Exception):
     """Someone else created one of the batch's new people since it was prepared: prepare the
     batch again (its events name the person, so their ids change). Nothing was written."""
@@ -66,7 +74,7 @@ class PreparedEvent:
     order_key: bytes
     row: Any
     state_row: Any
-    link: audit.PendingLink
+    link: Link
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ class PreparedBatch:
     newcomers: tuple[Newcomer, ...]
     people_rows: list[Any]
     identifier_rows: list[Any]
-    person_links: dict[PersonRef, audit.PendingLink]
+    person_links: dict[PersonRef, Link]
     events: tuple[PreparedEvent, ...]
 
 
@@ -118,7 +126,9 @@ def prepare(
             order_key=row_values["order_key"],
             row=row,
             state_row=state_row,
-            link=consent_rows.event_link(uow, event, row_values["content_digest"], received_at),
+            link=_with_body(
+                consent_rows.event_link(uow, event, row_values["content_digest"], received_at)
+            ),
         )
         for event, row_values, row, state_row in zip(events, values, rows, state_rows, strict=True)
     )
@@ -131,7 +141,9 @@ def prepare(
             uow, [person.identifier for person in newcomers]
         ),
         person_links={
-            person.ref: identifiers_link(uow, person.ref, [IdentifierKind.EMAIL], created=True)
+            person.ref: _with_body(
+                identifiers_link(uow, person.ref, [IdentifierKind.EMAIL], created=True)
+            )
             for person in newcomers
         },
         events=prepared,
@@ -146,7 +158,7 @@ def record_batch(uow: UnitOfWork, batch: PreparedBatch) -> BatchResult:
     Raises StaleBatch when a new person's email now belongs to someone (nothing written), and
     Conflict when an event id was recorded before with other content.
     """
-    if batch.newcomers and people_by_email(uow, [person.email for person in batch.newcomers]):
+    if batch.newcomers and _taken(uow, batch.newcomers):
         raise StaleBatch
     _create(uow, batch)
     audit.lock_head(uow)  # PostgreSQL: one ledger writer at a time from here to commit
@@ -154,14 +166,27 @@ def record_batch(uow: UnitOfWork, batch: PreparedBatch) -> BatchResult:
     _INSERT_EVENTS.run_bound(uow, [item.row for item in fresh])
     _UPSERT_STATES.run_bound(uow, _latest_per_state(fresh))
     waiting = dict(batch.person_links)
-    links: list[audit.PendingLink] = []
+    links: list[Link] = []
     for item in fresh:
         person = PersonRef(item.state_key[0])
         if person in waiting:
             links.append(waiting.pop(person))
         links.append(item.link)
-    audit.write_many(uow, [*waiting.values(), *links])
+    links = [*waiting.values(), *links]
+    audit.write_many(uow, [link for link, _ in links], [body for _, body in links])
     return BatchResult(len(fresh), len(batch.events) - len(fresh), len(batch.newcomers))
+
+
+def _taken(uow: UnitOfWork, newcomers: Sequence[Newcomer]) -> bool:
+    """Whether any newcomer's email was indexed since the batch was prepared. The preparing
+    lookup searched every key version; anyone created since was indexed under the current one,
+    which the newcomers' rows already hold."""
+    indexes = [person.identifier["blind_index"] for person in newcomers]
+    return uow.connection.execute(_TAKEN, {"indexes": indexes}).first() is not None
+
+
+def _with_body(link: audit.PendingLink) -> Link:
+    return link, audit.body_of(link)
 
 
 def _create(uow: UnitOfWork, batch: PreparedBatch) -> None:
