@@ -84,7 +84,8 @@ def import_command(
     typer.echo(
         f"recorded {report.recorded}, already recorded {report.already_recorded}, "
         f"skipped {report.skipped}; {report.people_created} new people, {report.batches} "
-        f"batches in {report.seconds:.1f} s ({rate:,.0f} rows/s, longest write "
+        f"batch{'es' if report.batches != 1 else ''} in {report.seconds:.1f} s "
+        f"({rate:,.0f} rows/s, longest write "
         f"{report.longest_write_seconds * 1000:.0f} ms)"
     )
     for problem in report.problems:
