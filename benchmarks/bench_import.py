@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 
 from benchmarks.bench_consent_store import migrated_store, percentiles, postgres_database
-from steward.consent.imports import ListContext
+from steward.consent.imports import ListContext, read_list
 from steward.consent.imports_service import import_list
 from steward.law.pecr import Channel
 from steward.store.keyfile import create_key_file
@@ -107,6 +107,16 @@ def raw_rows_per_second(store_url: str, path: Path) -> float:
     return ROWS / seconds
 
 
+def check_rows_per_second(path: Path) -> float:
+    """The import's first pass alone: every row read and checked (``read_list``), no database:
+    the pure-Python work a row costs before anything is written."""
+    context = ListContext(file=str(path), purpose="newsletter", channel=Channel.email, today=TODAY)
+    started = time.perf_counter()
+    with path.open(newline="", encoding="utf-8") as handle:
+        checked = sum(1 for _ in read_list(handle, context))
+    return checked / (time.perf_counter() - started)
+
+
 def import_alongside_unsubscribes(url: str, path: Path, folder: Path) -> dict[str, float]:
     """Import the list in this process while another process records an unsubscribe every
     UNSUBSCRIBE_EVERY seconds; returns the import's figures and every unsubscribe's latency
@@ -185,6 +195,7 @@ def run() -> str:
         folder = Path(name)
         path = folder / "list.csv"
         write_list(path, ROWS)
+        checking = check_rows_per_second(path)
         figures, raw = measure(f"sqlite:///{folder / 'bench.sqlite3'}", path, folder)
         lines.append(_row("SQLite", figures, raw))
         try:
@@ -193,6 +204,15 @@ def run() -> str:
             lines.append(_row("PostgreSQL", figures, raw))
         except psycopg.OperationalError as error:
             lines += ["", f"PostgreSQL not reachable ({error}); its row was not measured."]
+    lines += [
+        "",
+        f"Reading and checking the list alone (the import's first pass: CSV, provenance, the "
+        f"PECR decision per row; no database) runs at {checking:,.0f} rows/s, and the import "
+        "does it twice (check, then record). Each recorded row then also costs its event's "
+        "content digest and id (SHA-256 over canonical JSON), an AES-256-GCM seal and an HMAC "
+        "blind index for a new address, and two audit links, each hashed. That per-row Python "
+        "work, not the database, sets the import's pace; a raw INSERT does none of it.",
+    ]
     return "\n".join(lines) + "\n"
 
 
