@@ -5,6 +5,7 @@ Issue 9 targets: importing 1M list rows reaches at least 50% of a raw batched ``
 INSERT of the same rows through the same driver, on SQLite and PostgreSQL; and a consent change
 from another process is recorded within 2 s while the import runs (every one, p50 and p99
 reported). Each backend gets a fresh database; the import and its baseline read the same file.
+``BENCH_IMPORT_ROWS`` sets a smaller list for a quick run (the figures then say how many rows).
 """
 
 from __future__ import annotations
