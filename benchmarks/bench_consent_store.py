@@ -1,9 +1,10 @@
 """Consent store: ledger write throughput vs a raw INSERT, and current-state lookup among 1M.
 
-Issue 5 targets: a ledger write (event + current state + audit link, one transaction) reaches at
-least 50% of the throughput of a raw INSERT of the same row shape through the same driver, one
-row per transaction; looking up one identifier's current state among 1M people takes p99 < 2 ms
-on PostgreSQL. Each comparison is measured in the same run on fresh databases.
+Targets: a ledger write (event + current state + audit link, one transaction) reaches at least
+50% of the throughput of a raw INSERT of the same row shape through the same driver, one row per
+transaction, on PostgreSQL, and at least 30% on SQLite, where a raw single-row commit is one fsync
+(issue 9 item 3); looking up one identifier's current state among 1M people takes p99 < 2 ms on
+PostgreSQL (issue 5). Each comparison is measured in the same run on fresh databases.
 """
 
 from __future__ import annotations
@@ -263,7 +264,7 @@ def run() -> str:
         f"key). {WRITES} writes each, in {ROUNDS} alternating rounds.",
         "",
         "| backend | ledger writes/s | raw, unindexed copy /s | ratio | raw, same table /s "
-        "| ratio (target ≥ 50%) |",
+        "| ratio (target: PostgreSQL ≥ 50%, SQLite ≥ 30%) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     with tempfile.TemporaryDirectory() as folder:

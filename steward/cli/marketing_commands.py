@@ -85,9 +85,15 @@ def import_command(
         False, "--skip-invalid", help="Import the good rows and report the bad ones."
     ),
 ) -> None:
-    """Record a list in the consent ledger; a bad row stops the whole file unless skipped."""
+    """Record a list in the consent ledger; a bad row stops the whole file unless skipped.
+
+    The file is checked first, then recorded in short batches (a progress bar shows on a
+    terminal); an interrupted import is finished by running it again.
+    """
+    from steward.cli.progress import PhaseProgressBar  # rich loads only for this command
+
     _marketing_purposes(purpose, channel)
-    with _store() as store, store.unit_of_work(actor=_actor()) as uow:
+    with _store() as store, PhaseProgressBar() as bar:
         context = ListContext(
             file=str(path),
             purpose=purpose,
@@ -95,11 +101,16 @@ def import_command(
             today=_today(store),
             now=store.clock(),
         )
-        report = import_list(uow, path, context, skip_invalid=skip_invalid)
-        uow.commit()
+        report = import_list(
+            store, path, context, actor=_actor(), skip_invalid=skip_invalid, progress=bar.update
+        )
+    rate = (report.recorded + report.already_recorded) / max(report.seconds, 1e-9)
     typer.echo(
         f"recorded {report.recorded}, already recorded {report.already_recorded}, "
-        f"skipped {report.skipped}"
+        f"skipped {report.skipped}; {report.people_created} new people, {report.batches} "
+        f"batch{'es' if report.batches != 1 else ''} in {report.seconds:.1f} s "
+        f"({rate:,.0f} rows/s, longest write "
+        f"{report.longest_write_seconds * 1000:.0f} ms)"
     )
     for problem in report.problems:
         typer.echo(f"skipped {problem}", err=True)

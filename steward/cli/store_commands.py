@@ -160,7 +160,8 @@ def keys_rotate(
             store.engine.dispose()
     typer.echo(
         f"key version {report.version}: re-encrypted {report.identifiers} identifiers and "
-        f"{report.names} names in {report.batches} batches"
+        f"{report.names} names in {report.batches} batches "
+        f"(longest write {report.longest_write_seconds * 1000:.0f} ms)"
     )
 
 

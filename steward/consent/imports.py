@@ -49,6 +49,7 @@ SOFT_OPT_IN_COLUMNS = (
     "opt_out_at_collection",
 )
 _SOURCE_LIMIT = 200
+_VERSION_LIMIT = 50
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 _COLUMNS_HINT = (
@@ -285,9 +286,18 @@ def _consent(cells: dict[str, str], context: ListContext) -> ConsentEvidence:
         raise _Problem(
             "consent_at", f"{given_at} is in the future", "give the date consent was actually given"
         )
+    version = _evidence(cells, "consent_version")
+    if len(version) > _VERSION_LIMIT:
+        # checked here, not when the event is built, so a bad row stops the file before the
+        # first batch is written (the ledger's limit for a wording version)
+        raise _Problem(
+            "consent_version",
+            f"is longer than {_VERSION_LIMIT} characters",
+            "give the wording's version label, such as v3 or 2026-01",
+        )
     return ConsentEvidence(
         wording=_evidence(cells, "consent_wording"),
-        version=_evidence(cells, "consent_version"),
+        version=version,
         where=_evidence(cells, "consent_where"),
         given_at=parsed.isoformat(),
         names_us=_flag(cells, "consent_names_us"),

@@ -8,7 +8,6 @@ effect at once: RULES.md R2.8 "same transaction, before any further send"), Art 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,9 +22,9 @@ from steward.consent.events import (
     PersonRef,
     require_occurred_by,
 )
-from steward.consent.state import ConsentState, ConsentStatus, order_key, state_after
+from steward.consent.state import ConsentState, ConsentStatus, state_after
 from steward.errors import InvalidInput, NotFound
-from steward.store import audit
+from steward.store import audit, consent_rows
 from steward.store.database import UnitOfWork
 from steward.store.people import ensure_person, find_people_by_email, find_person, get_person
 from steward.store.prepared import Prepared
@@ -86,35 +85,8 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     received_at = uow.clock()
     require_occurred_by(event.occurred_at, received_at)
     state = state_after(event)
-    link = audit.pending(
-        uow,
-        action=f"consent.{event.kind.value}",
-        subject=f"person:{event.person}",
-        payload={
-            "event_id": event.event_id,
-            "purpose": event.purpose,
-            "channel": event.channel,
-            "content_digest": digest,
-        },
-        at=received_at,
-    )
-    values = {
-        "event_id": event.event_id,
-        "content_digest": digest,
-        "person_ref": event.person,
-        "kind": event.kind.value,
-        "purpose": event.purpose,
-        "channel": event.channel,
-        "source": event.source,
-        "wording": event.wording,
-        "wording_version": event.wording_version,
-        "evidence": json.dumps(dict(event.evidence), sort_keys=True),
-        "opted_in": event.opted_in,
-        "occurred_at": event.occurred_at,
-        "received_at": received_at,
-        "status": state.status.value,
-        "order_key": order_key(event),
-    }
+    link = consent_rows.event_link(uow, event, digest, received_at)
+    values = consent_rows.event_values(event, digest, received_at)
     try:
         written = _write(uow, values, link)
     except uow.connection.dialect.loaded_dbapi.IntegrityError as error:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -189,6 +189,12 @@ def link_hash(
 ) -> str:
     """SHA-256 of "sequence\\nprevious hash\\n" then ``link_body``, as UTF-8."""
     body = link_body(occurred_at, actor, action, subject, digest)
+    return placed_hash(sequence, previous_hash, body)
+
+
+def placed_hash(sequence: int, previous_hash: str, body: str) -> str:
+    """``link_hash`` from a body already built (``link_body``), for batches that build bodies
+    before they take the chain's head."""
     return hashlib.sha256(f"{sequence}\n{previous_hash}\n{body}".encode()).hexdigest()
 
 
@@ -321,6 +327,48 @@ def write(uow: UnitOfWork, link: PendingLink, head: ChainHead | None = None) -> 
     _ADD_LINK.run(uow, vars(event))
     _MOVE_HEAD.run(uow, vars(event))
     return event
+
+
+def body_of(link: PendingLink) -> str:
+    """The link's ``link_body``, to build before the head is taken (``write_many``)."""
+    return link_body(link.occurred_at, link.actor, link.action, link.subject, link.payload_digest)
+
+
+def write_many(
+    uow: UnitOfWork, links: Sequence[PendingLink], bodies: Sequence[str] | None = None
+) -> ChainHead | None:
+    """Put ``links`` at the end of the chain in the given order and move the head once.
+
+    For batches (``store.consent_bulk``): the head is locked (PostgreSQL) or held by ``BEGIN
+    IMMEDIATE`` (SQLite) until the transaction ends, so the batch's links form one unbroken run.
+    ``bodies`` are the links' ``body_of``, when the caller built them before taking the head.
+    Returns the new head (None when there was nothing to write).
+    """
+    if not links:
+        return None
+    head = lock_head(uow)
+    bodies = [body_of(link) for link in links] if bodies is None else bodies
+    placed: list[dict[str, object]] = []
+    sequence, previous = head.sequence, head.hash
+    for link, body in zip(links, bodies, strict=True):
+        sequence += 1
+        hashed = placed_hash(sequence, previous, body)
+        placed.append(
+            {
+                "sequence": sequence,
+                "occurred_at": link.occurred_at,
+                "actor": link.actor,
+                "action": link.action,
+                "subject": link.subject,
+                "payload_digest": link.payload_digest,
+                "previous_hash": previous,
+                "hash": hashed,
+            }
+        )
+        previous = hashed
+    _ADD_LINK.run_many(uow, placed)
+    _MOVE_HEAD.run(uow, placed[-1])
+    return ChainHead(sequence, previous)
 
 
 def verify_chain(uow: UnitOfWork, *, witnesses: Collection[int] = ()) -> ChainReport:

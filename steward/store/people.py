@@ -136,13 +136,20 @@ def ensure_person(
                 hint="look each up separately and merge the records deliberately",
             )
     if added:
-        audit.append(
-            uow,
-            action="person.created" if created else "person.identifier_added",
-            subject=f"person:{ref}",
-            payload={"identifiers": sorted(kind.value for kind in added)},
-        )
+        audit.write(uow, identifiers_link(uow, ref, added, created=created))
     return ref
+
+
+def identifiers_link(
+    uow: UnitOfWork, ref: PersonRef, kinds: Iterable[IdentifierKind], *, created: bool
+) -> audit.PendingLink:
+    """The audit link for a person created, or for identifiers added to one (never the values)."""
+    return audit.pending(
+        uow,
+        action="person.created" if created else "person.identifier_added",
+        subject=f"person:{ref}",
+        payload={"identifiers": sorted(kind.value for kind in kinds)},
+    )
 
 
 def get_person(uow: UnitOfWork, ref: PersonRef) -> Person:

@@ -66,6 +66,32 @@ class Prepared:
         cursor.execute(compiled.sql, compiled.bind(values))
         return cursor
 
+    def bind_many(self, uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The driver's parameters for each row, ready for ``run_bound``: for batches that
+        prepare their rows before they take the write lock."""
+        compiled = self._compiled(uow)
+        return [compiled.bind(row) for row in rows]
+
+    def run_bound(self, uow: UnitOfWork, parameters: Sequence[Any]) -> None:
+        """Execute once per set of ``bind_many`` parameters, in one driver call (executemany)."""
+        if parameters:
+            uow.cursor().executemany(self._compiled(uow).sql, parameters)
+
+    def run_many(self, uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.run_bound(uow, self.bind_many(uow, rows))
+
+    def run_counted(self, uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> int:
+        """``run_many`` for an UPDATE or DELETE: how many rows it changed in all."""
+        if not rows:
+            return 0
+        cursor = uow.cursor()
+        cursor.executemany(self._compiled(uow).sql, self.bind_many(uow, rows))
+        return int(cursor.rowcount)
+
+    def _compiled(self, uow: UnitOfWork) -> _Compiled:
+        compiled = self._by_dialect.get(uow.dialect)
+        return compiled if compiled is not None else self._compile(uow.connection.dialect)
+
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled: Any = self._build(dialect.name).compile(dialect=dialect)
         names = compiled.positiontup if compiled.positional else list(compiled.binds)

@@ -1,22 +1,29 @@
 """Key rotation: move every sealed identifier to the current key version, a batch at a time.
 
-UK GDPR Art 32 (keep security appropriate over time). Each batch is its own short transaction,
-so the service keeps working while rotation runs: readers accept every version in the ring and
-lookups search the blind index under every version (steward.store.people). Rows locked by a
-running transaction are skipped and picked up by a later batch (PostgreSQL SKIP LOCKED).
+UK GDPR Art 32 (keep security appropriate over time). The service keeps working while rotation
+runs: readers accept every version in the ring and lookups search the blind index under every
+version (steward.store.people). Each batch is read and re-sealed outside any write transaction,
+then written in one short transaction whose size ``store.pacing`` keeps near 0.2 s, so no batch
+holds the write lock for more than about half a second (issue 9 item 2). A row is only moved if
+it is still on the version it was read at; a row moved meanwhile by someone else is left alone,
+and a row not moved is read again by a later batch.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Table, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 
 from steward.store import audit
+from steward.store.crypto import KeyRing
 from steward.store.database import Store, UnitOfWork
+from steward.store.pacing import BatchPacer
 from steward.store.people import NAME_CONTEXT
+from steward.store.prepared import Prepared
 from steward.store.tables import people, person_identifiers
 
 
@@ -26,6 +33,7 @@ class RotationReport:
     identifiers: int
     names: int
     batches: int
+    longest_write_seconds: float = 0.0
 
 
 def reencrypt(
@@ -35,22 +43,34 @@ def reencrypt(
     actor: str,
     on_batch: Callable[[int], None] = lambda _rows: None,
 ) -> RotationReport:
-    """Re-seal and re-index rows still on older key versions until none remain."""
+    """Re-seal and re-index rows still on older key versions until none remain.
+
+    ``batch_size`` is the most rows a batch takes of each kind; batches start smaller and grow
+    only while their write transactions stay inside the time budget.
+    """
+    pacer = BatchPacer(start=min(batch_size, 500), floor=min(batch_size, 50), ceiling=batch_size)
     identifiers = names = batches = 0
     while True:
+        with store.unit_of_work(actor=actor, reads_only=True) as uow:
+            keys = uow.keys
+            resealed_identifiers = _resealed_identifiers(uow, keys, pacer.size)
+            resealed_names = _resealed_names(uow, keys, pacer.size)
+        if not resealed_identifiers and not resealed_names:
+            return RotationReport(keys.current, identifiers, names, batches, pacer.longest)
+        started = time.perf_counter()
         with store.unit_of_work(actor=actor) as uow:
-            version = uow.keys.current
-            moved_identifiers = _identifiers_batch(uow, batch_size)
-            moved_names = _names_batch(uow, batch_size)
-            if not moved_identifiers and not moved_names:
-                return RotationReport(version, identifiers, names, batches)
+            moved_identifiers = _MOVE_IDENTIFIER.run_counted(uow, resealed_identifiers)
+            moved_names = _MOVE_NAME.run_counted(uow, resealed_names)
             audit.append(
                 uow,
                 action="keys.reencrypted",
-                subject=f"keyring:v{version}",
+                subject=f"keyring:v{keys.current}",
                 payload={"identifiers": moved_identifiers, "names": moved_names},
             )
             uow.commit()
+        pacer.observe(
+            len(resealed_identifiers) + len(resealed_names), time.perf_counter() - started
+        )
         identifiers += moved_identifiers
         names += moved_names
         batches += 1
@@ -72,46 +92,75 @@ def remaining(uow: UnitOfWork) -> dict[int, int]:
     return counts
 
 
-def _identifiers_batch(uow: UnitOfWork, batch_size: int) -> int:
-    keys = uow.keys
+def _resealed_identifiers(uow: UnitOfWork, keys: KeyRing, limit: int) -> list[dict[str, Any]]:
     table = person_identifiers
-    query = select(table.c.id, table.c.kind, table.c.ciphertext).where(
-        table.c.key_version != keys.current
-    )
-    rows = uow.connection.execute(_locked(uow, query, table, batch_size)).all()
+    rows = uow.connection.execute(
+        select(table.c.id, table.c.kind, table.c.ciphertext, table.c.key_version)
+        .where(table.c.key_version != keys.current)
+        .limit(limit)
+    ).all()
+    resealed = []
     for row in rows:
         value = keys.open(row.ciphertext, context=row.kind)
         sealed = keys.seal(value, context=row.kind)
-        uow.connection.execute(
-            update(table)
-            .where(table.c.id == row.id)
-            .values(
-                ciphertext=sealed.ciphertext,
-                key_version=sealed.key_version,
-                blind_index=keys.blind_index(value, context=row.kind),
-            )
+        resealed.append(
+            {
+                "row_id": row.id,
+                "was": row.key_version,
+                "ciphertext": sealed.ciphertext,
+                "key_version": sealed.key_version,
+                "blind_index": keys.blind_index(value, context=row.kind),
+            }
         )
-    return len(rows)
+    return resealed
 
 
-def _names_batch(uow: UnitOfWork, batch_size: int) -> int:
-    keys = uow.keys
-    query = select(people.c.ref, people.c.name_cipher).where(
-        people.c.name_key_version.is_not(None), people.c.name_key_version != keys.current
-    )
-    rows = uow.connection.execute(_locked(uow, query, people, batch_size)).all()
+def _resealed_names(uow: UnitOfWork, keys: KeyRing, limit: int) -> list[dict[str, Any]]:
+    rows = uow.connection.execute(
+        select(people.c.ref, people.c.name_cipher, people.c.name_key_version)
+        .where(people.c.name_key_version.is_not(None), people.c.name_key_version != keys.current)
+        .limit(limit)
+    ).all()
+    resealed = []
     for row in rows:
         sealed = keys.seal(keys.open(row.name_cipher, context=NAME_CONTEXT), context=NAME_CONTEXT)
-        uow.connection.execute(
-            update(people)
-            .where(people.c.ref == row.ref)
-            .values(name_cipher=sealed.ciphertext, name_key_version=sealed.key_version)
+        resealed.append(
+            {
+                "row_ref": row.ref,
+                "was": row.name_key_version,
+                "name_cipher": sealed.ciphertext,
+                "name_key_version": sealed.key_version,
+            }
         )
-    return len(rows)
+    return resealed
 
 
-def _locked(uow: UnitOfWork, query: Select[Any], table: Table, batch_size: int) -> Select[Any]:
-    limited = query.limit(batch_size)
-    if uow.dialect == "postgresql":
-        return limited.with_for_update(skip_locked=True, of=table)
-    return limited
+_MOVE_IDENTIFIER = Prepared(
+    lambda _dialect: (
+        update(person_identifiers)
+        .where(
+            and_(
+                person_identifiers.c.id == bindparam("row_id"),
+                person_identifiers.c.key_version == bindparam("was"),
+            )
+        )
+        .values(
+            ciphertext=bindparam("ciphertext"),
+            key_version=bindparam("key_version"),
+            blind_index=bindparam("blind_index"),
+        )
+    )
+)
+_MOVE_NAME = Prepared(
+    lambda _dialect: (
+        update(people)
+        .where(
+            and_(
+                people.c.ref == bindparam("row_ref"), people.c.name_key_version == bindparam("was")
+            )
+        )
+        .values(
+            name_cipher=bindparam("name_cipher"), name_key_version=bindparam("name_key_version")
+        )
+    )
+)

@@ -1,5 +1,6 @@
 """Importing a marketing list into the ledger on SQLite and PostgreSQL: all or nothing unless
-bad rows are skipped, and re-importing records nothing new (RULES.md R2.3)."""
+bad rows are skipped, re-importing records nothing new (RULES.md R2.3), and the batches write
+exactly what one ``ledger.record`` per row would (issue 9 items 2 and 3)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from steward.consent import ledger
-from steward.consent.imports import ListContext, MissingProvenance
-from steward.consent.imports_service import ImportReport, ListRefused, import_list
+from steward.consent.imports import ListContext, ListEntry, MissingProvenance, read_list
+from steward.consent.imports_service import ImportReport, ListRefused, event_for, import_list
 from steward.consent.state import ConsentStatus
+from steward.consent.unsubscribe import record_email_unsubscribe
 from steward.errors import InvalidInput
 from steward.law.pecr import Channel
+from steward.store.audit import verify_chain
 from steward.store.database import Store
-from steward.store.tables import consent_events, people
+from steward.store.pacing import BatchPacer
+from steward.store.tables import audit_events, consent_events, people
 
 HEADER = (
     "email,source,obtained_from,obtained_on,basis,legal_form,"
@@ -47,10 +51,7 @@ def write(tmp_path: Path, *rows: str) -> Path:
 
 
 def run(store: Store, path: Path, *, skip_invalid: bool = False) -> ImportReport:
-    with store.unit_of_work(actor="staff:7") as uow:
-        report = import_list(uow, path, CONTEXT, skip_invalid=skip_invalid)
-        uow.commit()
-    return report
+    return import_list(store, path, CONTEXT, actor="staff:7", skip_invalid=skip_invalid)
 
 
 def rows_in(store: Store, table: object) -> int:
@@ -119,5 +120,83 @@ def test_a_list_of_addresses_is_imported_for_email_only(store: Store, tmp_path: 
     sms = ListContext(
         file="list.csv", purpose="newsletter", channel=Channel.sms, today=dt.date(2026, 11, 26)
     )
-    with store.unit_of_work(actor="staff:7") as uow, pytest.raises(InvalidInput, match="email"):
-        import_list(uow, write(tmp_path, CONSENT), sms)
+    with pytest.raises(InvalidInput, match="email"):
+        import_list(store, write(tmp_path, CONSENT), sms, actor="staff:7")
+
+
+def test_each_batch_is_its_own_transaction_and_every_row_is_recorded(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [CONSENT.replace("ann@", f"ann{n}@") for n in range(7)]
+    report = import_list(
+        store,
+        write(tmp_path, *rows),
+        CONTEXT,
+        actor="staff:7",
+        pacer=BatchPacer(start=2, floor=2, ceiling=2),
+    )
+    assert (report.recorded, report.people_created, report.batches) == (7, 7, 4)
+    assert rows_in(store, consent_events) == 7
+
+
+def test_after_an_import_the_audit_chain_verifies_with_a_link_per_person_and_event(
+    store: Store, tmp_path: Path
+) -> None:
+    run(store, write(tmp_path, CONSENT, SOFT))
+    with store.unit_of_work(actor="test") as uow:
+        report = verify_chain(uow)
+        actions = list(
+            uow.connection.execute(select(audit_events.c.action).order_by(audit_events.c.sequence))
+        )
+    assert report.intact and report.length == 4
+    assert [row[0] for row in actions] == [
+        "person.created",
+        "consent.given",
+        "person.created",
+        "consent.soft_opt_in_established",
+    ]
+
+
+def test_an_imported_event_is_stored_as_record_would_store_it(store: Store, tmp_path: Path) -> None:
+    run(store, write(tmp_path, CONSENT))
+    with store.unit_of_work(actor="test") as uow:
+        person = ledger.find_person(uow, email="ann@example.org")
+        assert person is not None
+        row = uow.connection.execute(select(consent_events)).one()
+        event = event_for(next(iter(_entries(tmp_path))), person, CONTEXT)
+        replay = ledger.record(uow, event)
+    assert replay.replayed and replay.event_id == row.event_id
+    assert row.content_digest == event.content_digest()
+
+
+def test_an_address_listed_twice_is_one_person_whose_latest_row_decides(
+    store: Store, tmp_path: Path
+) -> None:
+    later = CONSENT.replace("2026-01-10T09:30", "2026-02-01T09:30").replace(",v3,", ",v4,")
+    report = run(store, write(tmp_path, later, CONSENT))
+    assert (report.recorded, report.people_created) == (2, 1)
+    with store.unit_of_work(actor="test") as uow:
+        person = ledger.find_person(uow, email="ann@example.org")
+        assert person is not None
+        state = ledger.current_state(uow, person, "newsletter", "email")
+    assert state is not None and state.wording_version == "v4"
+
+
+def test_an_unsubscribe_recorded_before_the_import_still_wins(store: Store, tmp_path: Path) -> None:
+    with store.unit_of_work(actor="staff:7") as uow:
+        record_email_unsubscribe(
+            uow,
+            "ann@example.org",
+            received=dt.date(2026, 11, 1),
+            now=dt.datetime(2026, 11, 26, tzinfo=dt.UTC),
+            purpose="newsletter",
+        )
+        uow.commit()
+    report = run(store, write(tmp_path, CONSENT))
+    assert (report.recorded, report.people_created) == (1, 0)
+    assert status_of(store, "ann@example.org") is ConsentStatus.UNSUBSCRIBED
+
+
+def _entries(tmp_path: Path) -> list[ListEntry]:
+    with (tmp_path / "list.csv").open(newline="", encoding="utf-8") as handle:
+        return [item for item in read_list(handle, CONTEXT) if isinstance(item, ListEntry)]

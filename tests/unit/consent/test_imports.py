@@ -161,6 +161,11 @@ def replace_cell(row: str, column: str, value: str) -> str:
         (replace_cell(CONSENT_ROW, "legal_form", "trust fund"), "legal_form", "unknown legal form"),
         (replace_cell(CONSENT_ROW, "source", "x" * 201), "source", "longer than 200"),
         (
+            replace_cell(CONSENT_ROW, "consent_version", "v" * 51),
+            "consent_version",
+            "longer than 50",
+        ),
+        (
             replace_cell(CONSENT_ROW, "consent_names_us", "maybe"),
             "consent_names_us",
             "not yes or no",
