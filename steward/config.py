@@ -74,7 +74,7 @@ class KeySettings(_Group):
         500,
         ge=1,
         le=100_000,
-        description="Rows re-encrypted per transaction by `steward keys rotate`.",
+        description="Most rows re-encrypted (keys rotate) or re-indexed (db reindex) per transaction.",
     )
 
 

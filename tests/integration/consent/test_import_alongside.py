@@ -35,19 +35,23 @@ ROW = (
 ALONGSIDE_ROWS = 6_000
 KILLED_ROWS = 3_000
 IMPORT = "from steward.cli.main import run; run()"
+MANIFEST = Path(__file__).resolve().parents[3] / "examples" / "outserve" / "fixed"
 UNSUBSCRIBE = """
 import sys, time
-from steward.bootstrap import open_store
-from steward.config import load_settings
+from steward.bootstrap import load_settings, open_store, purpose_catalogue
 from steward.consent.unsubscribe import record_email_unsubscribe
 
-store = open_store(load_settings())
+settings = load_settings()
+store = open_store(settings)
+purposes = purpose_catalogue(settings)
 print("ready", flush=True)
 sys.stdin.readline()
 started = time.perf_counter()
 with store.unit_of_work(actor="web:unsubscribe") as uow:
     now = store.clock()
-    record_email_unsubscribe(uow, sys.argv[1], received=now, now=now, purpose="newsletter")
+    record_email_unsubscribe(
+        uow, sys.argv[1], received=now, now=now, purpose="contact_marketing", purposes=purposes
+    )
     uow.commit()
 print(time.perf_counter() - started, flush=True)
 """
@@ -63,6 +67,7 @@ def environment(database_url: str, tmp_path: Path) -> dict[str, str]:
     return clean | {
         "STEWARD_DATABASE_URL": database_url,
         "STEWARD_KEY_FILE": str(key_file),
+        "STEWARD_MANIFEST": str(MANIFEST),
         "PYTHONPATH": str(Path(steward.__file__).resolve().parent.parent),
     }
 
@@ -83,7 +88,16 @@ def a_list(tmp_path: Path, rows: int) -> Path:
 
 def start_import(path: Path, environment: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", IMPORT, "marketing", "import", str(path), "--purpose", "newsletter"],
+        [
+            sys.executable,
+            "-c",
+            IMPORT,
+            "marketing",
+            "import",
+            str(path),
+            "--purpose",
+            "contact_marketing",
+        ],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -146,7 +160,7 @@ def test_an_unsubscribe_from_another_process_is_recorded_within_two_seconds_of_a
         for address in ("person0@example.org", f"person{ALONGSIDE_ROWS - 1}@example.org"):
             person = ledger.find_person(uow, email=address)
             assert person is not None
-            state = ledger.current_state(uow, person, "newsletter", "email")
+            state = ledger.current_state(uow, person, "contact_marketing", "email")
             assert state is not None and state.status.is_refusal, address
         assert verify_chain(uow).intact
     assert count(service, people) == ALONGSIDE_ROWS
