@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from steward.consent import ledger
 from steward.consent.imports import ListContext, ListEntry, MissingProvenance, read_list
 from steward.consent.imports_service import ImportReport, ListRefused, event_for, import_list
+from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
 from steward.consent.state import ConsentStatus
 from steward.consent.unsubscribe import record_email_unsubscribe
 from steward.errors import InvalidInput
@@ -190,6 +191,9 @@ def test_an_unsubscribe_recorded_before_the_import_still_wins(store: Store, tmp_
             received=dt.date(2026, 11, 1),
             now=dt.datetime(2026, 11, 26, tzinfo=dt.UTC),
             purpose="newsletter",
+            purposes=PurposeCatalogue(
+                (DeclaredPurpose("newsletter", "News", frozenset({Channel.email})),)
+            ),
         )
         uow.commit()
     report = run(store, write(tmp_path, CONSENT))
