@@ -74,7 +74,7 @@ class KeySettings(_Group):
         500,
         ge=1,
         le=100_000,
-        description="Most rows re-encrypted (keys rotate) or re-indexed (db reindex) per transaction.",
+        description="Most rows re-encrypted or re-indexed per transaction.",
     )
 
 
