@@ -96,7 +96,10 @@ def filter_command(
     ),
 ) -> None:
     """Write who may be sent this campaign (allowed.csv) and why not everyone else."""
-    with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
+    with (
+        _store() as store,
+        store.unit_of_work(actor=_actor(), reads_only=True, temporary_tables=True) as uow,
+    ):
         campaign = Campaign(
             purpose=purpose,
             channel=channel,
@@ -131,7 +134,7 @@ def headers_command(
 ) -> None:
     """Print the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058) for one person."""
     endpoints = UnsubscribeEndpoints(base_url=base_url, mailbox=mailbox)
-    with _store() as store, store.unit_of_work(actor=_actor()) as uow:
+    with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
         person = ledger.find_person(uow, email=address)
         if person is None:
             raise NotFound(

@@ -65,7 +65,7 @@ class LedgerSuppressions:
 
     def suppressed_emails(self, purpose: str, channel: str) -> list[str]:
         today = london_date(self._store.clock())
-        with self._store.unit_of_work(self._actor) as uow:
+        with self._store.unit_of_work(self._actor, reads_only=True) as uow:
             people = {
                 state.person
                 for each in sorted(_KNOWN_CHANNELS | {channel})
@@ -76,7 +76,7 @@ class LedgerSuppressions:
             return sorted(email for email in emails if email is not None)
 
     def is_suppressed(self, email: str, purpose: str, channel: str) -> bool:
-        with self._store.unit_of_work(self._actor) as uow:
+        with self._store.unit_of_work(self._actor, reads_only=True) as uow:
             person = find_person(uow, email=email)
             if person is None:
                 return False

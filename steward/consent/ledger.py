@@ -203,8 +203,9 @@ def states_with(
     )
     if purpose is not None:
         query = query.where(consent_states.c.purpose == purpose)
-    rows = uow.connection.execution_options(yield_per=_BATCH).execute(
-        query.order_by(consent_states.c.person_ref, consent_states.c.purpose)
+    rows = uow.connection.execute(
+        query.order_by(consent_states.c.person_ref, consent_states.c.purpose),
+        execution_options={"yield_per": _BATCH},
     )
     for row in rows:
         yield _state(row)

@@ -306,8 +306,9 @@ def verify_chain(uow: UnitOfWork) -> ChainReport:
     expected_sequence = 1
     previous = GENESIS_HASH
     hash_at_head: str | None = None
-    rows = uow.connection.execution_options(yield_per=_STREAM_BATCH).execute(
-        select(audit_events).order_by(audit_events.c.sequence)
+    rows = uow.connection.execute(
+        select(audit_events).order_by(audit_events.c.sequence),
+        execution_options={"yield_per": _STREAM_BATCH},
     )
     for row in rows:
         broken = _check(row._mapping, expected_sequence, previous)
