@@ -61,8 +61,8 @@ def import_list(
     if context.channel is not Channel.email:
         raise InvalidInput(
             f"lists hold email addresses; cannot import them for channel {context.channel.value!r}",
-            where="--channel",
-            hint="use --channel email",
+            where="channel",
+            hint="choose the email channel",
         )
     problems: list[RowProblem] = []
     count = 0

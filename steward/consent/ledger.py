@@ -19,9 +19,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
 from steward.consent.state import ConsentState, ConsentStatus, order_key, state_after
-from steward.errors import InvalidInput, NotFound
+from steward.errors import Conflict, InvalidInput, NotFound
 from steward.store import audit
 from steward.store.database import UnitOfWork
+from steward.store.driver_errors import SQLITE_UNNAMED_FOREIGN_KEY, translate
 from steward.store.people import ensure_person, find_people_by_email, find_person, get_person
 from steward.store.prepared import Prepared
 from steward.store.tables import consent_events, consent_states
@@ -55,6 +56,14 @@ _STATE_FIELDS = (
     "wording_version",
     "order_key",
     "updated_at",
+)
+
+_PERSON_REFERENCE = frozenset(
+    {
+        "fk_consent_events_person_ref_people",
+        "fk_consent_states_person_ref_people",
+        SQLITE_UNNAMED_FOREIGN_KEY,  # the only foreign keys these statements check
+    }
 )
 
 
@@ -112,7 +121,9 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     try:
         written = _write(uow, values, link)
     except uow.connection.dialect.loaded_dbapi.IntegrityError as error:
-        # the only constraint left is the person reference
+        conflict = translate(error, where="consent_events")
+        if not isinstance(conflict, Conflict) or conflict.constraint not in _PERSON_REFERENCE:
+            raise
         raise NotFound(
             f"no person {event.person}",
             where="event.person",

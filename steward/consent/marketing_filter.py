@@ -67,8 +67,8 @@ def filter_list(uow: UnitOfWork, source: Path, out_dir: Path, campaign: Campaign
     if campaign.channel is not Channel.email:
         raise InvalidInput(
             f"lists hold email addresses; cannot filter for channel {campaign.channel.value!r}",
-            where="--channel",
-            hint="use --channel email",
+            where="channel",
+            hint="choose the email channel",
         )
     early: dict[int, tuple[str, str]] = {}
     with _open(source) as header:

@@ -119,7 +119,7 @@ def _received_at(received: dt.date | dt.datetime, now: dt.datetime) -> dt.dateti
     if moment.date() > now.astimezone(LONDON).date():
         raise InvalidInput(
             f"received {received.isoformat()} is in the future",
-            where="--received",
+            where="received",
             hint="give the date (YYYY-MM-DD) the request actually arrived",
         )
     return min(moment, now)
