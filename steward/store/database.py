@@ -334,7 +334,8 @@ class Store:
                 with translated(where, reads_only=reads_only):
                     yield uow
             finally:
-                uow._discard()
+                with translated(where):  # a connection lost mid-unit is Unavailable, too
+                    uow._discard()
 
 
 @contextmanager
