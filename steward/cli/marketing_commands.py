@@ -142,7 +142,7 @@ def filter_command(
     with (
         open_regular_file(path, what="the list") as listing,
         _store() as store,
-        store.unit_of_work(actor=_actor(), reads_only=True) as uow,
+        store.unit_of_work(actor=_actor(), reads_only=True, temporary_tables=True) as uow,
         atomic_outputs(out, (ALLOWED_FILE, EXCLUDED_FILE), inputs=(path,)) as (allowed, excluded),
     ):
         campaign = Campaign(
@@ -209,7 +209,7 @@ def headers_command(
     settings = load_settings()
     endpoints = unsubscribe_endpoints(settings, base_url=base_url, mailbox=mailbox)
     purposes = purpose_catalogue(settings)
-    with _store() as store, store.unit_of_work(actor=_actor()) as uow:
+    with _store() as store, store.unit_of_work(actor=_actor(), reads_only=True) as uow:
         person = ledger.find_person(uow, email=address)
         if person is None:
             raise NotFound(

@@ -93,7 +93,7 @@ class LedgerSuppressions:
 
     def suppressions(self, purpose: str, channel: str) -> list[Suppression]:
         today = london_date(self._store.clock())
-        with self._store.unit_of_work(self._actor) as uow:
+        with self._store.unit_of_work(self._actor, reads_only=True) as uow:
             refusing: dict[PersonRef, list[ConsentState]] = {}
             for each in sorted(_KNOWN_CHANNELS | {channel}):
                 for state in states_with(uow, channel=each, statuses=REFUSALS):

@@ -94,7 +94,7 @@ def import_list(
         raise InvalidInput(
             f"lists hold email addresses; cannot import them for channel {context.channel.value!r}",
             where="channel",
-            hint="import the list for the email channel",
+            hint="choose the email channel",
         )
     problems: list[RowProblem] = []
     count = good = 0

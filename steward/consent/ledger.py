@@ -23,9 +23,10 @@ from steward.consent.events import (
     require_occurred_by,
 )
 from steward.consent.state import ConsentState, ConsentStatus, state_after
-from steward.errors import InvalidInput, NotFound
+from steward.errors import Conflict, InvalidInput, NotFound
 from steward.store import audit, consent_rows
 from steward.store.database import UnitOfWork
+from steward.store.driver_errors import SQLITE_UNNAMED_FOREIGN_KEY, translate
 from steward.store.people import ensure_person, find_people_by_email, find_person, get_person
 from steward.store.prepared import Prepared
 from steward.store.tables import consent_events, consent_states
@@ -61,6 +62,14 @@ _STATE_FIELDS = (
     "updated_at",
 )
 
+_PERSON_REFERENCE = frozenset(
+    {
+        "fk_consent_events_person_ref_people",
+        "fk_consent_states_person_ref_people",
+        SQLITE_UNNAMED_FOREIGN_KEY,  # the only foreign keys these statements check
+    }
+)
+
 
 class ConflictingEvent(InvalidInput):
     """An event id reused for different content: a client bug, never silently accepted."""
@@ -90,7 +99,9 @@ def record(uow: UnitOfWork, event: ConsentEvent) -> RecordResult:
     try:
         written = _write(uow, values, link)
     except uow.connection.dialect.loaded_dbapi.IntegrityError as error:
-        # the only constraint left is the person reference
+        conflict = translate(error, where="consent_events")
+        if not isinstance(conflict, Conflict) or conflict.constraint not in _PERSON_REFERENCE:
+            raise
         raise NotFound(
             f"no person {event.person}",
             where="event.person",
@@ -181,8 +192,9 @@ def states_with(
     )
     if purpose is not None:
         query = query.where(consent_states.c.purpose == purpose)
-    rows = uow.connection.execution_options(yield_per=_BATCH).execute(
-        query.order_by(consent_states.c.person_ref, consent_states.c.purpose)
+    rows = uow.connection.execute(
+        query.order_by(consent_states.c.person_ref, consent_states.c.purpose),
+        execution_options={"yield_per": _BATCH},
     )
     for row in rows:
         yield _state(row)

@@ -177,8 +177,8 @@ def _insert(uow: UnitOfWork, entries: Iterable[Entry]) -> int:
 def _select(uow: UnitOfWork, purpose: str, situations: _Situations) -> None:
     solo: dict[tuple[Any, ...], int] = {}
     of_line = situations.of_line
-    for row in uow.connection.execution_options(yield_per=_INSERT_BATCH).execute(
-        _query(purpose, postgres=False)
+    for row in uow.connection.execute(
+        _query(purpose, postgres=False), execution_options={"yield_per": _INSERT_BATCH}
     ):
         line, *values = row
         key = tuple(values)

@@ -387,8 +387,9 @@ def verify_chain(uow: UnitOfWork, *, witnesses: Collection[int] = ()) -> ChainRe
     wanted = set(witnesses)
     seen: dict[int, str] = {}
     restored: list[int] = []
-    rows = uow.connection.execution_options(yield_per=_STREAM_BATCH).execute(
-        select(audit_events).order_by(audit_events.c.sequence)
+    rows = uow.connection.execute(
+        select(audit_events).order_by(audit_events.c.sequence),
+        execution_options={"yield_per": _STREAM_BATCH},
     )
     for row in rows:
         broken = _check(row._mapping, expected_sequence, previous)

@@ -200,4 +200,4 @@ def _differences(row: Any, expected: tuple[bytes, Any]) -> str:
 
 
 def _stream(uow: UnitOfWork, query: Any) -> Iterator[Any]:
-    yield from uow.connection.execution_options(yield_per=_BATCH).execute(query)
+    yield from uow.connection.execute(query, execution_options={"yield_per": _BATCH})

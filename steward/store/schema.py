@@ -14,9 +14,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from steward.errors import StoreError
+from steward.errors import StoreError, Unavailable
+from steward.store.database import database_name, reading
+from steward.store.driver_errors import translate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_NOT_AVAILABLE = "55P03"
@@ -48,27 +50,33 @@ def head_revisions() -> tuple[str, ...]:
 
 
 def schema_version(engine: Engine) -> SchemaVersion:
-    with engine.connect() as connection:
+    """Read in a reading transaction: the check on start-up neither waits for a writer nor
+    takes the SQLite write lock (a withdrawal must never queue behind it, RULES.md R2.8)."""
+    with reading(engine) as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     return SchemaVersion(tuple(sorted(current)), head_revisions())
 
 
 def upgrade(engine: Engine, *, lock_timeout_ms: int = 5000) -> SchemaVersion:
     """Apply every pending migration in one transaction; return the resulting version."""
+    where = database_name(engine)
     try:
         with engine.connect() as connection:
             command.upgrade(alembic_config(connection, lock_timeout_ms=lock_timeout_ms), "heads")
             connection.commit()
-    except OperationalError as error:
-        if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+            raise Unavailable(
+                f"the migration gave up after waiting {lock_timeout_ms} ms for a table lock; "
+                "nothing was changed",
+                where=where,
+                hint="retry when long-running transactions have finished, or raise "
+                "STEWARD_MIGRATION_LOCK_TIMEOUT_MS",
+            ) from error
+        meaning = translate(error, where=where)
+        if meaning is None:
             raise
-        raise StoreError(
-            f"the migration gave up after waiting {lock_timeout_ms} ms for a table lock; "
-            "nothing was changed",
-            where=engine.url.render_as_string(hide_password=True),
-            hint="retry when long-running transactions have finished, or raise "
-            "STEWARD_MIGRATION_LOCK_TIMEOUT_MS",
-        ) from error
+        raise meaning from error
     return schema_version(engine)
 
 

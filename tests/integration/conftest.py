@@ -1,16 +1,27 @@
 """Real databases for integration tests: every store test runs on SQLite and on PostgreSQL.
 
-Each test run creates its own PostgreSQL database (steward_test_<random>), builds the schema by
-running the migrations, empties the tables after every test and drops the database at the end.
-Under CI=true a missing PostgreSQL server fails loudly; elsewhere those tests are skipped.
+Each test run creates its own PostgreSQL database (steward_test_<random>) and builds the schema
+once by running the migrations; SQLite tests get a copy of one migrated file. Under CI=true a
+missing PostgreSQL server fails loudly; elsewhere those tests are skipped.
 
-Fixtures for other test modules: ``database_url`` (migrated, both backends), ``engine``,
-``keys``, ``clock``, ``store``, and ``empty_database_url`` (no schema yet).
+Two kinds of database, chosen by the fixture a test asks for:
+
+- ``store``: a store bound to an outside transaction that is rolled back at the end of the
+  test (each unit of work is a savepoint in it, so its own commit and rollback behave as in
+  service). Nothing is committed, so nothing needs emptying. Use it unless something outside
+  the store's own connection must see what it wrote.
+- ``committed_store`` and ``database_url`` / ``engine``: a real database whose commits are
+  real, for tests where other connections, processes or the CLI read or write the same data
+  (concurrency, commands run through their settings). PostgreSQL's tables are emptied after
+  such a test. A test cannot have both kinds: ``store`` refuses to run next to ``database_url``.
+
+Other fixtures: ``keys``, ``clock``, and ``empty_database_url`` (no schema yet).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -98,19 +109,41 @@ def _empty_postgres_tables(url: str) -> None:
             c.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated database on each backend, empty at the start of the test."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'steward.sqlite3'}"
-        engine = create_store_engine(url)
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per run; each test copies it (migrating takes ~100x longer)."""
+    path = tmp_path_factory.mktemp("template") / "steward.sqlite3"
+    engine = create_store_engine(f"sqlite:///{path}")
+    try:
         upgrade(engine)
-        engine.dispose()
-        yield url
-        return
-    url = request.getfixturevalue("postgres_url")
-    yield url
-    _empty_postgres_tables(url)
+    finally:
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def migrated_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A migrated database on ``backend``: a fresh SQLite file, or this run's PostgreSQL one."""
+    if backend == "sqlite":
+        path = tmp_path / "steward.sqlite3"
+        if not path.exists():
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def database_url(migrated_url: str, backend: str) -> Iterator[str]:
+    """A migrated database on each backend whose commits are real; empty at the start of the
+    test (PostgreSQL's tables are emptied after it)."""
+    yield migrated_url
+    if backend == "postgresql":
+        _empty_postgres_tables(migrated_url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -145,5 +178,27 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def store(engine: Engine, keys: KeyRing, clock: ManualClock) -> Store:
+def committed_store(engine: Engine, keys: KeyRing, clock: ManualClock) -> Store:
+    """A store whose commits are real (see the module's docstring)."""
     return Store(engine, FixedKeys(keys), clock)
+
+
+@pytest.fixture
+def store(
+    request: pytest.FixtureRequest, migrated_url: str, keys: KeyRing, clock: ManualClock
+) -> Iterator[Store]:
+    """A store inside an outside transaction rolled back at the end of the test."""
+    if "database_url" in request.fixturenames:
+        pytest.fail(
+            "this test uses database_url (other connections) and store (whose writes nobody "
+            "else can see): ask for committed_store instead"
+        )
+    engine = create_store_engine(migrated_url)
+    connection = engine.connect()
+    outside = connection.begin()
+    try:
+        yield Store.bound_to(connection, FixedKeys(keys), clock)
+    finally:
+        outside.rollback()
+        connection.close()
+        engine.dispose()

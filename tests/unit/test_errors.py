@@ -1,6 +1,14 @@
 """The error tree says what, where and how to fix."""
 
-from steward.errors import Location, ManifestError, ManifestErrors, StewardError
+from steward.errors import (
+    Conflict,
+    Location,
+    ManifestError,
+    ManifestErrors,
+    StewardError,
+    StoreError,
+    Unavailable,
+)
 
 
 def test_location_prints_as_file_line_column() -> None:
@@ -26,3 +34,9 @@ def test_manifest_error_names_location_field_and_hint() -> None:
 def test_several_manifest_errors_are_reported_together() -> None:
     errors = ManifestErrors([ManifestError("a", field="x"), ManifestError("b", field="y")])
     assert str(errors).splitlines() == ["2 problems in the manifest:", "x: a", "y: b"]
+
+
+def test_conflict_and_unavailable_are_store_errors_and_a_conflict_names_its_constraint() -> None:
+    conflict = Conflict("already recorded", constraint="uq_consent_events_event_id")
+    assert isinstance(conflict, StoreError) and isinstance(Unavailable("down"), StoreError)
+    assert conflict.constraint == "uq_consent_events_event_id"

@@ -246,8 +246,9 @@ def test_a_write_after_the_head_row_was_lost_rebuilds_it_and_keeps_one_chain(
     store: Store,
 ) -> None:
     person = new_person(store)
-    with store.engine.begin() as connection:
-        connection.execute(delete(audit_head))
+    with store.unit_of_work(actor="tamperer") as uow:
+        uow.connection.execute(delete(audit_head))
+        uow.commit()
     for number in range(2):
         with store.unit_of_work(actor="test") as uow:
             record(uow, make_event(person, event_id=f"evt-{number}"))
@@ -338,8 +339,9 @@ def _ledger_writer(url: str, people: list[str], writer: int) -> None:
 
 @pytest.mark.slow
 def test_concurrent_ledger_writers_keep_one_chain_and_the_latest_state(
-    database_url: str, store: Store
+    database_url: str, committed_store: Store
 ) -> None:
+    store = committed_store  # the writer processes must see its commits
     people = [new_person(store, f"p{n}@example.org") for n in range(4)]
     context = multiprocessing.get_context("spawn")
     processes = [

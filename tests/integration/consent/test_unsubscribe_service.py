@@ -131,7 +131,7 @@ def test_a_link_keeps_working_after_key_rotation(store: Store) -> None:
     token = token_for(store, person)
     old = store.keys.ring()
     rotated = KeyRing({1: old.key(1), 2: KeyVersion.generate(2)}, current=2)
-    assert click(Store(store.engine, FixedKeys(rotated), store.clock), token)
+    assert click(store.with_keys(FixedKeys(rotated)), token)
 
 
 def email_request(

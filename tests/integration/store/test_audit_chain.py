@@ -4,7 +4,8 @@ concurrent writers (8 processes on PostgreSQL)."""
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +32,14 @@ def write_events(store: Store, count: int) -> None:
         with store.unit_of_work(actor="test") as uow:
             audit.append(uow, action="test.done", subject=f"thing:{number}", payload={"n": number})
             uow.commit()
+
+
+@contextmanager
+def tampering(store: Store) -> Iterator[Connection]:
+    """Someone with write access to the database, going round Steward."""
+    with store.unit_of_work(actor="tamperer") as uow:
+        yield uow.connection
+        uow.commit()
 
 
 def verify(store: Store) -> audit.ChainReport:
@@ -125,7 +134,7 @@ def test_tampering_is_detected_at_the_first_broken_link(
     store: Store, tamper: Tamper, broken_at: int, words: str
 ) -> None:
     write_events(store, 5)
-    with store.engine.begin() as connection:
+    with tampering(store) as connection:
         tamper(connection)
     report = verify(store)
     assert report.broken is not None
@@ -134,8 +143,8 @@ def test_tampering_is_detected_at_the_first_broken_link(
 
 
 def head_row(store: Store) -> tuple[int, str] | None:
-    with store.engine.connect() as connection:
-        row = connection.execute(select(audit_head.c.sequence, audit_head.c.hash)).first()
+    with store.unit_of_work(actor="test", reads_only=True) as uow:
+        row = uow.connection.execute(select(audit_head.c.sequence, audit_head.c.hash)).first()
     return None if row is None else (row.sequence, row.hash)
 
 
@@ -148,7 +157,7 @@ def test_the_head_row_points_at_the_last_link(store: Store) -> None:
 
 def test_a_lost_head_row_is_rebuilt_from_the_chain_without_forking_it(store: Store) -> None:
     write_events(store, 3)
-    with store.engine.begin() as connection:
+    with tampering(store) as connection:
         connection.execute(delete(audit_head))
     write_events(store, 2)
     report = verify(store)
@@ -171,7 +180,7 @@ def test_verify_warns_about_a_rebuilt_head_every_time(
 
 def test_events_cut_off_the_end_are_detected_through_the_head_row(store: Store) -> None:
     write_events(store, 5)
-    with store.engine.begin() as connection:
+    with tampering(store) as connection:
         connection.execute(delete(audit_events).where(audit_events.c.sequence > 3))
     report = verify(store)
     assert report.broken is not None
@@ -180,7 +189,7 @@ def test_events_cut_off_the_end_are_detected_through_the_head_row(store: Store) 
 
 def test_a_rewritten_end_of_the_chain_is_detected_through_the_head_row(store: Store) -> None:
     write_events(store, 3)
-    with store.engine.begin() as connection:
+    with tampering(store) as connection:
         _rewrite_from(connection, 3, "someone-else")
     report = verify(store)
     assert report.broken is not None
@@ -271,7 +280,9 @@ def _writer(url: str, writer: int) -> None:
 
 
 @pytest.mark.slow
-def test_concurrent_writer_processes_form_one_linear_chain(database_url: str, store: Store) -> None:
+def test_concurrent_writer_processes_form_one_linear_chain(
+    database_url: str, committed_store: Store
+) -> None:
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_writer, args=(database_url, w)) for w in range(WRITERS)]
     for process in processes:
@@ -279,7 +290,7 @@ def test_concurrent_writer_processes_form_one_linear_chain(database_url: str, st
     for process in processes:
         process.join(timeout=120)
     assert [process.exitcode for process in processes] == [0] * WRITERS
-    report = verify(store)
+    report = verify(committed_store)
     assert report.intact and report.length == WRITERS * EVENTS_PER_WRITER
 
 

@@ -70,11 +70,12 @@ def database_bytes(url: str) -> bytes:
 
 
 def test_known_identifiers_appear_nowhere_in_storage_or_logs(
-    store: Store,
+    committed_store: Store,
     database_url: str,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
+    store = committed_store  # the search reads the database's files and a dump
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # every statement and its values
     seed(store)
