@@ -186,7 +186,7 @@ def _run_filter(url: str, key_file: Path, source: Path, out: Path) -> dict[str, 
     started = time.perf_counter()
     with (  # as `steward marketing filter` runs it: checked input, atomic outputs
         open_regular_file(source, what="the list") as listing,
-        store.unit_of_work(actor="bench", reads_only=True) as uow,
+        store.unit_of_work(actor="bench", reads_only=True, temporary_tables=True) as uow,
         atomic_outputs(out, (ALLOWED_FILE, EXCLUDED_FILE), inputs=(source,)) as (allowed, excluded),
     ):
         summary = filter_list(

@@ -59,7 +59,7 @@ class DatabaseSettings(_Group):
     @classmethod
     def _a_folder(cls, value: Path) -> Path:
         if value.exists() and not value.is_dir():
-            raise ValueError(f"{str(value)!r} is a file, not a folder")
+            raise ValueError(f"the data folder is not a folder: {str(value)!r} is a file")
         return value
 
 
@@ -285,9 +285,10 @@ def load_settings(**overrides: object) -> Settings:
 def _config_error(error: ValidationError) -> ConfigError:
     first = error.errors()[0]
     name = str(first["loc"][0]).upper()
-    shown = "" if name in _SECRETS else f" (got {first.get('input')!r})"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    shown = "" if name in _SECRETS or "is a file" in message else f" (got {first.get('input')!r})"
     return ConfigError(
-        f"{first['msg']}{shown}",
+        f"{message}{shown}",
         where=name,
         hint=f"fix or unset the environment variable {name} (see docs/configuration.md)",
     )

@@ -172,7 +172,7 @@ def write_crash_report(
 
 def _crash_folder() -> Path:
     try:
-        from steward.config import load_settings
+        from steward.bootstrap import load_settings
 
         return Path(load_settings().data_dir) / "crash"
     except (StewardError, OSError):

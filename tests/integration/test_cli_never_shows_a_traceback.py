@@ -53,7 +53,7 @@ def test_a_database_folder_under_a_file_is_a_setting_to_fix(
     a_file.write_text("x")
     monkeypatch.setenv("STEWARD_DATABASE_URL", f"sqlite:///{a_file}/steward.sqlite3")
     assert run(["db", "upgrade"]) == 2
-    assert "cannot create the database's folder" in capsys.readouterr().err
+    assert "cannot create the SQLite database" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("manifest", ["/nonexistent/manifest", "README.md"])

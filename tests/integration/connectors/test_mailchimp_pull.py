@@ -265,10 +265,11 @@ def test_an_interrupted_pull_run_again_records_everything_once(
 
 
 def test_each_write_transaction_of_a_pull_is_short(
-    store: Store, engine: Engine, mailchimp: MailchimpServer, http: httpx.Client
+    committed_store: Store, engine: Engine, mailchimp: MailchimpServer, http: httpx.Client
 ) -> None:
     """An unsubscribe from another process waits at most one short transaction (issue 9:
     no more than about half a second), however slow the database is today."""
+    store = committed_store
     everyone = people(300)
     for email in everyone:
         mailchimp.contract.add_member(LIST_ID, email, "unsubscribed")
@@ -382,9 +383,10 @@ def test_one_mailchimp_change_pulled_for_two_purposes_is_two_events(
 
 
 def test_an_unsubscribe_from_elsewhere_is_recorded_promptly_while_a_pull_writes(
-    store: Store, mailchimp: MailchimpServer, http: httpx.Client
+    committed_store: Store, mailchimp: MailchimpServer, http: httpx.Client
 ) -> None:
     """Issue 9: a consent change is never held up by a long pull (each write is short)."""
+    store = committed_store
     everyone = people(300)
     for email in everyone:
         mailchimp.contract.add_member(LIST_ID, email, "unsubscribed")

@@ -210,7 +210,7 @@ def run(
     source, out = write_list(tmp_path, rows), tmp_path / "out"
     with (
         open_regular_file(source, what="the list") as listing,
-        store.unit_of_work(actor="test", reads_only=True) as uow,
+        store.unit_of_work(actor="test", reads_only=True, temporary_tables=True) as uow,
         atomic_outputs(out, (ALLOWED_FILE, EXCLUDED_FILE), inputs=(source,)) as (allowed, excluded),
     ):
         summary = filter_list(
@@ -336,7 +336,7 @@ def run_streams(
             uow.commit()
         return person
 
-    with store.unit_of_work(actor="test", reads_only=True) as uow:
+    with store.unit_of_work(actor="test", reads_only=True, temporary_tables=True) as uow:
         summary = filter_list(
             uow,
             CampaignList(io.BytesIO(data), "list.csv"),
@@ -351,7 +351,8 @@ def token_of(header: str) -> str:
     return header.split(">", 1)[0].removeprefix("<https://privacy.outserve.example/u/")
 
 
-def test_allowed_rows_carry_each_recipient_s_unsubscribe_headers(store: Store) -> None:
+def test_allowed_rows_carry_each_recipient_s_unsubscribe_headers(committed_store: Store) -> None:
+    store = committed_store
     seed(store)
     data = (
         b"email,legal_form\r\nann@example.org,\r\ngus@example.org,\r\nfay@acme.example,company\r\n"

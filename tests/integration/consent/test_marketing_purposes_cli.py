@@ -68,8 +68,9 @@ def test_a_purpose_that_is_not_marketing_is_refused_by_filter(
 
 
 def test_an_unsubscribe_for_an_undeclared_purpose_records_nothing(
-    cli: typer.Typer, store: Store, capsys: pytest.CaptureFixture[str]
+    cli: typer.Typer, committed_store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    store = committed_store
     code = execute(
         cli,
         [

@@ -332,7 +332,8 @@ def check_ledger(store: Store) -> ledger_check.LedgerReport:
         return ledger_check.verify_ledger(uow)
 
 
-def test_deleting_the_head_row_is_reported(store: Store) -> None:
+def test_deleting_the_head_row_is_reported(committed_store: Store) -> None:
+    store = committed_store
     write_events(store, 3)
     with store.engine.begin() as connection:
         connection.execute(delete(audit_head))
@@ -341,7 +342,10 @@ def test_deleting_the_head_row_is_reported(store: Store) -> None:
 
 
 @pytest.mark.parametrize("keep_head", [True, False], ids=["head-reset", "head-deleted"])
-def test_wiping_every_event_is_reported_while_people_exist(store: Store, keep_head: bool) -> None:
+def test_wiping_every_event_is_reported_while_people_exist(
+    committed_store: Store, keep_head: bool
+) -> None:
+    store = committed_store
     seed_ledger(store)
     with store.engine.begin() as connection:
         connection.execute(delete(audit_events))
@@ -360,7 +364,8 @@ def test_an_untouched_ledger_matches_its_audit_links(store: Store) -> None:
     assert report.intact and (report.events, report.states) == (3, 2)
 
 
-def test_an_edited_current_state_is_reported_with_where_and_what(store: Store) -> None:
+def test_an_edited_current_state_is_reported_with_where_and_what(committed_store: Store) -> None:
+    store = committed_store
     ada = seed_ledger(store)
     with store.engine.begin() as connection:
         connection.execute(
@@ -373,7 +378,8 @@ def test_an_edited_current_state_is_reported_with_where_and_what(store: Store) -
     assert "edited: status, kind differ" in problem.reason
 
 
-def test_a_deleted_state_row_is_reported(store: Store) -> None:
+def test_a_deleted_state_row_is_reported(committed_store: Store) -> None:
+    store = committed_store
     ada = seed_ledger(store)
     with store.engine.begin() as connection:
         connection.execute(delete(consent_states).where(consent_states.c.person_ref == ada))
@@ -381,7 +387,8 @@ def test_a_deleted_state_row_is_reported(store: Store) -> None:
     assert "missing" in problem.reason and ada in problem.where
 
 
-def test_a_deleted_consent_event_is_reported_at_its_audit_link(store: Store) -> None:
+def test_a_deleted_consent_event_is_reported_at_its_audit_link(committed_store: Store) -> None:
+    store = committed_store
     seed_ledger(store)
     with store.engine.begin() as connection:
         link = connection.execute(
@@ -394,7 +401,8 @@ def test_a_deleted_consent_event_is_reported_at_its_audit_link(store: Store) -> 
     assert any("edited" in problem.reason for problem in problems)  # the state outlived it
 
 
-def test_an_edited_consent_event_is_reported(store: Store) -> None:
+def test_an_edited_consent_event_is_reported(committed_store: Store) -> None:
+    store = committed_store
     seed_ledger(store)
     with store.engine.begin() as connection:
         connection.execute(

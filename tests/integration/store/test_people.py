@@ -21,7 +21,10 @@ def count(store: Store, table: object) -> int:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
 
-def test_a_decomposed_accent_finds_the_person_created_with_a_composed_one(store: Store) -> None:
+def test_a_decomposed_accent_finds_the_person_created_with_a_composed_one(
+    committed_store: Store,
+) -> None:
+    store = committed_store
     with store.unit_of_work(actor="test") as uow:
         created = ensure_person(uow, email="rené@example.org")
         again = ensure_person(uow, email="rene\u0301@example.org")
@@ -31,7 +34,8 @@ def test_a_decomposed_accent_finds_the_person_created_with_a_composed_one(store:
     assert count(store, person_identifiers) == 1
 
 
-def test_an_address_with_a_hidden_character_creates_no_person(store: Store) -> None:
+def test_an_address_with_a_hidden_character_creates_no_person(committed_store: Store) -> None:
+    store = committed_store
     with store.unit_of_work(actor="test") as uow, pytest.raises(InvalidInput, match="U\\+200B"):
         ensure_person(uow, email="ada\u200b@example.org")
     assert count(store, people) == 0
@@ -48,9 +52,10 @@ def _waiting_on_a_lock(store: Store) -> bool:
     return bool(waiting)
 
 
-def test_two_first_contacts_for_one_address_at_once_make_one_person(store: Store) -> None:
+def test_two_first_contacts_for_one_address_at_once_make_one_person(committed_store: Store) -> None:
     """The first creates the person and holds its transaction open; the second, on another
     connection, looks (finds nothing yet), creates, and meets the first's identifier."""
+    store = committed_store
     first_wrote = threading.Event()
     results: dict[str, PersonRef] = {}
     errors: list[BaseException] = []
