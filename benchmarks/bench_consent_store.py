@@ -21,9 +21,9 @@ from pathlib import Path
 import psycopg
 
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
-from steward.consent.ledger import current_state, ensure_person, find_person, record
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store, create_store_engine
+from steward.store.ledger import current_state, ensure_person, find_person, record
 from steward.store.schema import upgrade
 
 SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"

@@ -23,8 +23,8 @@ import psycopg
 
 from benchmarks.bench_consent_store import migrated_store, percentiles, postgres_database
 from steward.consent.imports import ListContext, read_list
-from steward.consent.imports_service import import_list
 from steward.law.pecr import Channel
+from steward.services.list_import import import_list
 from steward.store.keyfile import create_key_file
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
@@ -49,7 +49,7 @@ import json, sys, time
 from pathlib import Path
 from steward.bootstrap import open_store
 from steward.config import load_settings
-from steward.consent.unsubscribe import record_email_unsubscribe
+from steward.services.unsubscribe import record_email_unsubscribe
 
 store = open_store(load_settings())
 stop, rows, every = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])

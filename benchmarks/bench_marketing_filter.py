@@ -24,7 +24,10 @@ from pathlib import Path
 
 import psycopg
 
-from steward.consent.marketing_filter import (
+from steward.consent.identifiers import IdentifierKind, normalise_email
+from steward.files import atomic_outputs, open_regular_file
+from steward.law.pecr import Channel
+from steward.services.marketing_filter import (
     ALLOWED_FILE,
     EXCLUDED_FILE,
     Campaign,
@@ -32,11 +35,8 @@ from steward.consent.marketing_filter import (
     FilterOutputs,
     filter_list,
 )
-from steward.files import atomic_outputs, open_regular_file
-from steward.law.pecr import Channel
 from steward.store.crypto import KeyRing
 from steward.store.database import FixedKeys, Store, create_store_engine
-from steward.store.identifiers import IdentifierKind, normalise_email
 from steward.store.keyfile import create_key_file, read_key_file
 from steward.store.schema import upgrade
 

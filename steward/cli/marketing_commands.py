@@ -16,12 +16,16 @@ from pathlib import Path
 import typer
 
 from steward.bootstrap import load_settings, open_store, purpose_catalogue, unsubscribe_endpoints
-from steward.consent import ledger
 from steward.consent.events import PersonRef
 from steward.consent.imports import ListContext
-from steward.consent.imports_service import import_list
 from steward.consent.marketing_facts import LONDON
-from steward.consent.marketing_filter import (
+from steward.consent.purposes import PurposeCatalogue
+from steward.consent.unsubscribe_headers import UnsubscribeEndpoints, unsubscribe_headers
+from steward.errors import InvalidInput, NotFound
+from steward.files import atomic_outputs, open_regular_file
+from steward.law.pecr import Channel
+from steward.services.list_import import import_list
+from steward.services.marketing_filter import (
     ALLOWED_FILE,
     EXCLUDED_FILE,
     Campaign,
@@ -30,12 +34,8 @@ from steward.consent.marketing_filter import (
     UnsubscribeLinks,
     filter_list,
 )
-from steward.consent.purposes import PurposeCatalogue
-from steward.consent.unsubscribe import Via, issue_token, record_email_unsubscribe
-from steward.consent.unsubscribe_headers import UnsubscribeEndpoints, unsubscribe_headers
-from steward.errors import InvalidInput, NotFound
-from steward.files import atomic_outputs, open_regular_file
-from steward.law.pecr import Channel
+from steward.services.unsubscribe import Via, issue_token, record_email_unsubscribe
+from steward.store import ledger
 from steward.store.database import Store
 
 _PURPOSE = typer.Option(..., "--purpose", help="Marketing purpose id, e.g. newsletter.")

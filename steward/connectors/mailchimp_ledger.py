@@ -28,7 +28,12 @@ from steward.connectors.mailchimp_sync import (
     external_event_id,
 )
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
-from steward.consent.ledger import (
+from steward.consent.marketing_facts import StateFact, law_facts, london_date
+from steward.consent.state import ConsentState, ConsentStatus
+from steward.law.pecr import DEFAULT_POLICY, Channel, PecrPolicy, objection_stops
+from steward.store import mailchimp_state
+from steward.store.database import Store, UnitOfWork
+from steward.store.ledger import (
     ensure_person,
     find_person,
     get_person,
@@ -36,11 +41,6 @@ from steward.consent.ledger import (
     states_of,
     states_with,
 )
-from steward.consent.marketing_facts import StateFact, law_facts, london_date
-from steward.consent.state import ConsentState, ConsentStatus
-from steward.law.pecr import DEFAULT_POLICY, Channel, PecrPolicy, objection_stops
-from steward.store import mailchimp_state
-from steward.store.database import Store, UnitOfWork
 
 # How long one pull transaction may keep recording before it commits (SQLite's write lock is
 # held meanwhile; issue 9 allows about half a second, and one more record may run past it).
@@ -76,7 +76,7 @@ def refused_since(
 
 
 class LedgerSuppressions:
-    """``SuppressionLedger`` over ``steward.consent.ledger``, one short transaction per call."""
+    """``SuppressionLedger`` over ``steward.store.ledger``, one short transaction per call."""
 
     def __init__(
         self,

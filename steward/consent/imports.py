@@ -5,7 +5,7 @@ with where it came from, when, and the basis it may be marketed on: consent evid
 organisation as the sender (PECR reg 22(2); RULES.md R2.3(a)), or the customer relationship a soft
 opt-in rests on (reg 22(3); R2.3(b)). Details from a bought list, a partner or another group
 company never found a soft opt-in (R2.3 edge cases). This module only reads and checks the file;
-``steward.consent.imports_service`` records what it yields.
+``steward.services.list_import`` records what it yields.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from steward.consent.events import occurred_after
 from steward.consent.free_text import contact_identifier_in
+from steward.consent.identifiers import normalise_email
 from steward.consent.marketing_facts import LONDON, relationship_of
 from steward.errors import InvalidInput
 from steward.law.pecr import (
@@ -32,7 +33,6 @@ from steward.law.pecr import (
     may_send,
 )
 from steward.law.subscribers import LegalForm, SubscriberType
-from steward.store.identifiers import normalise_email
 
 BASE_COLUMNS = ("email", "source", "obtained_from", "obtained_on", "basis", "legal_form")
 CONSENT_COLUMNS = (

@@ -69,7 +69,7 @@ CONTROLS: dict[ControlId, Control] = {
         Control(
             ControlId.consent_ledger,
             "Consent ledger",
-            "steward.consent.ledger",
+            "steward.store.ledger",
             "consent_events and consent_states tables",
             True,
         ),

@@ -25,11 +25,11 @@ from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from steward.consent.events import ConsentEvent, PersonRef
+from steward.consent.identifiers import IdentifierKind
 from steward.errors import Conflict
 from steward.store import audit, consent_rows
 from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
-from steward.store.identifiers import IdentifierKind
 from steward.store.people import find_people_by_email, identifier_row, identifiers_link
 from steward.store.prepared import Prepared
 from steward.store.tables import consent_events, consent_states, people, person_identifiers

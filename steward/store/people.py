@@ -15,11 +15,11 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from steward.consent.events import PersonRef
+from steward.consent.identifiers import IdentifierKind, normalise
 from steward.errors import InvalidInput, NotFound
 from steward.store import audit
 from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
-from steward.store.identifiers import IdentifierKind, normalise
 from steward.store.tables import people, person_identifiers
 
 NAME_CONTEXT = "name"

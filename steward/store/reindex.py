@@ -1,6 +1,6 @@
 """Re-index identifiers stored under older normalisation rules, a short batch at a time.
 
-Migration 20261203_0004 made identifiers normalise with NFC (steward.store.identifiers). A
+Migration 20261203_0004 made identifiers normalise with NFC (steward.consent.identifiers). A
 migration cannot read the key file, so it only notes which rows were indexed under the old rules
 (ids up to the largest at the time); this module decrypts each, normalises it again and rewrites
 its blind index. Each batch is its own transaction and moves the task's cursor with it, so an
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from steward.consent.identifiers import NORMALISATION_VERSION, IdentifierKind, normalise
 from steward.errors import InvalidInput
 from steward.store import audit
 from steward.store.database import Store, UnitOfWork
-from steward.store.identifiers import NORMALISATION_VERSION, IdentifierKind, normalise
 from steward.store.tables import (
     consent_events,
     consent_states,

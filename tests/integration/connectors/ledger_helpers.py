@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from steward.consent.events import ConsentEvent, ConsentEventKind
-from steward.consent.ledger import current_state, ensure_person, find_person, record
 from steward.consent.state import ConsentStatus
 from steward.store import mailchimp_state
 from steward.store.database import Store
+from steward.store.ledger import current_state, ensure_person, find_person, record
 from steward.store.mailchimp_state import RunRecord
 from steward.store.tables import audit_events, consent_events
 from tests.integration.connectors.conftest import LIST_ID

@@ -14,10 +14,10 @@ from steward.bootstrap import load_settings, open_store
 from steward.cli.mailchimp_commands import register
 from steward.cli.main import execute
 from steward.consent.events import ConsentEvent, ConsentEventKind
-from steward.consent.ledger import current_state, ensure_person, find_person, record
 from steward.consent.state import ConsentStatus
 from steward.store.database import Store
 from steward.store.keyfile import create_key_file
+from steward.store.ledger import current_state, ensure_person, find_person, record
 from steward.store.tables import audit_events
 from tests.integration.connectors.conftest import API_KEY, LIST_ID, START
 from tests.integration.connectors.mailchimp_server import MailchimpServer

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 import steward
-from steward.consent import ledger
+from steward.store import ledger
 from steward.store.audit import verify_chain
 from steward.store.database import Store, create_store_engine
 from steward.store.keyfile import KeyFile, create_key_file
@@ -39,7 +39,7 @@ MANIFEST = Path(__file__).resolve().parents[3] / "examples" / "outserve" / "fixe
 UNSUBSCRIBE = """
 import sys, time
 from steward.bootstrap import load_settings, open_store, purpose_catalogue
-from steward.consent.unsubscribe import record_email_unsubscribe
+from steward.services.unsubscribe import record_email_unsubscribe
 
 settings = load_settings()
 store = open_store(settings)

@@ -11,7 +11,12 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
-from steward.consent.ledger import (
+from steward.consent.state import ConsentStatus
+from steward.errors import NotFound
+from steward.store.audit import payload_digest, verify_chain
+from steward.store.crypto import KeyRing, KeyVersion
+from steward.store.database import FixedKeys, Store, create_store_engine
+from steward.store.ledger import (
     ConflictingEvent,
     current_state,
     current_states,
@@ -23,11 +28,6 @@ from steward.consent.ledger import (
     states_of,
     states_with,
 )
-from steward.consent.state import ConsentStatus
-from steward.errors import NotFound
-from steward.store.audit import payload_digest, verify_chain
-from steward.store.crypto import KeyRing, KeyVersion
-from steward.store.database import FixedKeys, Store, create_store_engine
 from steward.store.tables import audit_events, audit_head, consent_events
 
 T0 = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)

@@ -13,10 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from steward.consent import ledger, marketing_filter
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
 from steward.consent.marketing_facts import soft_opt_in_evidence
-from steward.consent.marketing_filter import (
+from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
+from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
+from steward.errors import InvalidInput
+from steward.files import atomic_outputs, open_regular_file
+from steward.law.pecr import Channel, DetailsSource, ListSource, MarketingDecision
+from steward.services import marketing_filter
+from steward.services.marketing_filter import (
     ALLOWED_FILE,
     EXCLUDED_FILE,
     Campaign,
@@ -26,17 +31,13 @@ from steward.consent.marketing_filter import (
     UnsubscribeLinks,
     filter_list,
 )
-from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
-from steward.consent.unsubscribe import (
+from steward.services.unsubscribe import (
     issue_token,
     record_email_unsubscribe,
     signer_for,
     unsubscribe,
 )
-from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
-from steward.errors import InvalidInput
-from steward.files import atomic_outputs, open_regular_file
-from steward.law.pecr import Channel, DetailsSource, ListSource, MarketingDecision
+from steward.store import ledger
 from steward.store.database import Store
 from tests.integration.conftest import ManualClock
 

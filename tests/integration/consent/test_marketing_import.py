@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from steward.consent import ledger
 from steward.consent.imports import ListContext, ListEntry, MissingProvenance, read_list
-from steward.consent.imports_service import ImportReport, ListRefused, event_for, import_list
 from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
 from steward.consent.state import ConsentStatus
-from steward.consent.unsubscribe import record_email_unsubscribe
 from steward.errors import InvalidInput
 from steward.law.pecr import Channel
+from steward.services.list_import import ImportReport, ListRefused, event_for, import_list
+from steward.services.unsubscribe import record_email_unsubscribe
+from steward.store import ledger
 from steward.store.audit import verify_chain
 from steward.store.database import Store
 from steward.store.pacing import BatchPacer

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from steward.consent import ledger
 from steward.consent.events import ConsentEvent, ConsentEventKind
+from steward.consent.identifiers import IdentifierKind
 from steward.consent.marketing_facts import StateFact
-from steward.consent.marketing_lookup import ListStates, matched_states
 from steward.consent.state import ConsentStatus
+from steward.store import ledger
 from steward.store.database import Store, UnitOfWork
-from steward.store.identifiers import IdentifierKind
+from steward.store.marketing_lookup import ListStates, matched_states
 
 JAN = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from steward.cli.main import execute
 from steward.cli.marketing_commands import register
-from steward.consent import ledger
 from steward.consent.events import CLOCK_ALLOWANCE, ConsentEvent, ConsentEventKind
 from steward.errors import InvalidInput
+from steward.store import ledger
 from steward.store.database import Store
 from steward.store.keyfile import create_key_file
 from steward.store.tables import consent_events

@@ -8,20 +8,20 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from steward.consent import ledger
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
 from steward.consent.marketing_facts import OBJECTION_PURPOSE
 from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
 from steward.consent.state import ConsentStatus
-from steward.consent.unsubscribe import (
+from steward.errors import ConfigError, IntegrityError, InvalidInput
+from steward.law.pecr import Channel
+from steward.services.unsubscribe import (
     Via,
     issue_token,
     record_email_unsubscribe,
     signer_for,
     unsubscribe,
 )
-from steward.errors import ConfigError, IntegrityError, InvalidInput
-from steward.law.pecr import Channel
+from steward.store import ledger
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store
 from steward.store.tables import consent_events

@@ -16,12 +16,12 @@ from sqlalchemy import Connection, delete, insert, select, update
 from steward.cli.main import execute
 from steward.cli.store_commands import register
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
-from steward.consent.ledger import ensure_person, record
 from steward.errors import InvalidInput
 from steward.store import audit, ledger_check
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store, create_store_engine
 from steward.store.keyfile import create_key_file
+from steward.store.ledger import ensure_person, record
 from steward.store.tables import audit_events, audit_head, consent_events, consent_states
 
 Tamper = Callable[[Connection], None]

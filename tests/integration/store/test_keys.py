@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 
 from steward.cli.main import execute
 from steward.cli.store_commands import register
-from steward.consent.ledger import ensure_person, find_person, get_person
 from steward.errors import ConfigError, IntegrityError
 from steward.store import keyfile
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import Store, create_store_engine
 from steward.store.key_checks import verify_key_ring
 from steward.store.keyfile import KeyFile, add_key_version, create_key_file, read_key_file
+from steward.store.ledger import ensure_person, find_person, get_person
 from steward.store.rotation import reencrypt, remaining
 from steward.store.tables import audit_events, key_checks, people, person_identifiers
 

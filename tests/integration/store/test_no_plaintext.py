@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import make_url
 
 from steward.consent.events import ConsentEvent, ConsentEventKind
-from steward.consent.ledger import ensure_person, find_person, record
 from steward.store.audit import verify_chain
 from steward.store.database import Store
+from steward.store.ledger import ensure_person, find_person, record
 
 PEOPLE = [
     ("Zelda.Quartermain@example.org", "07700 900461", "Zelda Quartermain"),

@@ -17,12 +17,12 @@ from sqlalchemy import Engine, func, insert, select
 from steward.cli.main import execute
 from steward.cli.store_commands import register
 from steward.consent.events import ConsentEvent, ConsentEventKind, PersonRef
-from steward.consent.ledger import current_state, ensure_person, find_person, get_person, record
 from steward.consent.state import ConsentStatus
 from steward.store import audit, ledger_check
 from steward.store.crypto import KeyRing
 from steward.store.database import Store, create_store_engine
 from steward.store.keyfile import KeyFile, create_key_file
+from steward.store.ledger import current_state, ensure_person, find_person, get_person, record
 from steward.store.reindex import reindex, rows_pending
 from steward.store.schema import alembic_config, upgrade
 from steward.store.tables import consent_events, people, person_identifiers, person_merges

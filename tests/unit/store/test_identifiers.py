@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from steward.consent.identifiers import IdentifierKind, normalise, normalise_email, normalise_phone
 from steward.errors import InvalidInput
-from steward.store.identifiers import IdentifierKind, normalise, normalise_email, normalise_phone
 
 
 def test_a_decomposed_accent_and_a_composed_one_are_the_same_address() -> None:

@@ -14,7 +14,6 @@ import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
-from steward.consent import ledger
 from steward.consent.events import (
     ConsentEvent,
     ConsentEventKind,
@@ -26,6 +25,7 @@ from steward.consent.marketing_facts import LONDON, OBJECTION_PURPOSE
 from steward.consent.purposes import PurposeCatalogue
 from steward.consent.unsubscribe_token import UnsubscribeScope, UnsubscribeSigner
 from steward.errors import ConfigError, InvalidInput
+from steward.store import ledger
 from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
 

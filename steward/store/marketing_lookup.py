@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
 from steward.consent.events import ConsentEventKind, PersonRef
+from steward.consent.identifiers import IdentifierKind
 from steward.consent.marketing_facts import (
     EVIDENCE_OBTAINED_FROM,
     EVIDENCE_OPT_OUT,
@@ -47,7 +48,6 @@ from steward.consent.marketing_facts import (
 from steward.consent.state import ConsentStatus
 from steward.law.pecr import DetailsSource, ListSource
 from steward.store.database import UnitOfWork
-from steward.store.identifiers import IdentifierKind
 from steward.store.tables import consent_events, consent_states, person_identifiers
 
 LIST_TABLE = "steward_marketing_list"

@@ -25,17 +25,17 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from steward.consent.events import PersonRef
+from steward.consent.identifiers import IdentifierKind, normalise_email
 from steward.consent.list_csv import Added, ListWriter, added, list_text, records, rows
 from steward.consent.marketing_facts import law_facts
-from steward.consent.marketing_lookup import Entry, ListStates, matched_states
-from steward.consent.unsubscribe import signer_for
 from steward.consent.unsubscribe_headers import UnsubscribeEndpoints, unsubscribe_headers
 from steward.consent.unsubscribe_token import UnsubscribeScope
 from steward.errors import InvalidInput
 from steward.law.pecr import Channel, Message, Recipient, may_send
 from steward.law.subscribers import SubscriberType, classify_subscriber
+from steward.services.unsubscribe import signer_for
 from steward.store.database import UnitOfWork
-from steward.store.identifiers import IdentifierKind, normalise_email
+from steward.store.marketing_lookup import Entry, ListStates, matched_states
 
 ALLOWED_FILE = "allowed.csv"
 EXCLUDED_FILE = "excluded.csv"
