@@ -23,6 +23,7 @@ from pathlib import Path
 
 from steward.consent.events import ConsentEvent, ConsentEventKind, EvidenceValue, PersonRef
 from steward.consent.imports import ListContext, ListEntry, RowProblem, read_list
+from steward.consent.list_csv import list_text
 from steward.consent.marketing_facts import LONDON, soft_opt_in_evidence
 from steward.errors import InvalidInput, Unavailable
 from steward.law.pecr import Channel
@@ -164,15 +165,16 @@ def _record(
 
 
 def _rows(path: Path, context: ListContext) -> Iterator[ListEntry | RowProblem]:
+    """One pass over the list; bytes that are not UTF-8 stop it naming their line."""
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        stream = path.open("rb")
     except OSError as error:
         raise InvalidInput(
             f"cannot read the list: {error.strerror}",
             where=str(path),
             hint="give the path of a CSV file",
         ) from error
-    with handle:
+    with stream, list_text(stream, str(path)) as handle:
         yield from read_list(handle, context)
 
 

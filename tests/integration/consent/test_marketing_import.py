@@ -204,3 +204,15 @@ def test_an_unsubscribe_recorded_before_the_import_still_wins(store: Store, tmp_
 def _entries(tmp_path: Path) -> list[ListEntry]:
     with (tmp_path / "list.csv").open(newline="", encoding="utf-8") as handle:
         return [item for item in read_list(handle, CONTEXT) if isinstance(item, ListEntry)]
+
+
+def test_a_list_that_is_not_utf8_is_refused_at_its_line_and_nothing_is_recorded(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write(tmp_path, CONSENT)
+    path.write_bytes(path.read_bytes() + b"caf\xe9@example.org,shop\n")
+    with pytest.raises(InvalidInput) as refused:
+        run(store, path)
+    assert refused.value.where == f"{path}:3"
+    assert "not UTF-8" in refused.value.message
+    assert rows_in(store, consent_events) == 0
