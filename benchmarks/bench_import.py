@@ -49,9 +49,12 @@ import json, sys, time
 from pathlib import Path
 from steward.bootstrap import open_store
 from steward.config import load_settings
+from steward.consent.purposes import DeclaredPurpose, PurposeCatalogue
+from steward.law.pecr import Channel
 from steward.services.unsubscribe import record_email_unsubscribe
 
 store = open_store(load_settings())
+purposes = PurposeCatalogue((DeclaredPurpose("newsletter", "News", frozenset({Channel.email})),))
 stop, rows, every = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 number = 0
 while not stop.exists():
@@ -59,7 +62,9 @@ while not stop.exists():
     started = time.perf_counter()
     with store.unit_of_work(actor="bench:unsubscribe") as uow:
         now = store.clock()
-        record_email_unsubscribe(uow, address, received=now, now=now, purpose="newsletter")
+        record_email_unsubscribe(
+            uow, address, received=now, now=now, purpose="newsletter", purposes=purposes
+        )
         uow.commit()
     print(json.dumps(time.perf_counter() - started), flush=True)
     number += 1

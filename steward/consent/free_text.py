@@ -15,6 +15,7 @@ forms ("jane at example dot com") are not caught; they are not typed by accident
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 EMAIL_ADDRESS = "an email address"
 PHONE_NUMBER = "a phone number"
@@ -29,8 +30,14 @@ _DIALLED = re.compile(r"(?<![\w.+-])00\s?[1-9][\d\s()-]{6,20}\d(?![\w.])")
 _NATIONAL = re.compile(r"(?<![\w.+-])\(?0[1-9]\d{1,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w.]|-\d)")
 
 
+@lru_cache(maxsize=4096)
 def contact_identifier_in(text: str) -> str | None:
-    """The kind of contact identifier in ``text`` (EMAIL_ADDRESS or PHONE_NUMBER), if any."""
+    """The kind of contact identifier in ``text`` (EMAIL_ADDRESS or PHONE_NUMBER), if any.
+
+    Remembered for recent texts: a list's rows repeat the same wording, source and evidence
+    values, and each is checked when read and again when its event is built. The answer
+    depends on the text alone.
+    """
     if _EMAIL.search(text):
         return EMAIL_ADDRESS
     for match in _INTERNATIONAL.finditer(text):

@@ -91,6 +91,11 @@ def normalise(kind: IdentifierKind, raw: str) -> str:
 
 def _visible(raw: str, kind: IdentifierKind) -> str:
     """NFC and trimmed; refuses a character a person cannot see or type by mistake safely."""
+    if raw.isascii() and (value := raw.strip()).isprintable():
+        # Printable ASCII is already NFC and holds none of the refused categories (its only
+        # refused characters are controls, which are not printable): the common case, checked
+        # without walking the characters.
+        return value
     value = unicodedata.normalize("NFC", raw).strip()
     for position, character in enumerate(value, start=1):
         if unicodedata.category(character) in _REFUSED_CATEGORIES:

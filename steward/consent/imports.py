@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
@@ -252,20 +252,18 @@ def _entry(line: int, cells: dict[str, str], context: ListContext) -> ListEntry:
         legal_form = LegalForm.parse(_required(cells, "legal_form"))
     except InvalidInput as error:
         raise _Problem("legal_form", error.message, error.hint or "") from None
+    obtained_on = _past_date(cells, "obtained_on", context.today)
+    consent = _consent(cells, context) if basis is Basis.CONSENT else None
     entry = ListEntry(
         line=line,
         email=email,
         source=source,
         obtained_from=obtained_from,
-        obtained_on=_past_date(cells, "obtained_on", context.today),
+        obtained_on=obtained_on,
         legal_form=legal_form,
-        consent=None,
-        relationship=None,
+        consent=consent,
+        relationship=None if consent is not None else _relationship(cells, context.today),
     )
-    if basis is Basis.CONSENT:
-        entry = replace(entry, consent=_consent(cells, context))
-    else:
-        entry = replace(entry, relationship=_relationship(cells, context.today))
     _check_basis(entry, context)
     return entry
 
