@@ -31,7 +31,8 @@ from typing import BinaryIO, TextIO
 from steward.errors import InvalidInput
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words (for an error a person reads)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -65,7 +66,7 @@ def open_regular_file(path: Path, *, what: str) -> BinaryIO:
     if not stat.S_ISREG(mode):
         os.close(descriptor)
         raise InvalidInput(
-            f"{what} is {_kind(mode)}, not a file",
+            f"{what} is {file_kind(mode)}, not a file",
             where=str(path),
             hint=f"give the path of {what} saved as a file",
         )
@@ -118,7 +119,7 @@ def _check_target(target: Path, inputs: Sequence[Path]) -> None:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         raise InvalidInput(
-            f"the output {target.name} is already there as {_kind(mode)}",
+            f"the output {target.name} is already there as {file_kind(mode)}",
             where=str(target),
             hint="move it out of the way or choose another output folder",
         )

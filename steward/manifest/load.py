@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from steward.errors import Location, ManifestError, ManifestErrors
+from steward.files import file_kind
 from steward.manifest.fields import PATTERN_DESCRIPTIONS
 from steward.manifest.references import check_references
 from steward.manifest.schema import (
@@ -110,16 +111,6 @@ def _manifest_files(target: FsPath) -> list[FsPath]:
     )
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
-
-
 def _read(file: FsPath) -> str:
     """The file's text, if it is a regular file (a link to one is fine) within the size limit.
 
@@ -143,7 +134,7 @@ def _read(file: FsPath) -> str:
     if not stat.S_ISREG(status.st_mode):
         os.close(descriptor)
         raise ManifestError(
-            f"this is {_kind(status.st_mode)}, not a manifest file",
+            f"this is {file_kind(status.st_mode)}, not a manifest file",
             location=Location(str(file)),
             hint="every .yaml or .yml entry in a manifest folder must be a file; rename or "
             "move anything else",

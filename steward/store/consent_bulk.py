@@ -32,11 +32,14 @@ from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
 from steward.store.people import find_people_by_email, identifier_row, identifiers_link
 from steward.store.prepared import Prepared
-from steward.store.tables import consent_events, consent_states, people, person_identifiers
-
-_STATE_FIELDS = tuple(
-    column.name for column in consent_states.c if column.name not in consent_states.primary_key
+from steward.store.tables import (
+    CONSENT_STATE_FIELDS,
+    consent_events,
+    consent_states,
+    people,
+    person_identifiers,
 )
+
 _STORED = select(consent_events.c.event_id, consent_events.c.content_digest).where(
     consent_events.c.event_id.in_(bindparam("ids", expanding=True))
 )
@@ -252,7 +255,7 @@ def _upsert_state(dialect: str) -> Any:
     state = insert_for(consent_states).values(_values(consent_states))
     return state.on_conflict_do_update(
         index_elements=["person_ref", "purpose", "channel"],
-        set_={name: state.excluded[name] for name in _STATE_FIELDS},
+        set_={name: state.excluded[name] for name in CONSENT_STATE_FIELDS},
         where=state.excluded.order_key > consent_states.c.order_key,
     )
 

@@ -29,7 +29,7 @@ from steward.store.database import UnitOfWork
 from steward.store.driver_errors import SQLITE_UNNAMED_FOREIGN_KEY, translate
 from steward.store.people import ensure_person, find_people_by_email, find_person, get_person
 from steward.store.prepared import Prepared
-from steward.store.tables import consent_events, consent_states
+from steward.store.tables import CONSENT_STATE_FIELDS, consent_events, consent_states
 
 __all__ = [
     "ConflictingEvent",
@@ -50,16 +50,6 @@ _CURRENT = select(consent_states).where(
     consent_states.c.person_ref == bindparam("person"),
     consent_states.c.purpose == bindparam("purpose"),
     consent_states.c.channel == bindparam("channel"),
-)
-_STATE_FIELDS = (
-    "status",
-    "kind",
-    "event_id",
-    "occurred_at",
-    "source",
-    "wording_version",
-    "order_key",
-    "updated_at",
 )
 
 _PERSON_REFERENCE = frozenset(
@@ -257,7 +247,7 @@ def _upsert_state(dialect: str, rows: Any = None) -> Any:
     state = state.values(values) if rows is None else state.from_select(list(values), rows)
     return state.on_conflict_do_update(
         index_elements=["person_ref", "purpose", "channel"],
-        set_={name: state.excluded[name] for name in _STATE_FIELDS},
+        set_={name: state.excluded[name] for name in CONSENT_STATE_FIELDS},
         where=state.excluded.order_key > consent_states.c.order_key,
     ).returning(consent_states.c.event_id)
 

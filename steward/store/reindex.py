@@ -29,23 +29,13 @@ from steward.errors import InvalidInput
 from steward.store import audit
 from steward.store.database import Store, UnitOfWork
 from steward.store.tables import (
+    CONSENT_STATE_FIELDS,
     consent_events,
     consent_states,
     identifier_reindex,
     people,
     person_identifiers,
     person_merges,
-)
-
-_STATE_FIELDS = (
-    "status",
-    "kind",
-    "event_id",
-    "occurred_at",
-    "source",
-    "wording_version",
-    "order_key",
-    "updated_at",
 )
 
 
@@ -220,7 +210,7 @@ def merge_person(uow: UnitOfWork, *, duplicate: str, survivor: str) -> None:
             connection.execute(
                 update(states)
                 .where(states.c.person_ref == survivor, *place)
-                .values({name: getattr(theirs, name) for name in _STATE_FIELDS})
+                .values({name: getattr(theirs, name) for name in CONSENT_STATE_FIELDS})
             )
         connection.execute(delete(states).where(states.c.person_ref == duplicate, *place))
     connection.execute(

@@ -118,6 +118,11 @@ consent_states = Table(
     sqlite_with_rowid=False,  # rows live in the primary-key B-tree (migration 0003)
 )
 
+CONSENT_STATE_FIELDS = tuple(
+    column.name for column in consent_states.c if column.name not in consent_states.primary_key
+)
+"""The columns an event moves in a current state (all but the person x purpose x channel key)."""
+
 audit_events = Table(
     "audit_events",
     metadata,
