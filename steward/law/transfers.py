@@ -68,7 +68,7 @@ class BeforeUkGdpr(InvalidInput):
     an answer ("invalid") that was not the law on that day.
     """
 
-    def __init__(self, on: date, *, where: str = "date") -> None:
+    def __init__(self, on: date, *, where: str = "on") -> None:
         super().__init__(
             f"{on.isoformat()} is before UK GDPR transfer rules applied "
             f"(from {UK_GDPR_FROM.isoformat()}); on that day the EU GDPR or the Data Protection "
@@ -79,7 +79,7 @@ class BeforeUkGdpr(InvalidInput):
         self.on = on
 
 
-def require_uk_gdpr_date(on: date, *, where: str = "date") -> date:
+def require_uk_gdpr_date(on: date, *, where: str = "on") -> date:
     """The date itself, or BeforeUkGdpr when it falls before 2021-01-01 (RULES.md R4.2 †)."""
     if on < UK_GDPR_FROM:
         raise BeforeUkGdpr(on, where=where)

@@ -135,6 +135,6 @@ def test_a_date_before_uk_gdpr_is_refused_with_the_reason_and_exit_2(
     code, out, err = _run(capsys, str(SEED), "--on", "2020-06-01")
     assert code == 2
     assert out == ""
-    assert "2020-06-01 is before UK GDPR transfer rules applied" in err
+    assert "--on: 2020-06-01 is before UK GDPR transfer rules applied" in err
     assert "use a date on or after 2021-01-01" in err
     assert "Traceback" not in err

@@ -281,10 +281,10 @@ def test_days_before_uk_gdpr_are_refused_not_answered_invalid(
         adequacy(country, on)
 
 
-def test_the_refusal_is_an_input_error_naming_where_the_date_came_from() -> None:
+def test_the_refusal_is_an_input_error_naming_the_date_parameter() -> None:
     with pytest.raises(InvalidInput) as refused:
         transfer_lawful("US", [Mechanism.idta], date(2019, 5, 1))
-    assert refused.value.where == "date"
+    assert refused.value.where == "on"
 
 
 @pytest.mark.parametrize(
