@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from steward.config import Settings as Settings
 from steward.config import load_settings as load_settings
 from steward.errors import ConfigError, InvalidInput
+from steward.mail import Mailer, SmtpMailer
 from steward.store.database import Clock, Store, create_store_engine, system_clock
 from steward.store.key_checks import verify_key_ring
 from steward.store.keyfile import KeyFile
@@ -149,4 +150,25 @@ def mailchimp_settings(
         pull_overlap_seconds=group.pull_overlap_seconds,
         pull_write_batch=group.pull_write_batch,
         **optional,
+    )
+
+
+def mailer(settings: Settings) -> Mailer:
+    """The SMTP mailer the settings describe; refused, naming the variable, if they are unset."""
+    mail = settings.mail
+    if mail.smtp_host is None or mail.sender is None:
+        missing = "STEWARD_SMTP_HOST" if mail.smtp_host is None else "STEWARD_MAIL_FROM"
+        raise ConfigError(
+            "no mail server is configured, so this command cannot send mail",
+            where=missing,
+            hint="set STEWARD_SMTP_HOST and STEWARD_MAIL_FROM (docs/configuration.md, 'Mail')",
+        )
+    return SmtpMailer(
+        host=mail.smtp_host,
+        port=mail.smtp_port,
+        sender=mail.sender,
+        starttls=mail.smtp_starttls,
+        username=mail.smtp_username,
+        password=mail.smtp_password.get_secret_value() if mail.smtp_password else None,
+        timeout=mail.timeout_seconds,
     )

@@ -23,7 +23,7 @@ from steward.errors import ConfigError
 PREFIX = "STEWARD_"
 SQLITE_FILE_NAME = "steward.sqlite3"
 KEY_FILE_NAME = "keys.json"
-_SECRETS = frozenset({"STEWARD_DATABASE_URL", "STEWARD_MAILCHIMP_API_KEY"})
+_SECRETS = frozenset({"STEWARD_DATABASE_URL", "STEWARD_MAILCHIMP_API_KEY", "STEWARD_SMTP_PASSWORD"})
 
 
 def _variable(name: str, default: Any = ..., **constraints: Any) -> Any:
@@ -187,6 +187,33 @@ class WebSettings(_Group):
     )
 
 
+class MailSettings(_Group):
+    """The mail server Steward sends through: one-time codes, acknowledgements, Art 19 notices."""
+
+    smtp_host: str | None = _variable(
+        "STEWARD_SMTP_HOST", None, min_length=1, description="SMTP server; unset: no mail is sent."
+    )
+    smtp_port: int = _variable("STEWARD_SMTP_PORT", 587, ge=1, le=65535, description="SMTP port.")
+    smtp_starttls: bool = _variable(
+        "STEWARD_SMTP_STARTTLS", True, description="Upgrade the connection with STARTTLS."
+    )
+    smtp_username: str | None = _variable(
+        "STEWARD_SMTP_USERNAME", None, min_length=1, description="SMTP login, if any."
+    )
+    smtp_password: SecretStr | None = _variable(
+        "STEWARD_SMTP_PASSWORD", None, description="SMTP password, if any."
+    )
+    sender: str | None = _variable(
+        "STEWARD_MAIL_FROM",
+        None,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="The From address of mail Steward sends.",
+    )
+    timeout_seconds: float = _variable(
+        "STEWARD_SMTP_TIMEOUT_SECONDS", 10.0, gt=0.0, le=300.0, description="Per SMTP call."
+    )
+
+
 class JobRunner(StrEnum):
     """Where long work runs (DESIGN.md §1, "Jobs")."""
 
@@ -212,6 +239,7 @@ _GROUPS: dict[str, type[_Group]] = {
     "unsubscribe": UnsubscribeSettings,
     "web": WebSettings,
     "jobs": JobSettings,
+    "mail": MailSettings,
 }
 
 
@@ -227,6 +255,7 @@ class Settings(BaseModel):
     unsubscribe: UnsubscribeSettings
     web: WebSettings
     jobs: JobSettings
+    mail: MailSettings
 
     @property
     def data_dir(self) -> Path:
