@@ -16,7 +16,7 @@ from steward.requests.kinds import RequestKind
 
 
 class StepAction(StrEnum):
-    find = "find"
+    search = "search"
     export = "export"  # read for an access or portability response
     rectify = "rectify"
     erase = "erase"
