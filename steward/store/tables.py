@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -195,6 +196,64 @@ mailchimp_runs = Table(
     Column("audit_sequence", BigInteger, nullable=False),
 )
 
+
+# --- Data-subject requests (issue 11: intake, identity, the legal clock) ---------------------
+# Identifiers, details, changes and every free-text note are sealed (``*_cipher``); the rest is
+# lifecycle facts that name nobody.
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(24), nullable=False, index=True),
+    Column("resume_to", String(24), nullable=True),
+    Column("channel", String(16), nullable=False),
+    Column("received", Date, nullable=False),
+    Column("person_ref", String(32), ForeignKey("people.ref"), nullable=True, index=True),
+    Column("identities_cipher", LargeBinary, nullable=False),
+    Column("details_cipher", LargeBinary, nullable=True),
+    Column("changes_cipher", LargeBinary, nullable=True),
+    Column("id_received", Date, nullable=True),
+    Column("verified_by", String(24), nullable=True),
+    Column("authority_received", Date, nullable=True),
+    Column("fee_paid", Date, nullable=True),
+    Column("pauses", Text, nullable=False),
+    Column("extension_reason_cipher", LargeBinary, nullable=True),
+    Column("extension_told_on", Date, nullable=True),
+    Column("refusal_reason_cipher", LargeBinary, nullable=True),
+    Column("assigned_to", String(200), nullable=True),
+    Column("due", Date, nullable=False, index=True),
+    Column("closed_on", Date, nullable=True),
+    Column("outcome_cipher", LargeBinary, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("request_ref", String(20), ForeignKey("requests.reference"), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("note_cipher", LargeBinary, nullable=True),
+)
+
+verification_codes = Table(
+    "verification_codes",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("request_ref", String(20), ForeignKey("requests.reference"), nullable=False, index=True),
+    Column("code_hash", LargeBinary(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+)
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -208,4 +267,7 @@ __all__ = [
     "people",
     "person_identifiers",
     "person_merges",
+    "request_events",
+    "requests",
+    "verification_codes",
 ]
