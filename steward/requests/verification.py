@@ -103,7 +103,7 @@ def check(issued: IssuedCode | None, offered_digest: bytes, now: datetime) -> Co
     if issued.attempts >= MAX_ATTEMPTS:
         return CodeCheck(CodeVerdict.exhausted, issued, 0)
     if now >= issued.expires_at:
-        return CodeCheck(CodeVerdict.expired, issued, MAX_ATTEMPTS - issued.attempts)
+        return CodeCheck(CodeVerdict.expired, issued, 0)
     tried = replace(issued, attempts=issued.attempts + 1)
     if hmac.compare_digest(issued.digest, offered_digest):
         return CodeCheck(CodeVerdict.accepted, replace(tried, used_at=now), 0)

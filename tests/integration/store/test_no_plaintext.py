@@ -1,5 +1,6 @@
-"""No plaintext identifier at rest or in logs: seed known people, then search the raw SQLite
-file, a pg_dump of the PostgreSQL database and every captured log line for them."""
+"""No plaintext identifier at rest or in logs: seed known people and data-subject requests about
+them (with a one-time code sent), then search the raw SQLite file, a pg_dump of the PostgreSQL
+database and every captured log line for them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ import pytest
 from sqlalchemy import make_url
 
 from steward.consent.events import ConsentEvent, ConsentEventKind
+from steward.law.calendar import Nation
+from steward.mail import MemoryMailer
+from steward.manifest.datasets import IdentityKind
+from steward.requests.kinds import RequestKind
+from steward.requests.lifecycle import Channel
+from steward.services import requests as request_service
 from steward.store.audit import verify_chain
 from steward.store.database import Store
 from steward.store.ledger import ensure_person, find_person, record
@@ -49,9 +56,39 @@ def seed(store: Store) -> None:
                 ),
             )
         uow.commit()
+    seed_requests(store)
     with store.unit_of_work(actor="test") as uow:
         assert find_person(uow, email=PEOPLE[0][0]) is not None
         assert verify_chain(uow).intact
+
+
+def seed_requests(store: Store) -> None:
+    """A rectification request per person, naming them in every free-text field."""
+    mailer = MemoryMailer()
+    for email, phone, name in PEOPLE:
+        request = request_service.new_request(
+            store,
+            Nation.england,
+            kind=RequestKind.rectification,
+            channel=Channel.email,
+            received=store.clock().date(),
+            identities=[
+                (IdentityKind.email, email),
+                (IdentityKind.phone, phone),
+                (IdentityKind.name, name),
+            ],
+            actor="test",
+            details=f"{name} writes from {email} about {phone}",
+            changes=[f"email={email}"],
+            mailer=mailer,
+        )
+        request_service.assign(
+            store, Nation.england, request.reference, staff="Priya", actor="test"
+        )
+        request_service.close(
+            store, Nation.england, request.reference, outcome=f"{name} corrected", actor="test"
+        )
+    assert len(mailer.sent) == len(PEOPLE)
 
 
 def database_bytes(url: str) -> bytes:
@@ -66,6 +103,7 @@ def database_bytes(url: str) -> bytes:
         capture_output=True,
     )
     assert b"COPY public.person_identifiers" in dump.stdout  # the dump really holds the data
+    assert b"COPY public.requests" in dump.stdout
     return dump.stdout
 
 
@@ -85,6 +123,7 @@ def test_known_identifiers_appear_nowhere_in_storage_or_logs(
     logged = (caplog.text + captured.out + captured.err).encode()
     assert "INSERT INTO person_identifiers" in caplog.text  # statements were really logged
     assert b"Send me news" in stored  # the search sees plaintext that is meant to be there
+    assert b"rectification" in stored
     for needle in needles():
         assert needle not in stored, needle
         assert needle.lower() not in stored.lower(), needle
