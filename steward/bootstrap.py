@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from steward.connectors.mailchimp_settings import MailchimpSettings
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
+    from steward.law.calendar import Nation
 
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
 
@@ -172,3 +173,27 @@ def mailer(settings: Settings) -> Mailer:
         password=mail.smtp_password.get_secret_value() if mail.smtp_password else None,
         timeout=mail.timeout_seconds,
     )
+
+
+def organisation_nation(settings: Settings) -> Nation:
+    """The nation whose bank holidays time the deployment's requests (RULES.md C-3, R1.3):
+    the manifest's organisation (``STEWARD_MANIFEST``). Refused, naming the variable, when the
+    manifest is not named or does not exist: a due date is never guessed."""
+    from steward.manifest.load import load_manifest
+
+    path = settings.manifest.path
+    if path is None:
+        raise ConfigError(
+            "the deployment's manifest is not named, so the organisation's nation (its bank "
+            "holidays) is unknown",
+            where=MANIFEST_VARIABLE,
+            hint=f"export {MANIFEST_VARIABLE}=path/to/manifest (a file or a folder of files); "
+            "see docs/configuration.md",
+        )
+    if not path.exists():
+        raise ConfigError(
+            f"{str(path)!r} does not exist",
+            where=MANIFEST_VARIABLE,
+            hint="point it at the manifest file or the folder of its files",
+        )
+    return load_manifest(path).organisation.nation
