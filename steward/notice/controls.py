@@ -112,8 +112,8 @@ CONTROLS: dict[ControlId, Control] = {
             ControlId.dsar_workflow,
             "Data-subject request workflow",
             "steward.requests",
-            "requests and tasks tables",
-            False,
+            "requests, request_events and verification_codes tables; `steward request show`",
+            True,
         ),
         Control(
             ControlId.retention_sweep,

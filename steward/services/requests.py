@@ -98,7 +98,7 @@ def new_request(
     wanted = changes_of(kind, changes)
     text = free_text(details, "details")
     if mailer is not None:
-        _code_address(grouped.get(IdentityKind.email, ()), "new")
+        _code_address(grouped.get(IdentityKind.email, ()), "identity")
     with store.unit_of_work(actor) as uow:
         day = today(store)
         request, event = lifecycle.receive(
