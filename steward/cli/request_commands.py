@@ -51,6 +51,8 @@ def build_request_app() -> typer.Typer:
     request_app.command("refuse")(refuse_command)
     request_app.command("close")(close_command)
     request_app.command("assign")(assign_command)
+    request_app.command("authority")(authority_command)
+    request_app.command("fee")(fee_command)
     try:
         engine_commands = importlib.import_module(ENGINE_COMMANDS)
     except ModuleNotFoundError as missing:
@@ -302,3 +304,32 @@ def assign_command(
         request = service.assign(store, nation, reference, staff=to, actor=_actor())
         typer.echo(_summary(request, store, nation))
         typer.echo(f"assigned to {request.assigned_to}")
+
+
+_On = Annotated[str | None, typer.Option("--on", help="Day it arrived (default today).")]
+
+
+def authority_command(
+    reference: _Reference,
+    note: Annotated[str, typer.Option("--note", help="What evidence of authority arrived.")],
+    on: _On = None,
+) -> None:
+    """A third party's authority to act arrived: the clock restarts that day (R1.1)."""
+    with _desk() as (store, nation):
+        request = service.record_authority(
+            store, nation, reference, note=note, actor=_actor(), on=_date(on, "--on")
+        )
+        typer.echo(_summary(request, store, nation))
+
+
+def fee_command(
+    reference: _Reference,
+    note: Annotated[str, typer.Option("--note", help="Why a fee could lawfully be charged.")],
+    on: _On = None,
+) -> None:
+    """A lawful fee was paid (Art 12(5), 15(3)): the clock restarts that day (R1.1)."""
+    with _desk() as (store, nation):
+        request = service.record_fee(
+            store, nation, reference, note=note, actor=_actor(), on=_date(on, "--on")
+        )
+        typer.echo(_summary(request, store, nation))

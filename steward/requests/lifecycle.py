@@ -116,6 +116,8 @@ ALLOWED_FROM: dict[str, frozenset[RequestStatus]] = {
     "extend": _UNFINISHED,
     "refuse": _UNFINISHED,
     "assign": _UNFINISHED,
+    "authority": _UNFINISHED,
+    "fee": _UNFINISHED,
     "plan": frozenset({RequestStatus.verified, RequestStatus.planned}),
     "approve": frozenset({RequestStatus.planned}),
     "start": frozenset({RequestStatus.planned, RequestStatus.approved, RequestStatus.running}),
@@ -195,6 +197,30 @@ def verify(
     )
     summary = f"identity verified by {method.value}" + (" (clock restarts)" if restarts else "")
     return verified, RequestEvent("verified", summary if note is None else f"{summary}: {note}")
+
+
+def receive_authority(request: Request, on: date, note: str | None) -> Transition:
+    """Evidence that a third party may act for the person arrived: the clock restarts on that
+    day (RULES.md R1.1, ICO right-of-access guidance)."""
+    _require(request, "authority")
+    _not_before_receipt(request, on, "on")
+    what = _text(note, "note of the evidence of authority", "note")
+    return (
+        replace(request, authority_received=on),
+        RequestEvent("authority_received", f"{what} (clock restarts {on})"),
+    )
+
+
+def receive_fee(request: Request, on: date, note: str | None) -> Transition:
+    """A fee that may lawfully be charged (Art 12(5), Art 15(3)) was paid: the clock restarts
+    on that day (RULES.md R1.1, R1.8)."""
+    _require(request, "fee")
+    _not_before_receipt(request, on, "on")
+    what = _text(note, "note of why a fee was lawful", "note")
+    return (
+        replace(request, fee_paid=on),
+        RequestEvent("fee_paid", f"{what} (clock restarts {on})"),
+    )
 
 
 def pause(request: Request, asked: date, note: str | None) -> Transition:

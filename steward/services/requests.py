@@ -44,6 +44,8 @@ __all__ = [
     "list_requests",
     "new_request",
     "pause",
+    "record_authority",
+    "record_fee",
     "record_verification",
     "refuse",
     "resume",
@@ -217,7 +219,35 @@ def record_verification(
         nation,
         reference,
         actor,
-        lambda request, day: lifecycle.verify(request, method, on or day, free_text(note, "note")),
+        lambda request, day: lifecycle.verify(
+            request, method, _not_future(on, day, "on"), free_text(note, "note")
+        ),
+    )
+
+
+def record_authority(
+    store: Store, nation: Nation, reference: str, *, note: str, actor: str, on: date | None
+) -> Request:
+    """A third party's authority to act arrived: the clock restarts (RULES.md R1.1)."""
+    return _step(
+        store,
+        nation,
+        reference,
+        actor,
+        lambda request, day: lifecycle.receive_authority(request, _not_future(on, day, "on"), note),
+    )
+
+
+def record_fee(
+    store: Store, nation: Nation, reference: str, *, note: str, actor: str, on: date | None
+) -> Request:
+    """A lawful fee was paid: the clock restarts (RULES.md R1.1, R1.8)."""
+    return _step(
+        store,
+        nation,
+        reference,
+        actor,
+        lambda request, day: lifecycle.receive_fee(request, _not_future(on, day, "on"), note),
     )
 
 

@@ -267,3 +267,16 @@ def test_without_the_manifest_the_nation_is_unknown_and_nothing_is_recorded(
     )
     assert code == 2
     assert "STEWARD_MANIFEST" in err and "Traceback" not in err
+
+
+def test_authority_and_fee_restart_the_clock(
+    desk: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = new(capsys, "--email", "ada@example.org", "--received", "2026-03-02")
+    code, out, _ = run(
+        ["request", "authority", reference, "--note", "signed authority", "--on", "2026-03-20"],
+        capsys,
+    )
+    assert code == 0 and out.endswith("due 2026-04-20\n")
+    code, _, err = run(["request", "fee", reference, "--note", " "], capsys)
+    assert code == 2 and "note of why a fee was lawful is required" in err

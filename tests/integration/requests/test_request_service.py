@@ -320,3 +320,45 @@ def test_the_list_is_ordered_by_due_date_and_filters_overdue(store: Store) -> No
     assert [line.request.reference for line in overdue] == [late.reference]
     verified = service.list_requests(store, ENGLAND, actor=ACTOR, status=RequestStatus.verified)
     assert verified == []
+
+
+def test_authority_and_fee_restart_the_clock_and_are_kept(store: Store) -> None:
+    request = new(store, received=date(2026, 11, 2))
+    service.record_authority(
+        store,
+        ENGLAND,
+        request.reference,
+        note="signed authority",
+        actor=ACTOR,
+        on=date(2026, 11, 9),
+    )
+    paid = service.record_fee(
+        store, ENGLAND, request.reference, note="further copy", actor=ACTOR, on=None
+    )
+    assert (paid.authority_received, paid.fee_paid) == (date(2026, 11, 9), TODAY)
+    view = service.show_request(store, ENGLAND, request.reference, actor=ACTOR)
+    assert view.request == paid
+    assert view.deadline.start == TODAY and view.deadline.due == date(2026, 12, 29)
+
+
+def test_no_code_is_mailed_for_a_step_that_is_refused(store: Store) -> None:
+    mailer = MemoryMailer()
+    request = new(store)
+    service.close(store, ENGLAND, request.reference, outcome="withdrawn", actor=ACTOR)
+    with pytest.raises(Conflict, match="is closed"):
+        service.send_code(store, ENGLAND, request.reference, mailer, ACTOR)
+    assert mailer.sent == []
+
+
+def test_a_staff_check_in_the_future_is_refused(store: Store) -> None:
+    request = new(store)
+    with pytest.raises(InvalidInput, match="in the future"):
+        service.record_verification(
+            store,
+            ENGLAND,
+            request.reference,
+            method=VerificationMethod.document,
+            note="passport",
+            actor=ACTOR,
+            on=date(2026, 12, 25),
+        )

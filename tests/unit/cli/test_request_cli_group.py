@@ -57,4 +57,6 @@ def test_without_the_engine_module_the_group_has_its_own_commands_only(
         "refuse",
         "close",
         "assign",
+        "authority",
+        "fee",
     }

@@ -87,3 +87,17 @@ def test_a_finished_request_is_never_overdue() -> None:
     closed = replace(request(on=date(2026, 3, 3)), status=lifecycle.RequestStatus.closed)
     state = clock_state(closed, ENGLAND, date(2026, 6, 1))
     assert (state.overdue, state.at_risk) == (False, False)
+
+
+def test_a_fee_paid_restarts_the_clock() -> None:
+    paid, _ = lifecycle.receive_fee(
+        request(on=date(2026, 2, 3)), date(2026, 2, 27), "manifestly excessive: fee charged"
+    )
+    assert deadline(paid, ENGLAND, date(2026, 2, 27)).due == date(2026, 3, 27)
+
+
+def test_authority_received_restarts_the_clock() -> None:
+    authorised, _ = lifecycle.receive_authority(
+        request(on=date(2026, 3, 2)), date(2026, 3, 20), "solicitor's signed authority"
+    )
+    assert deadline(authorised, ENGLAND, date(2026, 3, 20)).due == date(2026, 4, 20)

@@ -210,3 +210,19 @@ def test_an_access_plan_runs_without_approval() -> None:
 def test_every_status_either_allows_a_step_or_is_closed(status: RequestStatus) -> None:
     allowed = {step for step, statuses in ALLOWED_FROM.items() if status in statuses}
     assert allowed or status is RequestStatus.closed
+
+
+def test_evidence_of_authority_is_recorded_with_its_day() -> None:
+    with_authority, event = lifecycle.receive_authority(
+        received(), date(2026, 9, 8), "signed letter of authority from the solicitor"
+    )
+    assert with_authority.authority_received == date(2026, 9, 8)
+    assert event.note == "signed letter of authority from the solicitor (clock restarts 2026-09-08)"
+
+
+def test_a_fee_paid_is_recorded_with_why_it_was_lawful() -> None:
+    paid, event = lifecycle.receive_fee(received(), date(2026, 9, 8), "a further copy (Art 15(3))")
+    assert paid.fee_paid == date(2026, 9, 8)
+    assert event.action == "fee_paid"
+    with pytest.raises(InvalidInput, match="why a fee was lawful"):
+        lifecycle.receive_fee(received(), date(2026, 9, 8), "")
