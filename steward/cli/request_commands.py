@@ -156,7 +156,12 @@ def verify_command(
         VerificationMethod | None,
         typer.Option("--method", help="How staff checked identity (document, known-contact, ...)."),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="What was checked.")] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(
+            "--note", help="What was checked (with --send-code: why identity is in doubt)."
+        ),
+    ] = None,
     on: Annotated[
         str | None, typer.Option("--on", help="Day identity was confirmed (default today).")
     ] = None,
@@ -176,7 +181,7 @@ def verify_command(
     code_mailer = mailer(load_settings()) if send_code else None
     with _desk() as (store, nation):
         if code_mailer is not None:
-            sent = service.send_code(store, nation, reference, code_mailer, _actor())
+            sent = service.send_code(store, nation, reference, code_mailer, _actor(), why=note)
             typer.echo(sent.message)
             return
         if code is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from steward.errors import InvalidInput
 from steward.law.calendar import Nation
@@ -36,8 +37,10 @@ from steward.store.database import Store, UnitOfWork
 
 __all__ = [
     "CodeSent",
+    "EngineStep",
     "RequestLine",
     "RequestView",
+    "advance",
     "assign",
     "close",
     "extend",
@@ -128,18 +131,27 @@ def _code_address(emails: Sequence[str], where: str) -> str:
     return emails[0]
 
 
-def send_code(store: Store, nation: Nation, reference: str, mailer: Mailer, actor: str) -> CodeSent:
+def send_code(
+    store: Store,
+    nation: Nation,
+    reference: str,
+    mailer: Mailer,
+    actor: str,
+    *,
+    why: str | None = None,
+) -> CodeSent:
     """Send a new one-time code to the request's e-mail address; an earlier code stops
-    counting. The answer is the same whoever the address belongs to (RULES.md §12)."""
+    counting. The answer is the same whoever the address belongs to (RULES.md §12). ``why``
+    records the reasonable doubt that made identity worth asking for (RULES.md R1.1)."""
     with store.unit_of_work(actor) as uow:
         request = repository.get(uow, reference, for_update=True)
-        _, sent = _send_code(uow, nation, request, mailer)
+        _, sent = _send_code(uow, nation, request, mailer, free_text(why, "note"))
         uow.commit()
     return sent
 
 
 def _send_code(
-    uow: UnitOfWork, nation: Nation, request: Request, mailer: Mailer
+    uow: UnitOfWork, nation: Nation, request: Request, mailer: Mailer, why: str | None = None
 ) -> tuple[Request, CodeSent]:
     address = _code_address(
         repository.subject(uow, request.reference).identities.get(IdentityKind.email, ()),
@@ -152,7 +164,8 @@ def _send_code(
     issued = verification.issue(request.reference, digest, keys.current, uow.clock())
     repository.add_code(uow, issued)
     day = uow.clock().astimezone(LONDON).date()
-    _write(uow, nation, day, (asked, lifecycle.RequestEvent(event.action, "one-time code sent")))
+    note = "one-time code sent" + (f": {why}" if why else "")
+    _write(uow, nation, day, (asked, lifecycle.RequestEvent(event.action, note)))
     message = OutgoingMessage(
         to=address,
         subject=f"Your code for request {request.reference}",
@@ -338,3 +351,29 @@ def assign(store: Store, nation: Nation, reference: str, *, staff: str, actor: s
     return _step(
         store, nation, reference, actor, lambda request, _day: lifecycle.assign(request, staff)
     )
+
+
+class EngineStep(StrEnum):
+    """The statuses the engine sets as it plans and runs a request."""
+
+    planned = "planned"
+    approved = "approved"
+    running = "running"
+    completed = "completed"
+
+
+def advance(
+    uow: UnitOfWork, nation: Nation, reference: str, step: EngineStep, note: str | None = None
+) -> Request:
+    """Move a request on as the engine works, inside the engine's own unit of work (it commits,
+    with its plan or evidence rows): the row is locked, the step checked against the lifecycle,
+    and the timeline line and audit link written with it."""
+    request = repository.get(uow, reference, for_update=True)
+    day = uow.clock().astimezone(LONDON).date()
+    transition = {
+        EngineStep.planned: lambda: lifecycle.plan(request),
+        EngineStep.approved: lambda: lifecycle.approve(request, note),
+        EngineStep.running: lambda: lifecycle.start(request),
+        EngineStep.completed: lambda: lifecycle.complete(request, day, note),
+    }[step]()
+    return _write(uow, nation, day, transition)

@@ -362,3 +362,41 @@ def test_a_staff_check_in_the_future_is_refused(store: Store) -> None:
             actor=ACTOR,
             on=date(2026, 12, 25),
         )
+
+
+def test_the_engine_moves_a_request_on_inside_its_own_unit_of_work(store: Store) -> None:
+    request = new(store, kind=RequestKind.erasure)
+    service.record_verification(
+        store,
+        ENGLAND,
+        request.reference,
+        method=VerificationMethod.in_person,
+        note="seen",
+        actor=ACTOR,
+    )
+    with store.unit_of_work("engine") as uow:
+        service.advance(uow, ENGLAND, request.reference, service.EngineStep.planned)
+        with pytest.raises(Conflict, match="must be approved first"):
+            service.advance(uow, ENGLAND, request.reference, service.EngineStep.running)
+        service.advance(uow, ENGLAND, request.reference, service.EngineStep.approved, "ok")
+        service.advance(uow, ENGLAND, request.reference, service.EngineStep.running)
+        done = service.advance(uow, ENGLAND, request.reference, service.EngineStep.completed)
+        uow.commit()
+    assert (done.status, done.closed_on) == (RequestStatus.completed, TODAY)
+    timeline = service.show_request(store, ENGLAND, request.reference, actor=ACTOR).timeline
+    assert [entry.action for entry in timeline][-4:] == [
+        "planned",
+        "approved",
+        "started",
+        "completed",
+    ]
+    assert timeline[-1].actor == "engine"
+
+
+def test_why_identity_was_asked_for_is_kept(store: Store) -> None:
+    request = new(store)
+    service.send_code(
+        store, ENGLAND, request.reference, MemoryMailer(), ACTOR, why="health records asked for"
+    )
+    last = service.show_request(store, ENGLAND, request.reference, actor=ACTOR).timeline[-1]
+    assert last.note == "one-time code sent: health records asked for"
