@@ -102,6 +102,7 @@ class RequestEvent:
 
 
 Transition = tuple[Request, RequestEvent]
+STAFF_NAME_MAX = 200
 
 _OPEN_BEFORE_WORK = frozenset(
     {RequestStatus.received, RequestStatus.awaiting_identity, RequestStatus.verified}
@@ -324,6 +325,12 @@ def assign(request: Request, staff: str | None) -> Transition:
     """Give the request to a member of staff (a name for now)."""
     _require(request, "assign")
     who = _text(staff, "staff name", "staff")
+    if len(who) > STAFF_NAME_MAX:
+        raise InvalidInput(
+            f"a staff name is at most {STAFF_NAME_MAX} characters",
+            where="staff",
+            hint="give the name the team knows them by",
+        )
     return replace(request, assigned_to=who), RequestEvent("assigned", f"assigned to {who}")
 
 

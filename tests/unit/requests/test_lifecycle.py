@@ -182,6 +182,8 @@ def test_assignment_names_a_member_of_staff() -> None:
     assert event.note == "assigned to Priya Shah"
     with pytest.raises(InvalidInput, match="staff name"):
         lifecycle.assign(received(), "")
+    with pytest.raises(InvalidInput, match="at most 200 characters"):
+        lifecycle.assign(received(), "P" * 201)
 
 
 def test_the_engine_plans_only_a_verified_request() -> None:
