@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from steward.connectors.memory import MemoryConnector
-from steward.connectors.protocol import RecordKey
+from steward.connectors.protocol import Connector, RecordKey
 from steward.engine.evidence import records_digest
 from steward.errors import Conflict
 from steward.requests.kinds import RequestKind
@@ -163,7 +163,7 @@ def test_a_step_interrupted_while_running_is_resumed_with_its_recorded_keys_and_
     request_id = _planned(store, RequestKind.erasure)
     approve(store, request_id, "dpo")
     crashing = CrashingConnector(estate["crm"], "erase", after=after)
-    systems_then = {**estate, "crm": crashing}
+    systems_then: dict[str, Connector] = {**estate, "crm": crashing}
     with pytest.raises(Crash):
         run_plan(store, request_id, systems_then.__getitem__, TaxHolds(), clock)
     interrupted = show_plan(store, request_id)
@@ -189,10 +189,13 @@ def test_a_running_step_whose_worker_stopped_beating_for_a_minute_is_reported_st
 ) -> None:
     request_id = _planned(store, RequestKind.erasure)
     approve(store, request_id, "dpo")
-    crashing = CrashingConnector(estate["support"], "erase", after=False)
+    crashing: dict[str, Connector] = {
+        **estate,
+        "support": CrashingConnector(estate["support"], "erase", after=False),
+    }
     with pytest.raises(Crash):
         run_plan(
-            store, request_id, {**estate, "support": crashing}.__getitem__, TaxHolds(), clock,
+            store, request_id, crashing.__getitem__, TaxHolds(), clock,
             worker="worker-a",
         )  # fmt: skip
     beat = show_plan(store, request_id).steps[4].heartbeat_at
@@ -209,10 +212,13 @@ def test_another_worker_does_not_take_over_a_step_whose_worker_is_alive(
 ) -> None:
     request_id = _planned(store, RequestKind.erasure)
     approve(store, request_id, "dpo")
-    crashing = CrashingConnector(estate["support"], "erase", after=False)
+    crashing: dict[str, Connector] = {
+        **estate,
+        "support": CrashingConnector(estate["support"], "erase", after=False),
+    }
     with pytest.raises(Crash):
         run_plan(
-            store, request_id, {**estate, "support": crashing}.__getitem__, TaxHolds(), clock,
+            store, request_id, crashing.__getitem__, TaxHolds(), clock,
             worker="worker-a",
         )  # fmt: skip
     with pytest.raises(Conflict, match="being run by worker-a"):
