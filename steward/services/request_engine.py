@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from steward.connectors.protocol import RecordKey, SystemUnavailable
-from steward.connectors.registry import has_driver
 from steward.engine.evidence import (
     Decision,
     decision_from_json,
@@ -33,16 +32,11 @@ from steward.engine.evidence import (
     keys_digest,
     records_to_json,
 )
-from steward.engine.plan import SystemReach
-from steward.engine.plan import make_plan as plan_for
-from steward.engine.plan_json import plan_to_json
 from steward.engine.steps import Connectors, act, decide, search, search_evidence
-from steward.engine.subject import RequestSubject, subject_to_json
 from steward.errors import Conflict, ConnectorError, InvalidInput
-from steward.manifest.datasets import DatasetMap
-from steward.manifest.schema import System
 from steward.requests.holds import HoldCheck
 from steward.requests.outcome import StepAction, StepEvidence
+from steward.services.request_planning import approve, audit_request, make_plan, refuse_unapproved
 from steward.services.request_reports import (
     STUCK_AFTER,
     DryRun,
@@ -59,8 +53,9 @@ from steward.services.request_reports import (
     stuck_steps,
     view_of,
 )
-from steward.store import audit, plans
-from steward.store.database import Clock, Store, UnitOfWork
+from steward.services.step_heartbeat import HEARTBEAT_EVERY, heartbeat
+from steward.store import plans
+from steward.store.database import Clock, Store
 
 __all__ = [
     "DryRun",
@@ -84,79 +79,6 @@ StepProgress = Callable[[StepView, int, int], None]
 """Called after each step ``run_plan`` runs: (step, steps finished, steps in the plan)."""
 
 
-def make_plan(
-    store: Store,
-    subject: RequestSubject,
-    maps: Sequence[DatasetMap],
-    systems: Sequence[System] = (),
-    *,
-    actor: str = "steward",
-) -> PlanView:
-    """Plan the request and store the plan. A plan not yet approved or started is replaced
-    (the maps may have changed); one approved or under way is kept."""
-    reach = [SystemReach(s.id, has_driver(s.kind)) for s in systems]
-    plan = plan_for(subject, maps, reach)
-    with store.unit_of_work(actor) as uow:
-        existing = plans.find_plan(uow, subject.request_id, for_update=True)
-        if existing is not None:
-            if plan_status(load(uow, subject.request_id)) != "planned":
-                raise Conflict(
-                    f"request {subject.request_id} already has a plan that is {existing.status}",
-                    where="request_id",
-                    hint="run it (`steward request run`); a started plan is never replaced",
-                )
-            plans.drop_plan(uow, subject.request_id)
-        plans.add_plan(
-            uow,
-            request_id=subject.request_id,
-            kind=subject.kind.value,
-            plan_json=plan_to_json(plan),
-            subject_json=subject_to_json(subject),
-            steps=[
-                plans.NewStep(s.number, s.system, s.collection, s.action.value) for s in plan.steps
-            ],
-        )
-        _audit(
-            uow,
-            "request.planned",
-            subject.request_id,
-            kind=subject.kind.value,
-            steps=len(plan.steps),
-            not_searched=len(plan.not_searched),
-        )
-        view = view_of(load(uow, subject.request_id))
-        uow.commit()
-    return view
-
-
-def approve(store: Store, request_id: str, actor: str) -> PlanView:
-    """A person approves the plan; destructive steps may run only after this."""
-    with store.unit_of_work(actor) as uow:
-        stored = plans.get_plan(uow, request_id, for_update=True)
-        if stored.approved_at is not None:
-            raise Conflict(
-                f"the plan for request {request_id} was already approved by {stored.approved_by}",
-                where="request_id",
-                hint=f"run it with `steward request run {request_id}`",
-            )
-        plans.set_approved(uow, request_id, actor, uow.clock())
-        _audit(uow, "request.plan_approved", request_id, by=actor)
-        view = view_of(load(uow, request_id))
-        uow.commit()
-    return view
-
-
-def _refuse_unapproved(loaded: Loaded) -> None:
-    if loaded.stored.approved_at is None and loaded.plan.destructive:
-        request_id = loaded.stored.request_id
-        raise Conflict(
-            f"the plan for request {request_id} changes data and has not been approved",
-            where=f"request {request_id}",
-            hint=f"check it with `steward request plan {request_id} --dry-run`, then "
-            f"`steward request approve {request_id}`",
-        )
-
-
 def run_step(
     store: Store,
     request_id: str,
@@ -166,8 +88,10 @@ def run_step(
     clock: Clock,
     *,
     worker: str = IN_PROCESS,
+    heartbeat_every: float = HEARTBEAT_EVERY,
 ) -> StepView:
-    """Run one step (see the module's docstring). A done step is left as it is."""
+    """Run one step (see the module's docstring). A done step is left as it is. While the
+    step's connector works, its heartbeat is recorded every ``heartbeat_every`` seconds."""
     with store.unit_of_work(worker, reads_only=True) as uow:
         loaded = load(uow, request_id)
     step = loaded.plan.step(step_no)
@@ -181,7 +105,7 @@ def run_step(
             hint="record what was done with `steward request` once it is done by hand",
         )
     if step.destructive:
-        _refuse_unapproved(loaded)
+        refuse_unapproved(loaded)
     waiting = [n for n in step.needs if loaded.step(n).status != "done"]
     if waiting:
         raise Conflict(
@@ -197,7 +121,8 @@ def run_step(
     try:
         if step.action is StepAction.search:
             _claim(store, loaded, step_no, worker, clock, Decision(()))
-            keys = search(step, loaded.plan, loaded.subject, found, connectors)
+            with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
+                keys = search(step, loaded.plan, loaded.subject, found, connectors)
             _finish(
                 store,
                 loaded,
@@ -214,7 +139,8 @@ def run_step(
                 keys = found(step.acts_on) if step.acts_on is not None else ()
                 decision = decide(step, loaded.plan, keys, connectors, holds, clock().date())
             _claim(store, loaded, step_no, worker, clock, decision)
-            result = act(step, loaded.plan, loaded.subject, decision, connectors, clock())
+            with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
+                result = act(step, loaded.plan, loaded.subject, decision, connectors, clock())
             exported = (
                 records_to_json(result.exported) if step.action is StepAction.export else None
             )
@@ -263,7 +189,7 @@ def _claim(
             keys_json=decision_to_json(decision),
         )
         plans.set_status(uow, request_id, "running")
-        _audit(
+        audit_request(
             uow,
             "request.step_started",
             request_id,
@@ -300,7 +226,7 @@ def _finish(
             keys_json=None if keys is None else decision_to_json(keys),
         )
         plans.set_status(uow, request_id, plan_status(load(uow, request_id)))
-        _audit(uow, "request.step_done", request_id, step=step_no, evidence=evidence_json)
+        audit_request(uow, "request.step_done", request_id, step=step_no, evidence=evidence_json)
         uow.commit()
 
 
@@ -320,7 +246,9 @@ def _fail(
             error=f"{reason}: system {system}: {error.message}",
         )
         plans.set_status(uow, request_id, "failed")
-        _audit(uow, "request.step_failed", request_id, step=step_no, system=system, reason=reason)
+        audit_request(
+            uow, "request.step_failed", request_id, step=step_no, system=system, reason=reason
+        )
         uow.commit()
 
 
@@ -337,12 +265,13 @@ def run_plan(
     *,
     worker: str = IN_PROCESS,
     progress: StepProgress | None = None,
+    heartbeat_every: float = HEARTBEAT_EVERY,
 ) -> PlanView:
     """Run every step that can run, in order; failed steps are retried. Steps that need a step
     that failed, and manual steps, are left for later (the plan stays open)."""
     with store.unit_of_work(worker, reads_only=True) as uow:
         loaded = load(uow, request_id)
-    _refuse_unapproved(loaded)
+    refuse_unapproved(loaded)
     total = len(loaded.plan.steps)
     for step in loaded.plan.steps:
         current = show_plan(store, request_id)
@@ -351,7 +280,16 @@ def run_plan(
             continue
         if any(status[n] != "done" for n in step.needs):
             continue
-        view = run_step(store, request_id, step.number, connectors, holds, clock, worker=worker)
+        view = run_step(
+            store,
+            request_id,
+            step.number,
+            connectors,
+            holds,
+            clock,
+            worker=worker,
+            heartbeat_every=heartbeat_every,
+        )
         if progress is not None:
             finished = sum(1 for s in show_plan(store, request_id).steps if s.status == "done")
             progress(view, finished, total)
@@ -373,7 +311,7 @@ def record_manual(
         if loaded.step(step_no).status == "done":
             raise Conflict(f"step {step_no} is already done", where=f"request {request_id}")
         if step.destructive:
-            _refuse_unapproved(loaded)
+            refuse_unapproved(loaded)
         evidence = StepEvidence(
             step.system,
             step.collection,
@@ -387,11 +325,9 @@ def record_manual(
         evidence_json = evidence_to_json((evidence,))
         plans.finish(uow, request_id, step_no, status="done", now=now, evidence_json=evidence_json)
         plans.set_status(uow, request_id, plan_status(load(uow, request_id)))
-        _audit(uow, "request.step_recorded", request_id, step=step_no, evidence=evidence_json)
+        audit_request(
+            uow, "request.step_recorded", request_id, step=step_no, evidence=evidence_json
+        )
         view = view_of(load(uow, request_id))
         uow.commit()
     return view
-
-
-def _audit(uow: UnitOfWork, action: str, request_id: str, **payload: object) -> None:
-    audit.append(uow, action=action, subject=f"request:{request_id}", payload=payload)

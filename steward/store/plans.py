@@ -226,10 +226,16 @@ def claim(
     )
 
 
-def beat(uow: UnitOfWork, request_id: str, step_no: int, now: datetime) -> None:
+def beat(uow: UnitOfWork, request_id: str, step_no: int, worker: str, now: datetime) -> None:
+    """The step's worker is alive (only while it still runs the step under its claim)."""
     uow.connection.execute(
         update(plan_steps)
-        .where(plan_steps.c.request_id == request_id, plan_steps.c.step_no == step_no)
+        .where(
+            plan_steps.c.request_id == request_id,
+            plan_steps.c.step_no == step_no,
+            plan_steps.c.status == "running",
+            plan_steps.c.claimed_by == worker,
+        )
         .values(heartbeat_at=now)
     )
 
