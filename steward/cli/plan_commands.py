@@ -7,6 +7,8 @@ needs (``RequestEngineWiring``); the lead wires ``register_into`` into the ``req
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
 
 import typer
@@ -43,7 +45,9 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
                              actor=wired.actor)  # fmt: skip
             typer.echo(render_plan(view))
             if dry_run_:
-                typer.echo(render_dry_run(dry_run(wired.store, request_id, wired.connectors)))
+                report = dry_run(wired.store, request_id, wired.connectors, wired.holds,
+                                 wired.clock().date())  # fmt: skip
+                typer.echo(render_dry_run(report))
         finally:
             wired.close()
 
@@ -67,8 +71,15 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
                 def progress(step: StepView, done: int, total: int) -> None:
                     bar.update("running the plan", done, total)
 
-                view = run_plan(wired.store, request_id, wired.connectors, wired.holds,
-                                wired.clock, worker=wired.actor, progress=progress)  # fmt: skip
+                view = run_plan(
+                    wired.store,
+                    request_id,
+                    wired.connectors,
+                    wired.holds,
+                    wired.clock,
+                    worker=_worker(wired.actor),
+                    progress=progress,
+                )
         finally:
             wired.close()
         typer.echo(render_run(view))
@@ -76,6 +87,12 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
             raise typer.Exit(1)
 
     del plan_command, approve_command, run_command
+
+
+def _worker(actor: str) -> str:
+    """This process, as a step's claim names it: a step another process left running is taken
+    over only once its heartbeat is a minute old (it may still be alive)."""
+    return f"{actor}@{socket.gethostname()}:{os.getpid()}"
 
 
 def render_plan(view: PlanView) -> str:
@@ -101,7 +118,8 @@ def render_dry_run(report: DryRun) -> str:
         if line.records is None and line.system in report.unreachable:
             count = "not reachable"
         actions = ", ".join(a.value for a in line.actions)
-        lines.append(f"  {where}: {count}; {actions}")
+        kept = f", {line.kept} kept under a hold" if line.kept else ""
+        lines.append(f"  {where}: {count}{kept}; {actions}")
     for system in report.unreachable:
         lines.append(f"  system {system} could not be reached: the counts above are incomplete")
     return "\n".join(lines)

@@ -7,15 +7,16 @@ Services own no SQL (DESIGN.md §3): the rows come from ``steward.store.plans``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from steward.connectors.protocol import RecordKey
 from steward.engine.evidence import evidence_from_json, records_from_json
 from steward.engine.plan import NotSearched, Plan, PlanStep
 from steward.engine.plan_json import plan_from_json
-from steward.engine.steps import Connectors, search
+from steward.engine.steps import Connectors, decide, search
 from steward.engine.subject import RequestSubject, subject_from_json
 from steward.errors import ConnectorError
+from steward.requests.holds import HoldCheck
 from steward.requests.kinds import RequestKind
 from steward.requests.outcome import (
     ExportedRecords,
@@ -88,6 +89,7 @@ class DryRunLine:
     fields: tuple[str, ...]
     records: int | None
     note: str = ""
+    kept: int | None = None  # of an erasure's records, how many a hold would keep
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,16 @@ def show_plan(store: Store, request_id: str) -> PlanView:
         return view_of(load(uow, request_id))
 
 
-def dry_run(store: Store, request_id: str, connectors: Connectors) -> DryRun:
+def dry_run(
+    store: Store,
+    request_id: str,
+    connectors: Connectors,
+    holds: HoldCheck | None = None,
+    today: date | None = None,
+) -> DryRun:
     """Per collection, how many records each step would touch: the searches run (connectors only
-    read), nothing is changed in the systems or in Steward's store."""
+    read), nothing is changed in the systems or in Steward's store. With ``holds``, an erasure
+    also says how many records would be kept under a hold on ``today``."""
     with store.unit_of_work("steward", reads_only=True) as uow:
         loaded = load(uow, request_id)
     plan = loaded.plan
@@ -188,6 +197,14 @@ def dry_run(store: Store, request_id: str, connectors: Connectors) -> DryRun:
         if step.action is StepAction.search:
             acting = [s for s in plan.steps if s.acts_on == step.number]
             keys = found.get(step.number)
+            kept = None
+            erasing = [s for s in acting if s.action is StepAction.erase]
+            if keys and erasing and holds is not None and today is not None:
+                try:
+                    decision = decide(erasing[0], plan, keys, connectors, holds, today)
+                    kept = len(decision.keep)
+                except ConnectorError:
+                    unreachable.add(step.system)
             lines.append(
                 DryRunLine(
                     step.system,
@@ -195,6 +212,7 @@ def dry_run(store: Store, request_id: str, connectors: Connectors) -> DryRun:
                     (StepAction.search, *(s.action for s in acting)),
                     tuple(dict.fromkeys(f for s in (step, *acting) for f in s.fields)),
                     None if keys is None else len(keys),
+                    kept=kept,
                 )
             )
         elif step.action is StepAction.manual:

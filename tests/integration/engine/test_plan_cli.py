@@ -85,3 +85,8 @@ def test_run_with_a_system_down_exits_1_naming_it(cli: Run, estate: Estate) -> N
     code, out, _ = cli("run", "r-9")
     assert code == 1
     assert "step 4 failed: unavailable: system support" in out
+
+
+def test_plan_dry_run_says_how_many_records_a_hold_would_keep(cli: Run) -> None:
+    _, out, _ = cli("plan", "r-9", "--dry-run")
+    assert "crm.invoices: 2 records, 1 kept under a hold; search, erase" in out

@@ -361,3 +361,13 @@ def test_no_identifier_or_exported_value_is_stored_in_plaintext(
     )
     for secret in (EMAIL, "Ada Lovelace", "+447700900001"):
         assert secret.encode() not in stored
+
+
+def test_a_dry_run_of_an_erasure_counts_the_records_a_hold_would_keep(
+    store: Store, estate: Estate, clock: ManualClock
+) -> None:
+    request_id = _planned(store, RequestKind.erasure)
+    report = dry_run(store, request_id, estate.__getitem__, TaxHolds(), clock().date())
+    kept = {line.collection: line.kept for line in report.lines if line.kept is not None}
+    assert kept == {"customers": 0, "orders": 0, "invoices": 1, "tickets": 0}
+    assert _destructive_calls(estate) == []
