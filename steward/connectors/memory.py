@@ -48,19 +48,22 @@ class MemoryConnector:
         self.calls: list[tuple[str, str]] = []  # (operation, collection), for tests to read
         self.changes: list[tuple[str, RecordKey]] = []  # each change that took effect
         self._failures = 0
+        self._failing: str | None = None
         self._masked: set[RecordKey] = set()
         self._held: set[RecordKey] = set()  # restriction by the system's own mechanism
         self.closed = False
 
-    def fail_next(self, calls: int) -> None:
-        """The next ``calls`` calls raise SystemUnavailable (as a system that is down)."""
+    def fail_next(self, calls: int, operation: str | None = None) -> None:
+        """The next ``calls`` calls (of ``operation`` only, e.g. "erase", if given) raise
+        SystemUnavailable, as a system that is down."""
         self._failures = calls
+        self._failing = operation
 
     def held(self, key: RecordKey) -> bool:
         return key in self._held
 
     def _enter(self, operation: str, collection: CollectionMap) -> list[Row]:
-        if self._failures > 0:
+        if self._failures > 0 and self._failing in (None, operation):
             self._failures -= 1
             raise SystemUnavailable(
                 self.system_id,

@@ -33,7 +33,7 @@ from steward.engine.evidence import (
     records_to_json,
 )
 from steward.engine.steps import Connectors, act, decide, search, search_evidence
-from steward.errors import Conflict, ConnectorError, InvalidInput
+from steward.errors import ConfigError, Conflict, ConnectorError, InvalidInput, StewardError
 from steward.requests.holds import HoldCheck
 from steward.requests.outcome import StepAction, StepEvidence
 from steward.services.request_planning import approve, audit_request, make_plan, refuse_unapproved
@@ -133,7 +133,7 @@ def run_step(
                 keys=Decision(keys),
             )
         else:
-            if stored.status == "running" and stored.keys_json is not None:
+            if stored.status in ("running", "failed") and stored.keys_json is not None:
                 decision = decision_from_json(stored.keys_json)  # exactly what was recorded
             else:
                 keys = found(step.acts_on) if step.acts_on is not None else ()
@@ -147,7 +147,7 @@ def run_step(
             _finish(
                 store, loaded, step_no, worker, clock, evidence=result.evidence, exported=exported
             )
-    except ConnectorError as error:
+    except (ConnectorError, ConfigError) as error:  # the system, or how it is reached
         _fail(store, loaded, step_no, worker, clock, error)
     return _view(store, request_id, step_no)
 
@@ -231,10 +231,16 @@ def _finish(
 
 
 def _fail(
-    store: Store, loaded: Loaded, step_no: int, worker: str, clock: Clock, error: ConnectorError
+    store: Store, loaded: Loaded, step_no: int, worker: str, clock: Clock, error: StewardError
 ) -> None:
     request_id = loaded.stored.request_id
-    reason = "unavailable" if isinstance(error, SystemUnavailable) else "refused"
+    reason = (
+        "unavailable"
+        if isinstance(error, SystemUnavailable)
+        else "refused"
+        if isinstance(error, ConnectorError)
+        else "not configured"
+    )
     system = loaded.plan.step(step_no).system
     with store.unit_of_work(worker) as uow:
         plans.finish(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from steward.connectors.memory import MemoryConnector
 from steward.connectors.protocol import Connector, RecordKey
 from steward.engine.evidence import records_digest
-from steward.errors import Conflict
+from steward.errors import ConfigError, Conflict
 from steward.requests.kinds import RequestKind
 from steward.requests.outcome import StepAction
 from steward.services.request_engine import (
@@ -371,3 +371,37 @@ def test_a_dry_run_of_an_erasure_counts_the_records_a_hold_would_keep(
     kept = {line.collection: line.kept for line in report.lines if line.kept is not None}
     assert kept == {"customers": 0, "orders": 0, "invoices": 1, "tickets": 0}
     assert _destructive_calls(estate) == []
+
+
+def test_a_system_that_cannot_be_opened_fails_its_step_saying_why(
+    store: Store, estate: Estate, clock: ManualClock
+) -> None:
+    request_id = _planned(store, RequestKind.access)
+
+    def connectors(system: str) -> Connector:
+        if system == "support":
+            raise ConfigError("STEWARD_SUPPORT_URL is not set", where="system support")
+        return estate[system]
+
+    view = run_plan(store, request_id, connectors, NoHolds(), clock)
+    (failed,) = [s for s in view.steps if s.status == "failed"]
+    assert failed.error == "not configured: system support: STEWARD_SUPPORT_URL is not set"
+    assert outcome(store, request_id, "dpo", clock()).unreachable == ("support",)
+
+
+def test_a_step_that_failed_after_recording_its_keys_retries_with_those_keys(
+    store: Store, estate: Estate, clock: ManualClock
+) -> None:
+    request_id = _planned(store, RequestKind.erasure)
+    approve(store, request_id, "dpo")
+    for number in range(1, 5):
+        run_step(store, request_id, number, estate.__getitem__, TaxHolds(), clock)
+    estate["support"].fail_next(1, "erase")
+    assert run_step(store, request_id, 5, estate.__getitem__, TaxHolds(), clock).status == "failed"
+    estate["support"].data["tickets"].append(
+        {"id": 99, "customer_ref": 1, "requester": EMAIL, "body": "new", "opened_on": None,
+         "status": "open"}
+    )  # fmt: skip
+    retried = run_step(store, request_id, 5, estate.__getitem__, TaxHolds(), clock)
+    assert (retried.status, retried.attempts, retried.evidence[0].records) == ("done", 2, 2)
+    assert estate["support"].data["tickets"][-1]["body"] == "new"

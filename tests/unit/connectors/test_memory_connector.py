@@ -117,3 +117,11 @@ def test_a_failure_injected_for_the_next_calls_raises_system_unavailable_naming_
             crm.find(CUSTOMERS, "email", [EMAIL])
         assert raised.value.where == "system crm"
     assert crm.find(CUSTOMERS, "email", [EMAIL]) == [RecordKey("customers", ("1",))]
+
+
+def test_a_failure_can_be_injected_for_one_operation_only() -> None:
+    crm = _crm()
+    crm.fail_next(1, "erase")
+    assert crm.find(ORDERS, "customer_id", ["1"])
+    with pytest.raises(SystemUnavailable):
+        crm.erase(ORDERS, [RecordKey("orders", ("10",))])
