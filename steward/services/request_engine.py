@@ -102,7 +102,7 @@ def run_step(
         raise Conflict(
             f"step {step_no} is for staff: {step.note}",
             where=f"request {request_id}",
-            hint="record what was done with `steward request` once it is done by hand",
+            hint=f"do it by hand, then record what was done against step {step_no}",
         )
     if step.destructive:
         refuse_unapproved(loaded)
@@ -214,6 +214,9 @@ def _finish(
 ) -> None:
     request_id = loaded.stored.request_id
     with store.unit_of_work(worker) as uow:
+        current = plans.step_of(uow, request_id, step_no, for_update=True)
+        if current.status != "running" or current.claimed_by != worker:
+            return  # taken over while this worker looked dead: the new claim records it
         evidence_json = evidence_to_json(evidence)
         plans.finish(
             uow,
