@@ -167,15 +167,15 @@ def _search(
     fields = tuple(dict.fromkeys(f.field for f in finders))
     needs = tuple(sorted({f.step for f in finders if isinstance(f, ByReference)}))
     return PlanStep(
-        number,
-        address.system,
-        collection.name,
-        StepAction.search,
-        tuple(finders),
-        None,
-        fields,
-        False,
-        needs,
+        number=number,
+        system=address.system,
+        collection=collection.name,
+        action=StepAction.search,
+        found_by=tuple(finders),
+        acts_on=None,
+        fields=fields,
+        destructive=False,
+        needs=needs,
     )
 
 
@@ -206,15 +206,15 @@ def _acting_steps(
             needs |= {acting[r.child] for r in graph.children_of(address) if r.child in acting}
         steps.append(
             PlanStep(
-                number,
-                address.system,
-                collection.name,
-                action,
-                (),
-                searched[address],
-                fields,
-                action is not StepAction.export,
-                tuple(sorted(needs)),
+                number=number,
+                system=address.system,
+                collection=collection.name,
+                action=action,
+                found_by=(),
+                acts_on=searched[address],
+                fields=fields,
+                destructive=action is not StepAction.export,
+                needs=tuple(sorted(needs)),
             )
         )
     return steps
@@ -285,14 +285,14 @@ _MANUAL_WORK = {
 
 def _manual(number: int, system: str, kind: RequestKind) -> PlanStep:
     return PlanStep(
-        number,
-        system,
-        "",
-        StepAction.manual,
-        (),
-        None,
-        (),
-        kind.destructive,
-        (),
+        number=number,
+        system=system,
+        collection="",
+        action=StepAction.manual,
+        found_by=(),
+        acts_on=None,
+        fields=(),
+        destructive=kind.destructive,
+        needs=(),
         note=f"no connector reaches {system}: {_MANUAL_WORK[kind]}",
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from steward.connectors.protocol import Connector, FieldValue, Record, RecordKey
+from steward.connectors.protocol import ChangeReceipt, Connector, FieldValue, Record, RecordKey
 from steward.engine.evidence import Decision, keys_digest, records_digest
 from steward.engine.plan import ByIdentity, ByReference, Plan, PlanStep
 from steward.engine.subject import RequestSubject
@@ -109,6 +109,7 @@ def act(
     connectors: Connectors,
     now: datetime,
 ) -> StepResult:
+    """Export, correct, restrict or erase exactly the decided records, and say what happened."""
     collection = plan.collection(step.system, step.collection)
     connector = connectors(step.system)
     keys = list(decision.act)
@@ -116,75 +117,67 @@ def act(
     def evidence(
         action: StepAction,
         covered: Sequence[RecordKey],
-        affected: int,
-        system_ids: tuple[str, ...] = (),
+        receipt: ChangeReceipt,
         kept_because: tuple[str, ...] = (),
-        note: str = "",
     ) -> StepEvidence:
         return StepEvidence(
-            step.system,
-            step.collection,
-            action,
-            len(covered),
-            affected,
-            keys_digest(covered),
-            now,
-            system_ids,
-            kept_because,
-            note,
+            system=step.system,
+            collection=step.collection,
+            action=action,
+            records=len(covered),
+            affected=receipt.affected,
+            digest=keys_digest(covered),
+            finished_at=now,
+            system_ids=receipt.system_ids,
+            kept_because=kept_because,
+            note=receipt.detail,
         )
 
     if step.action is StepAction.export:
         records = tuple(connector.read(collection, keys)) if keys else ()
-        return StepResult(
-            (
-                StepEvidence(
-                    step.system,
-                    step.collection,
-                    StepAction.export,
-                    len(records),
-                    0,
-                    records_digest(records),
-                    now,
-                ),
-            ),
-            records,
+        exported = StepEvidence(
+            system=step.system,
+            collection=step.collection,
+            action=StepAction.export,
+            records=len(records),
+            affected=0,
+            digest=records_digest(records),
+            finished_at=now,
         )
+        return StepResult((exported,), records)
     if step.action is StepAction.rectify:
         changes = corrections(step, collection, subject)
-        receipt = connector.rectify(collection, keys, changes) if keys else None
-        affected, ids = (receipt.affected, receipt.system_ids) if receipt else (0, ())
-        return StepResult((evidence(StepAction.rectify, keys, affected, system_ids=ids),))
+        receipt = connector.rectify(collection, keys, changes) if keys else NOTHING
+        return StepResult((evidence(StepAction.rectify, keys, receipt),))
     if step.action is StepAction.restrict:
-        affected, ids, note = _restrict(connector, collection, keys)
         return StepResult(
-            (evidence(StepAction.restrict, keys, affected, system_ids=ids, note=note),)
+            (evidence(StepAction.restrict, keys, _restrict(connector, collection, keys)),)
         )
     results: list[StepEvidence] = []
-    kept = sorted(decision.keep)
-    if kept:
-        affected, ids, note = _restrict(connector, collection, kept)
+    if keys or not decision.keep:
+        receipt = connector.erase(collection, keys) if keys else NOTHING
+        results.append(evidence(StepAction.erase, keys, receipt))
+    if decision.keep:
+        kept = sorted(decision.keep)
         reasons = tuple(sorted({r for found in decision.keep.values() for r in found}))
-        results.append(
-            evidence(
-                StepAction.keep, kept, affected, system_ids=ids, kept_because=reasons, note=note
-            )
-        )
-    receipt = connector.erase(collection, keys) if keys else None
-    affected, ids = (receipt.affected, receipt.system_ids) if receipt else (0, ())
-    results.insert(0, evidence(StepAction.erase, keys, affected, system_ids=ids))
+        receipt = _restrict(connector, collection, kept)
+        results.append(evidence(StepAction.keep, kept, receipt, kept_because=reasons))
     return StepResult(tuple(results))
+
+
+NOTHING = ChangeReceipt(0)
 
 
 def _restrict(
     connector: Connector, collection: CollectionMap, keys: Sequence[RecordKey]
-) -> tuple[int, tuple[str, ...], str]:
+) -> ChangeReceipt:
+    """Put records beyond use (Art 18): the map's flag or the system's own hold; a system with
+    neither is not called, and the evidence says Steward records the restriction itself."""
     if collection.restrict.by is RestrictBy.none:
-        return 0, (), NO_MECHANISM
+        return ChangeReceipt(0, detail=NO_MECHANISM)
     if not keys:
-        return 0, (), ""
-    receipt = connector.restrict(collection, keys, True)
-    return receipt.affected, receipt.system_ids, receipt.detail
+        return NOTHING
+    return connector.restrict(collection, keys, True)
 
 
 def corrections(
