@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable
+from datetime import datetime
 
 import typer
 
@@ -23,6 +24,7 @@ from steward.services.request_engine import (
     make_plan,
     run_plan,
 )
+from steward.services.request_reports import STUCK_AFTER
 from steward.services.request_wiring import RequestEngineWiring
 
 Wiring = Callable[[], RequestEngineWiring]
@@ -95,19 +97,32 @@ def _worker(actor: str) -> str:
     return f"{actor}@{socket.gethostname()}:{os.getpid()}"
 
 
-def render_plan(view: PlanView) -> str:
+def render_plan(view: PlanView, now: datetime | None = None) -> str:
+    """The plan, step by step; with ``now``, a running step whose worker has not beaten for a
+    minute is marked stuck (for `steward request show`)."""
     lines = [f"request {view.request_id}: {view.kind.value}, plan {view.status}"]
     for step in view.steps:
         where = f"{step.system}.{step.collection}" if step.collection else step.system
         mark = " (changes data)" if step.destructive else ""
         fields = f" [{', '.join(step.fields)}]" if step.fields else ""
         lines.append(f"  {step.number:>3}. {step.action.value:<8} {where}{fields}{mark}")
-        lines.append(f"       {step.found_by} ({step.status})")
+        lines.append(f"       {step.found_by} ({_status(step, now)})")
     for skipped in view.not_searched:
         lines.append(f"  -    {skipped.system}.{skipped.collection}: {skipped.reason}")
     if view.needs_approval:
         lines.append(f"approve it with `steward request approve {view.request_id}`")
     return "\n".join(lines)
+
+
+def _status(step: StepView, now: datetime | None) -> str:
+    beat = step.heartbeat_at
+    if step.status == "running" and now is not None and beat is not None:
+        if now - beat > STUCK_AFTER:
+            return f"stuck: {step.claimed_by} last seen {beat:%Y-%m-%d %H:%M:%S} UTC"
+        return f"running on {step.claimed_by}"
+    if step.status == "failed":
+        return f"failed: {step.error}"
+    return step.status
 
 
 def render_dry_run(report: DryRun) -> str:
