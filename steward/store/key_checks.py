@@ -26,7 +26,8 @@ from steward.errors import ConfigError, IntegrityError
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import Store
 from steward.store.people import NAME_CONTEXT
-from steward.store.tables import key_checks, people, person_identifiers
+from steward.store.plans import SUBJECT_CONTEXT
+from steward.store.tables import key_checks, people, person_identifiers, plan_steps, request_plans
 
 _LABEL = b"steward key check/1 "
 _ACTOR = "steward:key-check"
@@ -107,10 +108,16 @@ def _swapped(key: KeyVersion, expected: KeyCheck) -> bool:
 
 
 def _versions_in_use(connection: Connection) -> set[int]:
-    """Every key version some stored value is sealed with (identifiers and names)."""
+    """Every key version some stored value is sealed with (identifiers, names, and a request
+    plan's identifiers, record keys and exported records)."""
     query = union(
         select(person_identifiers.c.key_version).distinct(),
         select(people.c.name_key_version).where(people.c.name_key_version.is_not(None)).distinct(),
+        select(request_plans.c.subject_key_version).distinct(),
+        select(plan_steps.c.keys_key_version).where(plan_steps.c.keys_key_version.is_not(None)),
+        select(plan_steps.c.exported_key_version).where(
+            plan_steps.c.exported_key_version.is_not(None)
+        ),
     )
     return {int(version) for version in connection.execute(query).scalars()}
 
@@ -148,8 +155,17 @@ def _prove_against_data(connection: Connection, ring: KeyRing, version: int, whe
             raise _not_ours(version, where, "its index key does not match the stored index")
         name = connection.execute(
             select(people.c.name_cipher).where(people.c.name_key_version == version).limit(1)
-        ).scalar_one()
-        ring.open(name, context=NAME_CONTEXT)
+        ).scalar_one_or_none()
+        if name is not None:
+            ring.open(name, context=NAME_CONTEXT)
+            return
+        subject = connection.execute(
+            select(request_plans.c.subject_cipher)
+            .where(request_plans.c.subject_key_version == version)
+            .limit(1)
+        ).scalar_one_or_none()
+        if subject is not None:
+            ring.open(subject, context=SUBJECT_CONTEXT)
     except IntegrityError:
         raise _not_ours(version, where, "it cannot decrypt the values sealed with it") from None
 

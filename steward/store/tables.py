@@ -254,6 +254,48 @@ verification_codes = Table(
     Column("used_at", UtcDateTime, nullable=True),
 )
 
+# --- request engine: plans and their steps (issue 11, steward/store/plans.py) -----------------
+
+request_plans = Table(
+    "request_plans",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("plan", Text, nullable=False),
+    Column("subject_cipher", LargeBinary, nullable=False),
+    Column("subject_key_version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("approved_by", String(200), nullable=True),
+    Column("approved_at", UtcDateTime, nullable=True),
+)
+"""A request's plan as approved (JSON: steps, maps; no personal data) and the request's
+identifiers and corrections, sealed, which the steps search by."""
+
+plan_steps = Table(
+    "plan_steps",
+    metadata,
+    Column("request_id", String(64), ForeignKey("request_plans.request_id"), primary_key=True),
+    Column("step_no", Integer, primary_key=True, autoincrement=False),
+    Column("system", String(64), nullable=False),
+    Column("collection", String(200), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("keys_cipher", LargeBinary, nullable=True),
+    Column("keys_key_version", Integer, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_by", String(200), nullable=True),
+    Column("heartbeat_at", UtcDateTime, nullable=True),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("evidence", Text, nullable=True),
+    Column("exported_cipher", LargeBinary, nullable=True),
+    Column("exported_key_version", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+)
+"""Each step's state. The record keys it acts on are recorded (sealed) before a destructive call,
+so a resumed step acts on exactly those; exported records are sealed too."""
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -270,4 +312,7 @@ __all__ = [
     "request_events",
     "requests",
     "verification_codes",
+
+    "plan_steps",
+    "request_plans",
 ]

@@ -1,0 +1,154 @@
+"""``steward request plan|approve|run``: plan a request across the systems, approve it, run it.
+
+Thin (DESIGN.md §5 item 2): each command parses, calls one service of
+``steward.services.request_engine`` and renders. The composition root supplies what the service
+needs (``RequestEngineWiring``); the lead wires ``register_into`` into the ``request`` group.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from datetime import datetime
+
+import typer
+
+from steward.cli.progress import PhaseProgressBar
+from steward.services.request_engine import (
+    DryRun,
+    PlanView,
+    StepView,
+    approve,
+    dry_run,
+    make_plan,
+    run_plan,
+)
+from steward.services.request_reports import STUCK_AFTER
+from steward.services.request_wiring import RequestEngineWiring
+
+Wiring = Callable[[], RequestEngineWiring]
+
+
+def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
+    """Add ``plan``, ``approve`` and ``run`` to the ``request`` command group."""
+
+    @request_app.command("plan")
+    def plan_command(
+        request_id: str = typer.Argument(..., help="The request's id."),
+        dry_run_: bool = typer.Option(
+            False, "--dry-run", help="Also search each system (read only) and count records."
+        ),
+    ) -> None:
+        """Plan the request across the systems and show the steps (changes nothing)."""
+        wired = wiring()
+        try:
+            view = make_plan(wired.store, wired.subject(request_id), wired.maps, wired.systems,
+                             actor=wired.actor)  # fmt: skip
+            typer.echo(render_plan(view))
+            if dry_run_:
+                report = dry_run(wired.store, request_id, wired.connectors, wired.holds,
+                                 wired.clock().date())  # fmt: skip
+                typer.echo(render_dry_run(report))
+        finally:
+            wired.close()
+
+    @request_app.command("approve")
+    def approve_command(request_id: str = typer.Argument(..., help="The request's id.")) -> None:
+        """Approve the plan, so its steps that change data may run."""
+        wired = wiring()
+        try:
+            view = approve(wired.store, request_id, wired.actor)
+        finally:
+            wired.close()
+        typer.echo(f"plan for request {request_id} approved by {view.approved_by}")
+
+    @request_app.command("run")
+    def run_command(request_id: str = typer.Argument(..., help="The request's id.")) -> None:
+        """Run the plan's steps; a finished step is never run again."""
+        wired = wiring()
+        try:
+            with PhaseProgressBar() as bar:
+
+                def progress(step: StepView, done: int, total: int) -> None:
+                    bar.update("running the plan", done, total)
+
+                view = run_plan(
+                    wired.store,
+                    request_id,
+                    wired.connectors,
+                    wired.holds,
+                    wired.clock,
+                    worker=_worker(wired.actor),
+                    progress=progress,
+                )
+        finally:
+            wired.close()
+        typer.echo(render_run(view))
+        if view.status == "failed":
+            raise typer.Exit(1)
+
+    del plan_command, approve_command, run_command
+
+
+def _worker(actor: str) -> str:
+    """This process, as a step's claim names it: a step another process left running is taken
+    over only once its heartbeat is a minute old (it may still be alive)."""
+    return f"{actor}@{socket.gethostname()}:{os.getpid()}"
+
+
+def render_plan(view: PlanView, now: datetime | None = None) -> str:
+    """The plan, step by step; with ``now``, a running step whose worker has not beaten for a
+    minute is marked stuck (for `steward request show`)."""
+    lines = [f"request {view.request_id}: {view.kind.value}, plan {view.status}"]
+    for step in view.steps:
+        where = f"{step.system}.{step.collection}" if step.collection else step.system
+        mark = " (changes data)" if step.destructive else ""
+        fields = f" [{', '.join(step.fields)}]" if step.fields else ""
+        lines.append(f"  {step.number:>3}. {step.action.value:<8} {where}{fields}{mark}")
+        lines.append(f"       {step.found_by} ({_status(step, now)})")
+    for skipped in view.not_searched:
+        lines.append(f"  -    {skipped.system}.{skipped.collection}: {skipped.reason}")
+    if view.needs_approval:
+        lines.append(f"approve it with `steward request approve {view.request_id}`")
+    return "\n".join(lines)
+
+
+def _status(step: StepView, now: datetime | None) -> str:
+    beat = step.heartbeat_at
+    if step.status == "running" and now is not None and beat is not None:
+        if now - beat > STUCK_AFTER:
+            return f"stuck: {step.claimed_by} last seen {beat:%Y-%m-%d %H:%M:%S} UTC"
+        return f"running on {step.claimed_by}"
+    if step.status == "failed":
+        return f"failed: {step.error}"
+    return step.status
+
+
+def render_dry_run(report: DryRun) -> str:
+    lines = ["dry run (nothing was changed):"]
+    for line in report.lines:
+        where = f"{line.system}.{line.collection}" if line.collection else line.system
+        count = "by hand" if line.records is None else f"{line.records} records"
+        if line.records is None and line.system in report.unreachable:
+            count = "not reachable"
+        actions = ", ".join(a.value for a in line.actions)
+        kept = f", {line.kept} kept under a hold" if line.kept else ""
+        lines.append(f"  {where}: {count}{kept}; {actions}")
+    for system in report.unreachable:
+        lines.append(f"  system {system} could not be reached: the counts above are incomplete")
+    return "\n".join(lines)
+
+
+def render_run(view: PlanView) -> str:
+    done = sum(1 for s in view.steps if s.status == "done")
+    lines = [f"request {view.request_id}: {done} of {len(view.steps)} steps done, {view.status}"]
+    for step in view.steps:
+        if step.status == "failed":
+            lines.append(f"  step {step.number} failed: {step.error}")
+        elif step.status == "pending":
+            lines.append(f"  step {step.number} waiting: {step.system} {step.found_by}")
+    return "\n".join(lines)
+
+
+__all__ = ["register_into", "render_dry_run", "render_plan", "render_run"]

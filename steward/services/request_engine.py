@@ -1,0 +1,342 @@
+"""Plan, approve and run a data-subject request across the organisation's systems.
+
+The lifecycle of a plan (docs/requests.md, "How a request is planned and run"):
+
+1. ``make_plan`` stores the plan made from the dataset maps (and the request's identifiers,
+   sealed); ``dry_run`` shows what it would touch; nothing has changed yet.
+2. ``approve``: a person approves a plan that changes data (erasure, rectification, restriction)
+   before any of its destructive steps may run.
+3. ``run_step`` runs one step: it records the keys the step will act on and marks it ``running``
+   in a committed transaction, then calls the connector, then marks it ``done`` with its evidence
+   in another. After a crash between the two, running it again acts on exactly the recorded keys;
+   connectors are idempotent by key, so the effect happens once. A ``done`` step never runs
+   again, so re-running a finished plan changes nothing.
+4. ``run_plan`` runs every step that can run, in order, in this process (the jobs layer calls
+   ``run_step`` one step at a time). A system that cannot be reached fails its step, naming the
+   system; the steps that depend on it wait, and the request stays open.
+
+Every transition writes one audit event in the same transaction (UK GDPR Art 5(2)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from steward.connectors.protocol import RecordKey, SystemUnavailable
+from steward.engine.evidence import (
+    Decision,
+    decision_from_json,
+    decision_to_json,
+    evidence_to_json,
+    keys_digest,
+    records_to_json,
+)
+from steward.engine.steps import Connectors, act, decide, search, search_evidence
+from steward.errors import ConfigError, Conflict, ConnectorError, InvalidInput, StewardError
+from steward.requests.holds import HoldCheck
+from steward.requests.outcome import StepAction, StepEvidence
+from steward.services.request_planning import approve, audit_request, make_plan, refuse_unapproved
+from steward.services.request_reports import (
+    STUCK_AFTER,
+    DryRun,
+    Loaded,
+    PlanView,
+    StepView,
+    StuckStep,
+    dry_run,
+    exported_records,
+    load,
+    outcome,
+    plan_status,
+    show_plan,
+    stuck_steps,
+    view_of,
+)
+from steward.services.step_heartbeat import HEARTBEAT_EVERY, heartbeat
+from steward.store import plans
+from steward.store.database import Clock, Store
+
+__all__ = [
+    "DryRun",
+    "PlanView",
+    "StepView",
+    "StuckStep",
+    "approve",
+    "dry_run",
+    "exported_records",
+    "make_plan",
+    "outcome",
+    "record_manual",
+    "run_plan",
+    "run_step",
+    "show_plan",
+    "stuck_steps",
+]
+
+IN_PROCESS = "in-process"
+StepProgress = Callable[[StepView, int, int], None]
+"""Called after each step ``run_plan`` runs: (step, steps finished, steps in the plan)."""
+
+
+def run_step(
+    store: Store,
+    request_id: str,
+    step_no: int,
+    connectors: Connectors,
+    holds: HoldCheck,
+    clock: Clock,
+    *,
+    worker: str = IN_PROCESS,
+    heartbeat_every: float = HEARTBEAT_EVERY,
+) -> StepView:
+    """Run one step (see the module's docstring). A done step is left as it is. While the
+    step's connector works, its heartbeat is recorded every ``heartbeat_every`` seconds."""
+    with store.unit_of_work(worker, reads_only=True) as uow:
+        loaded = load(uow, request_id)
+    step = loaded.plan.step(step_no)
+    stored = loaded.step(step_no)
+    if stored.status in ("done", "skipped"):
+        return _view(store, request_id, step_no)
+    if step.action is StepAction.manual:
+        raise Conflict(
+            f"step {step_no} is for staff: {step.note}",
+            where=f"request {request_id}",
+            hint=f"do it by hand, then record what was done against step {step_no}",
+        )
+    if step.destructive:
+        refuse_unapproved(loaded)
+    waiting = [n for n in step.needs if loaded.step(n).status != "done"]
+    if waiting:
+        raise Conflict(
+            f"step {step_no} needs step {', '.join(map(str, waiting))} done first",
+            where=f"request {request_id}",
+            hint="run the plan in order (`steward request run`)",
+        )
+    _refuse_live_claim(stored, worker, clock())
+
+    def found(number: int) -> tuple[RecordKey, ...]:
+        return decision_from_json(loaded.step(number).keys_json or '{"act":[],"keep":[]}').act
+
+    try:
+        if step.action is StepAction.search:
+            _claim(store, loaded, step_no, worker, clock, Decision(()))
+            with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
+                keys = search(step, loaded.plan, loaded.subject, found, connectors)
+            _finish(
+                store,
+                loaded,
+                step_no,
+                worker,
+                clock,
+                evidence=(search_evidence(step, keys, clock()),),
+                keys=Decision(keys),
+            )
+        else:
+            if stored.status in ("running", "failed") and stored.keys_json is not None:
+                decision = decision_from_json(stored.keys_json)  # exactly what was recorded
+            else:
+                keys = found(step.acts_on) if step.acts_on is not None else ()
+                decision = decide(step, loaded.plan, keys, connectors, holds, clock().date())
+            _claim(store, loaded, step_no, worker, clock, decision)
+            with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
+                result = act(step, loaded.plan, loaded.subject, decision, connectors, clock())
+            exported = (
+                records_to_json(result.exported) if step.action is StepAction.export else None
+            )
+            _finish(
+                store, loaded, step_no, worker, clock, evidence=result.evidence, exported=exported
+            )
+    except (ConnectorError, ConfigError) as error:  # the system, or how it is reached
+        _fail(store, loaded, step_no, worker, clock, error)
+    return _view(store, request_id, step_no)
+
+
+def _refuse_live_claim(stored: plans.StoredStep, worker: str, now: datetime) -> None:
+    """Two live workers never run one step: a running step is taken over only by the worker
+    that claimed it, or once its heartbeat is a minute old (its worker is taken to be dead)."""
+    if (
+        stored.status == "running"
+        and stored.claimed_by != worker
+        and stored.heartbeat_at is not None
+        and now - stored.heartbeat_at < STUCK_AFTER
+    ):
+        raise Conflict(
+            f"step {stored.step_no} is being run by {stored.claimed_by}",
+            where=f"request {stored.request_id}",
+            hint="wait for it; a step whose worker died is taken over after a minute",
+        )
+
+
+def _claim(
+    store: Store, loaded: Loaded, step_no: int, worker: str, clock: Clock, decision: Decision
+) -> None:
+    request_id = loaded.stored.request_id
+    with store.unit_of_work(worker) as uow:
+        current = plans.step_of(uow, request_id, step_no, for_update=True)
+        if current.status in ("done", "skipped"):
+            raise Conflict(
+                f"step {step_no} was finished by {current.claimed_by} meanwhile",
+                where=f"request {request_id}",
+            )
+        _refuse_live_claim(current, worker, clock())
+        plans.claim(
+            uow,
+            request_id,
+            step_no,
+            worker=worker,
+            now=clock(),
+            keys_json=decision_to_json(decision),
+        )
+        plans.set_status(uow, request_id, "running")
+        audit_request(
+            uow,
+            "request.step_started",
+            request_id,
+            step=step_no,
+            attempt=current.attempts + 1,
+            keys=keys_digest(decision.act),
+            kept=keys_digest(decision.keep),
+        )
+        uow.commit()
+
+
+def _finish(
+    store: Store,
+    loaded: Loaded,
+    step_no: int,
+    worker: str,
+    clock: Clock,
+    *,
+    evidence: Sequence[StepEvidence],
+    keys: Decision | None = None,
+    exported: str | None = None,
+) -> None:
+    request_id = loaded.stored.request_id
+    with store.unit_of_work(worker) as uow:
+        current = plans.step_of(uow, request_id, step_no, for_update=True)
+        if current.status != "running" or current.claimed_by != worker:
+            return  # taken over while this worker looked dead: the new claim records it
+        evidence_json = evidence_to_json(evidence)
+        plans.finish(
+            uow,
+            request_id,
+            step_no,
+            status="done",
+            now=clock(),
+            evidence_json=evidence_json,
+            exported_json=exported,
+            keys_json=None if keys is None else decision_to_json(keys),
+        )
+        plans.set_status(uow, request_id, plan_status(load(uow, request_id)))
+        audit_request(uow, "request.step_done", request_id, step=step_no, evidence=evidence_json)
+        uow.commit()
+
+
+def _fail(
+    store: Store, loaded: Loaded, step_no: int, worker: str, clock: Clock, error: StewardError
+) -> None:
+    request_id = loaded.stored.request_id
+    reason = (
+        "unavailable"
+        if isinstance(error, SystemUnavailable)
+        else "refused"
+        if isinstance(error, ConnectorError)
+        else "not configured"
+    )
+    system = loaded.plan.step(step_no).system
+    with store.unit_of_work(worker) as uow:
+        plans.finish(
+            uow,
+            request_id,
+            step_no,
+            status="failed",
+            now=clock(),
+            error=f"{reason}: system {system}: {error.message}",
+        )
+        plans.set_status(uow, request_id, "failed")
+        audit_request(
+            uow, "request.step_failed", request_id, step=step_no, system=system, reason=reason
+        )
+        uow.commit()
+
+
+def _view(store: Store, request_id: str, step_no: int) -> StepView:
+    return next(s for s in show_plan(store, request_id).steps if s.number == step_no)
+
+
+def run_plan(
+    store: Store,
+    request_id: str,
+    connectors: Connectors,
+    holds: HoldCheck,
+    clock: Clock,
+    *,
+    worker: str = IN_PROCESS,
+    progress: StepProgress | None = None,
+    heartbeat_every: float = HEARTBEAT_EVERY,
+) -> PlanView:
+    """Run every step that can run, in order; failed steps are retried. Steps that need a step
+    that failed, and manual steps, are left for later (the plan stays open)."""
+    with store.unit_of_work(worker, reads_only=True) as uow:
+        loaded = load(uow, request_id)
+    refuse_unapproved(loaded)
+    total = len(loaded.plan.steps)
+    for step in loaded.plan.steps:
+        current = show_plan(store, request_id)
+        status = {s.number: s.status for s in current.steps}
+        if status[step.number] in ("done", "skipped") or step.action is StepAction.manual:
+            continue
+        if any(status[n] != "done" for n in step.needs):
+            continue
+        view = run_step(
+            store,
+            request_id,
+            step.number,
+            connectors,
+            holds,
+            clock,
+            worker=worker,
+            heartbeat_every=heartbeat_every,
+        )
+        if progress is not None:
+            finished = sum(1 for s in show_plan(store, request_id).steps if s.status == "done")
+            progress(view, finished, total)
+    return show_plan(store, request_id)
+
+
+def record_manual(
+    store: Store, request_id: str, step_no: int, actor: str, note: str, now: datetime
+) -> PlanView:
+    """Staff record what they did by hand for a manual step, or for a step a connector could
+    not do; the note is the step's evidence."""
+    if not note.strip():
+        raise InvalidInput(
+            "say what was done", where="note", hint="e.g. 'paper file checked: 2 letters shredded'"
+        )
+    with store.unit_of_work(actor) as uow:
+        loaded = load(uow, request_id)
+        step = loaded.plan.step(step_no)
+        if loaded.step(step_no).status == "done":
+            raise Conflict(f"step {step_no} is already done", where=f"request {request_id}")
+        if step.destructive:
+            refuse_unapproved(loaded)
+        evidence = StepEvidence(
+            step.system,
+            step.collection,
+            StepAction.manual,
+            0,
+            0,
+            keys_digest(()),
+            now,
+            note=note.strip(),
+        )
+        evidence_json = evidence_to_json((evidence,))
+        plans.finish(uow, request_id, step_no, status="done", now=now, evidence_json=evidence_json)
+        plans.set_status(uow, request_id, plan_status(load(uow, request_id)))
+        audit_request(
+            uow, "request.step_recorded", request_id, step=step_no, evidence=evidence_json
+        )
+        view = view_of(load(uow, request_id))
+        uow.commit()
+    return view

@@ -1,0 +1,35 @@
+"""What the request engine's entry points (CLI, jobs) need, built once by the composition root.
+
+``steward.bootstrap`` fills it from the settings: the store, the requests repository's view of a
+request (its kind, identifiers and corrections, decrypted), the manifest's systems and dataset
+maps, the connector registry, the holds check and the clock (DESIGN.md §5 item 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from steward.engine.steps import Connectors
+from steward.engine.subject import RequestSubject
+from steward.manifest.datasets import DatasetMap
+from steward.manifest.schema import System
+from steward.requests.holds import HoldCheck
+from steward.store.database import Clock, Store
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RequestEngineWiring:
+    store: Store
+    subject: Callable[[str], RequestSubject]  # request id -> who and what it is about
+    maps: tuple[DatasetMap, ...]
+    systems: tuple[System, ...]
+    connectors: Connectors
+    holds: HoldCheck
+    clock: Clock
+    actor: str  # the person (or service account) at the command line
+    close: Callable[[], None] = field(default=_nothing)  # connectors, engines
