@@ -72,6 +72,7 @@ FLAG_FOR_FIELD: dict[str, str] = {
     "since": "--since",
     "on": "--on",
     "out": "--out",
+    "queue": "--queue",
 }
 """Core errors name fields (DESIGN.md §3); on the command line the flag that sets one is what
 a person can act on. Only an exact field name is mapped."""
