@@ -40,7 +40,10 @@ class RetryPolicy:
     retries: int = 3
     backoff_seconds: int = 5
 
-    def strategy(self) -> RetryStrategy:
+    def strategy(self) -> RetryStrategy | None:
+        """None for no retries: procrastinate reads ``max_attempts=0`` as "retry for ever"."""
+        if self.retries == 0:
+            return None
         return RetryStrategy(max_attempts=self.retries, exponential_wait=self.backoff_seconds)
 
 
@@ -85,7 +88,7 @@ class ProcrastinateJobs:
         self._open_lock = threading.Lock()
         strategy = retry.strategy()
         for spec in registry:
-            self.app.task(name=spec.name, queue=queue, retry=strategy, pass_context=True)(
+            self.app.task(name=spec.name, queue=queue, retry=strategy or False, pass_context=True)(
                 self._runner(spec, strategy)
             )
 
@@ -122,9 +125,11 @@ class ProcrastinateJobs:
             run_id=run_id, **arguments
         )
 
-    def _runner(self, spec: TaskSpec, strategy: RetryStrategy) -> Callable[..., None]:
+    def _runner(self, spec: TaskSpec, strategy: RetryStrategy | None) -> Callable[..., None]:
         def run(context: JobContext, run_id: str, **ids: Any) -> None:
             def will_retry(error: BaseException) -> bool:
+                if strategy is None:
+                    return False
                 return strategy.get_retry_decision(exception=error, job=context.job) is not None
 
             perform(

@@ -6,8 +6,9 @@ into an Alembic migration. Installing is idempotent (nothing happens when the qu
 already there) and serialised by an advisory lock, so two upgrades started at once install it
 once. SQLite has no queue: jobs run in-process there.
 
-A later procrastinate release that changes its schema ships migrations of its own
-(``procrastinate schema --migrate``): docs/operations.md says when to run them.
+A later procrastinate release that changes its schema ships SQL migrations of its own
+(``procrastinate schema --migrations-path`` prints where): docs/operations.md says when to
+apply them.
 """
 
 from __future__ import annotations
