@@ -21,7 +21,7 @@ from tests.integration.conftest import (
     create_postgres_database,
     drop_postgres_database,
 )
-from tests.integration.jobs.queue_tasks import JOB_EFFECTS
+from tests.integration.jobs.queue_tasks import JOB_EFFECTS, REQUESTS_AT_WORK
 
 HEARTBEAT_SECONDS = 0.5
 STALLED_AFTER_SECONDS = 2.0
@@ -37,6 +37,7 @@ def queue_url() -> Iterator[str]:
         install_queue_schema(engine)
         with engine.begin() as connection:
             connection.execute(text(JOB_EFFECTS))
+            connection.execute(text(REQUESTS_AT_WORK))
         yield url
     finally:
         engine.dispose()

@@ -18,6 +18,8 @@ JOB_EFFECTS = (
     "CREATE TABLE job_effects (n integer PRIMARY KEY, worker text NOT NULL, attempt integer "
     "NOT NULL)"
 )
+REQUESTS_AT_WORK = "CREATE TABLE requests_at_work (request_id integer PRIMARY KEY)"
+"""A row while a step of the request runs: a second step running at once cannot insert it."""
 HOLD_SECONDS = 600
 
 registry = TaskRegistry()
@@ -44,3 +46,21 @@ def hold_on_first_attempt(context: TaskContext, request_id: int) -> None:
     _effect(context, request_id * 1000 + context.attempt)
     if context.attempt == 1:
         time.sleep(HOLD_SECONDS)
+
+
+@registry.task("test.exclusive_step", serialised_by="request_id")
+def exclusive_step(context: TaskContext, request_id: int, n: int) -> None:
+    """Claims its request for the length of the step; two steps of one request at once would
+    collide on the claim's primary key and fail."""
+    with context.store.unit_of_work(actor="test") as uow:
+        uow.connection.execute(
+            text("INSERT INTO requests_at_work (request_id) VALUES (:r)"), {"r": request_id}
+        )
+        uow.commit()
+    _effect(context, n)
+    time.sleep(0.05)
+    with context.store.unit_of_work(actor="test") as uow:
+        uow.connection.execute(
+            text("DELETE FROM requests_at_work WHERE request_id = :r"), {"r": request_id}
+        )
+        uow.commit()

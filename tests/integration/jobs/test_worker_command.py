@@ -76,3 +76,15 @@ def test_db_upgrade_on_sqlite_installs_no_queue(
     monkeypatch.setenv("STEWARD_DATA_DIR", str(tmp_path))
     assert execute(cli(), ["db", "upgrade"]) == 0
     assert "job queue" not in capsys.readouterr().out
+
+
+def test_an_unreachable_database_stops_the_worker_with_one_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(
+        "STEWARD_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:5999/x?connect_timeout=2"
+    )
+    monkeypatch.setenv("STEWARD_JOBS_RUNNER", "procrastinate")
+    assert execute(cli(), ["worker"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to the database" in err and "Traceback" not in err

@@ -155,3 +155,40 @@ def test_a_job_on_a_killed_worker_is_reported_stuck_then_run_again_by_another(
     assert run.attempts == 2 and (run.worker or "").endswith(f":{rescuer.pid}")
     assert "its worker stopped heart-beating" in (run.error or "")
     assert [(n, attempt) for n, _, attempt in effects(queue_store)] == [(7001, 1), (7002, 2)]
+
+
+def test_steps_of_one_request_never_run_at_once_and_run_in_the_order_queued(
+    workers: Workers, queue_settings: Settings, queue_store: Store
+) -> None:
+    first, second = workers.start(), workers.start()
+    wait_until(lambda: live_workers(queue_store) == 2, "both workers to register")
+    queue = job_queue(queue_settings, queue_store, registry)
+    with queue_store.unit_of_work(actor="test") as uow:
+        run_ids = [
+            queue.enqueue(uow, "test.exclusive_step", request_id=request_id, n=request_id * 100 + n)
+            for n in range(6)
+            for request_id in (1, 2)
+        ]
+        uow.commit()
+    queue.close()
+    finished = {RunStatus.done, RunStatus.failed}
+    wait_until(
+        lambda: {run.status for run in runs(queue_store, run_ids)} <= finished,
+        "every step to finish",
+    )
+    assert (stop(first), stop(second)) == (0, 0)
+    assert {(run.status, run.attempts) for run in runs(queue_store, run_ids)} == {
+        (RunStatus.done, 1)
+    }
+    with queue_store.engine.connect() as connection:
+        order = [
+            row[0]
+            for row in connection.execute(
+                text(
+                    "SELECT e.n FROM job_effects e JOIN job_runs r "
+                    "ON r.args::jsonb ->> 'n' = e.n::text ORDER BY r.started_at"
+                )
+            )
+        ]
+    assert [n for n in order if n < 200] == [100, 101, 102, 103, 104, 105]
+    assert [n for n in order if n >= 200] == [200, 201, 202, 203, 204, 205]
