@@ -9,6 +9,7 @@ so (exit 2).
 
 from __future__ import annotations
 
+import logging
 import re
 
 import typer
@@ -37,7 +38,35 @@ def worker(
 ) -> None:
     """Run queued jobs (request steps) from the PostgreSQL queue; Ctrl-C or SIGTERM stops it
     after the running jobs finish."""
-    start_worker(load_settings(), concurrency=concurrency, queue=queue, once=once)
+    settings = load_settings()
+    _log_to_stderr()
+    start_worker(settings, concurrency=concurrency, queue=queue, once=once)
+
+
+class _WithoutErrorText(logging.Filter):
+    """Drops the exception attached to a record: an error's text may quote a row of the
+    organisation's data (a driver's "duplicate key (email)=(...)"), and no plaintext identifier
+    may reach a log line (DESIGN.md §3). Steward logs where a job failed on its own line
+    (``steward.jobs.runs``), without the error's text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+def _log_to_stderr() -> None:
+    """A worker runs for days: each job's start, end and failure go to stderr (the journal,
+    under systemd). Jobs carry ids only and errors are logged without their text, so these
+    lines hold no personal data."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_WithoutErrorText())
+    for name in ("steward", "procrastinate"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
 
 
 def start_worker(

@@ -7,7 +7,8 @@ the run (issue 11 item 4: a step stuck on a dead worker is detected and reported
 
 A failure is recorded as a short message that names no person: a StewardError's own message
 (written by Steward, which never puts a plaintext identifier in one), otherwise only the error's
-type, because a driver's or a library's text may quote a row (DESIGN.md §3).
+type, because a driver's or a library's text may quote a row (DESIGN.md §3). The log gets the
+same message and where the error was raised (the stack's frames, without the error's text).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import os
 import socket
 import threading
+import traceback
 from collections.abc import Callable, Mapping
 from types import TracebackType
 
@@ -39,8 +41,17 @@ def failure_message(error: BaseException) -> str:
         where = f" ({error.where})" if error.where else ""
         text = f"{type(error).__name__}: {error.message}{where}"
     else:
-        text = f"{type(error).__name__} (details in the worker's log)"
+        text = f"{type(error).__name__} (its text is withheld: it may quote personal data)"
     return text[: job_runs.ERROR_LENGTH]
+
+
+def _frames(error: BaseException) -> str:
+    """Where the error was raised, as ``file:line in function`` lines: no source text and no
+    values, so nothing from a record reaches the log."""
+    return "\n".join(
+        f"  {frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(error.__traceback__)
+    )
 
 
 class Heartbeat:
@@ -114,12 +125,13 @@ def perform(
             job_runs.mark_failed(uow, run_id, at=uow.clock(), error=message, retrying=retrying)
             uow.commit()
         _log.warning(
-            "job %s (%s) attempt %d failed%s: %s",
+            "job %s (%s) attempt %d failed%s: %s; where:\n%s",
             run_id,
             spec.name,
             attempt,
             "; it will be retried" if retrying else "",
             message,
+            _frames(error),
         )
         raise
     with store.unit_of_work(actor=actor) as uow:

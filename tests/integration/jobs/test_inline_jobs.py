@@ -111,7 +111,7 @@ def test_a_failing_task_is_recorded_and_the_commit_that_queued_it_stands(
         uow.commit()
     run = run_of(committed_store, failing)
     assert run is not None and run.status is RunStatus.failed
-    assert run.error == "RuntimeError (details in the worker's log)"
+    assert run.error == "RuntimeError (its text is withheld: it may quote personal data)"
     assert ledger.entries == ["7:after"]
     done = run_of(committed_store, after)
     assert done is not None and done.status is RunStatus.done
@@ -162,3 +162,16 @@ def test_no_finished_job_is_reported_stuck(jobs: InlineJobs, committed_store: St
         uow.commit()
     later = committed_store.clock() + timedelta(hours=1)
     assert job_runs.stuck_runs(committed_store, later) == []
+
+
+def test_a_failure_is_logged_with_where_it_happened_but_not_the_errors_text(
+    jobs: InlineJobs, committed_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        caplog.at_level("WARNING", logger="steward.jobs"),
+        committed_store.unit_of_work(actor="test") as uow,
+    ):
+        jobs.enqueue(uow, "test.fail", request_id=7)
+        uow.commit()
+    assert "test.fail" in caplog.text and "in fail" in caplog.text
+    assert "ann@example.org" not in caplog.text
