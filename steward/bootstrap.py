@@ -8,13 +8,15 @@ service loads the manifest itself: it is given the ``PurposeCatalogue`` built he
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from steward.config import JobRunner
 from steward.config import Settings as Settings
 from steward.config import load_settings as load_settings
-from steward.errors import ConfigError, InvalidInput
+from steward.errors import ConfigError, InvalidInput, StoreError
 from steward.mail import Mailer, SmtpMailer
 from steward.store.database import Clock, Store, create_store_engine, system_clock
 from steward.store.key_checks import verify_key_ring
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
     from steward.law.calendar import Nation
+
+    from steward.jobs.protocol import Jobs
+    from steward.jobs.queue import ProcrastinateJobs
+    from steward.jobs.registry import TaskRegistry
 
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
 
@@ -197,3 +203,94 @@ def organisation_nation(settings: Settings) -> Nation:
             hint="point it at the manifest file or the folder of its files",
         )
     return load_manifest(path).organisation.nation
+
+def jobs(settings: Settings, store: Store, registry: TaskRegistry | None = None) -> Jobs:
+    """The job runner the settings name (``STEWARD_JOBS_RUNNER``), for the deployment's tasks
+    (or ``registry``). procrastinate needs PostgreSQL: with SQLite it is refused here, before
+    anything is queued."""
+    if settings.jobs.runner is JobRunner.procrastinate:
+        return job_queue(settings, store, registry)
+    from steward.jobs.inline import InlineJobs
+    from steward.jobs.registry import deployment_tasks
+
+    return InlineJobs(
+        store,
+        registry if registry is not None else deployment_tasks(),
+        heartbeat_every=settings.jobs.heartbeat_seconds,
+    )
+
+
+def job_queue(
+    settings: Settings,
+    store: Store,
+    registry: TaskRegistry | None = None,
+    *,
+    concurrency: int = 1,
+    queue: str | None = None,
+) -> ProcrastinateJobs:
+    """The procrastinate queue on Steward's PostgreSQL database, as a worker or a producer
+    uses it; a ConfigError naming STEWARD_JOBS_RUNNER on SQLite."""
+    from steward.jobs.queue import QUEUE, ProcrastinateJobs, RetryPolicy, postgres_conninfo
+    from steward.jobs.registry import deployment_tasks
+
+    group = settings.jobs
+    return ProcrastinateJobs(
+        store,
+        registry if registry is not None else deployment_tasks(),
+        conninfo=postgres_conninfo(settings.resolved_database_url()),
+        queue=queue or QUEUE,
+        retry=RetryPolicy(retries=group.retries, backoff_seconds=group.retry_backoff_seconds),
+        heartbeat_every=group.heartbeat_seconds,
+        pool_size=concurrency + 3,
+    )
+
+
+@dataclass(frozen=True)
+class QueueWorker:
+    """What ``steward worker`` serves: the queue, and when a silent job counts as stalled."""
+
+    jobs: ProcrastinateJobs
+    stalled_after_seconds: float
+
+
+def queue_worker(
+    settings: Settings,
+    *,
+    concurrency: int = 1,
+    queue: str | None = None,
+    registry: TaskRegistry | None = None,
+) -> QueueWorker:
+    """A worker's queue, refused with a reason when there is nothing for a worker to do: on
+    SQLite jobs run in the process that queues them; with the inline runner nothing is queued;
+    without procrastinate's tables there is no queue yet. The caller disposes
+    ``jobs.store.engine``."""
+    if not settings.resolved_database_url().startswith("postgresql"):
+        raise ConfigError(
+            "Steward's database is SQLite, so jobs run in the process that queues them and no "
+            "worker is needed",
+            where="STEWARD_DATABASE_URL",
+            hint="nothing to start; to run workers, move to PostgreSQL and set "
+            "STEWARD_JOBS_RUNNER=procrastinate (docs/operations.md)",
+        )
+    if settings.jobs.runner is not JobRunner.procrastinate:
+        raise ConfigError(
+            "the job runner is inline, so jobs run in the process that queues them and a "
+            "worker would find nothing queued",
+            where="STEWARD_JOBS_RUNNER",
+            hint="set STEWARD_JOBS_RUNNER=procrastinate here and wherever Steward runs",
+        )
+    from steward.store.job_queue import queue_schema_installed
+
+    store = open_store(settings)
+    try:
+        if not queue_schema_installed(store.engine):
+            raise StoreError(
+                "the job queue's tables are not installed",
+                where=store.engine.url.render_as_string(hide_password=True),
+                hint="run `steward db upgrade`",
+            )
+        built = job_queue(settings, store, registry, concurrency=concurrency, queue=queue)
+    except BaseException:
+        store.engine.dispose()
+        raise
+    return QueueWorker(built, settings.jobs.stalled_after_seconds)

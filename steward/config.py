@@ -222,12 +222,40 @@ class JobRunner(StrEnum):
 
 
 class JobSettings(_Group):
-    """For the job runner still to come; read by nothing yet."""
+    """Where long work runs and how it is retried and watched (docs/operations.md)."""
 
     runner: JobRunner = _variable(
         "STEWARD_JOBS_RUNNER",
         JobRunner.inline,
         description="inline (in the process, SQLite) or procrastinate (PostgreSQL queue).",
+    )
+    retries: int = _variable(
+        "STEWARD_JOBS_RETRIES",
+        3,
+        ge=0,
+        le=20,
+        description="Times a failed queued job is tried again (procrastinate only).",
+    )
+    retry_backoff_seconds: int = _variable(
+        "STEWARD_JOBS_RETRY_BACKOFF_SECONDS",
+        5,
+        ge=1,
+        le=600,
+        description="Backoff base: waits of b, b^2, b^3 seconds between attempts.",
+    )
+    heartbeat_seconds: float = _variable(
+        "STEWARD_JOBS_HEARTBEAT_SECONDS",
+        10.0,
+        gt=0.0,
+        le=300.0,
+        description="How often a running job and a worker say they are alive.",
+    )
+    stalled_after_seconds: float = _variable(
+        "STEWARD_JOBS_STALLED_AFTER_SECONDS",
+        60.0,
+        gt=0.0,
+        le=3600.0,
+        description="Silence after which a running job is reported stuck and re-queued.",
     )
 
 

@@ -37,6 +37,8 @@ COMMAND_MODULES: dict[str, str] = {
     "marketing": "steward.cli.marketing_commands",
     "mailchimp": "steward.cli.mailchimp_commands",
     "request": "steward.cli.request_commands",
+
+    "worker": "steward.cli.worker_commands",
 }
 
 
@@ -80,6 +82,8 @@ FLAG_FOR_FIELD: dict[str, str] = {
     "identity": "--email",
     "outcome": "--outcome",
     "staff": "--to",
+
+    "queue": "--queue",
 }
 """Core errors name fields (DESIGN.md §3); on the command line the flag that sets one is what
 a person can act on. Only an exact field name is mapped."""

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from steward.bootstrap import Settings, build_engine, load_settings, open_store
-from steward.store import schema
+from steward.store import job_queue, schema
 from steward.store.audit import verify_chain
 from steward.store.audit_witness import Witness, read_head, witness_line
 from steward.store.key_checks import verify_key_ring
@@ -45,13 +45,16 @@ def _actor() -> str:
 
 
 def db_upgrade() -> None:
-    """Apply every pending migration (PostgreSQL: under a lock timeout), then re-index
+    """Apply every pending migration (PostgreSQL: under a lock timeout, then the job queue's
+    tables if missing), then re-index
     identifiers stored under older normalisation rules if the key file is in place."""
     settings = load_settings()
     engine = build_engine(settings)
     try:
         before = schema.schema_version(engine)
         after = schema.upgrade(engine, lock_timeout_ms=settings.migration_lock_timeout_ms)
+        queue_installed = job_queue.install_queue_schema(engine)
+        queue_present = queue_installed or job_queue.queue_schema_installed(engine)
     finally:
         engine.dispose()
     if before.up_to_date:
@@ -60,6 +63,10 @@ def db_upgrade() -> None:
         typer.echo(
             f"upgraded {', '.join(before.current) or '(empty)'} -> {', '.join(after.current)}"
         )
+    if queue_installed:
+        typer.echo("job queue: installed procrastinate's tables")
+    elif queue_present:
+        typer.echo("job queue: procrastinate's tables already installed")
     if not settings.resolved_key_file().exists():
         typer.echo(
             "no key file yet: once it is in place, run `steward db reindex` (it re-indexes "

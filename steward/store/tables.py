@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -296,12 +297,36 @@ plan_steps = Table(
 """Each step's state. The record keys it acts on are recorded (sealed) before a destructive call,
 so a resumed step acts on exactly those; exported records are sealed too."""
 
+# --- Jobs (issue 11, item 4): Steward's own record of each job run -------------------------------
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("task", String(100), nullable=False),
+    Column("args", Text, nullable=False),
+    Column("lock_key", String(200), nullable=True, index=True),
+    Column("status", String(16), nullable=False),
+    Column("worker", String(200), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("heartbeat_at", UtcDateTime, nullable=True),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("error", String(500), nullable=True),
+    CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+    Index("ix_job_runs_status_heartbeat_at", "status", "heartbeat_at"),
+)
+"""One row per job: queued in the transaction that made it true, then moved by whichever runner
+takes it (ids only in ``args``; ``error`` a short message naming no person)."""
+
 __all__ = [
     "audit_events",
     "audit_head",
     "consent_events",
     "consent_states",
     "identifier_reindex",
+    "job_runs",
     "key_checks",
     "mailchimp_runs",
     "mailchimp_watermarks",

@@ -6,6 +6,9 @@ behind a long transaction fails fast instead of blocking every writer behind it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -14,12 +17,19 @@ from steward.store.tables import metadata
 config = context.config
 
 
+def _steward_objects(name: str | None, kind: str, _parent: Mapping[Any, str | None]) -> bool:
+    """procrastinate's tables live beside Steward's on PostgreSQL (``steward.store.job_queue``);
+    they are procrastinate's to define, so comparing models with the database ignores them."""
+    return not (kind == "table" and (name or "").startswith("procrastinate_"))
+
+
 def _migrate(connection: Connection) -> None:
     lock_timeout_ms = int(config.attributes.get("lock_timeout_ms", 5000))
     context.configure(
         connection=connection,
         target_metadata=metadata,
         compare_type=True,
+        include_name=_steward_objects,
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=False,
     )
