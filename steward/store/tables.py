@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -195,6 +196,48 @@ mailchimp_runs = Table(
     Column("audit_sequence", BigInteger, nullable=False),
 )
 
+# --- Legal holds and Art 19 notices to recipients (issue 11, item 5) ---------------------------
+
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("scope", String(16), nullable=False),
+    Column("person_ref", String(32), ForeignKey("people.ref"), nullable=True, index=True),
+    Column("system", String(100), nullable=True),
+    Column("collection", String(200), nullable=True),
+    Column("source", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("citation", String(300), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("until", Date, nullable=True),
+    Column("released_by", String(200), nullable=True),
+    Column("released_at", UtcDateTime, nullable=True),
+    Column("release_reason", Text, nullable=True),
+)
+"""Holds staff entered (dispute, claim, investigation): a person (by reference, never an
+identifier), a system, or one collection of a system (steward.requests.hold_rules)."""
+
+recipient_notices = Table(
+    "recipient_notices",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("request_ref", String(100), nullable=False, index=True),
+    Column("recipient", String(100), nullable=False),
+    Column("change", String(32), nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("route", String(16), nullable=False),
+    Column("system", String(100), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("message_id", String(300), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("told_at", UtcDateTime, nullable=True),
+)
+"""Evidence that each recipient was told of a rectification, erasure or restriction (UK GDPR
+Art 19): through its connector, by e-mail (message id, when), or as a manual step for staff."""
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -202,10 +245,12 @@ __all__ = [
     "consent_states",
     "identifier_reindex",
     "key_checks",
+    "legal_holds",
     "mailchimp_runs",
     "mailchimp_watermarks",
     "metadata",
     "people",
     "person_identifiers",
     "person_merges",
+    "recipient_notices",
 ]
