@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from steward.connectors.mailchimp_settings import MailchimpSettings
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
+    from steward.manifest.schema import Manifest
 
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
 
@@ -172,3 +173,20 @@ def mailer(settings: Settings) -> Mailer:
         password=mail.smtp_password.get_secret_value() if mail.smtp_password else None,
         timeout=mail.timeout_seconds,
     )
+
+
+def declared_manifest(settings: Settings) -> Manifest | None:
+    """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
+    that check ids against it when they can, such as ``steward hold add --system``)."""
+    from steward.manifest.load import load_manifest
+
+    path = settings.manifest.path
+    if path is None:
+        return None
+    if not path.exists():
+        raise ConfigError(
+            f"{str(path)!r} does not exist",
+            where=MANIFEST_VARIABLE,
+            hint="point it at the manifest file or the folder of its files",
+        )
+    return load_manifest(path)

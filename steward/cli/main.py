@@ -36,6 +36,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "steward.cli.store_commands",
     "marketing": "steward.cli.marketing_commands",
     "mailchimp": "steward.cli.mailchimp_commands",
+    "hold": "steward.cli.hold_commands",
 }
 
 
@@ -71,6 +72,8 @@ FLAG_FOR_FIELD: dict[str, str] = {
     "since": "--since",
     "on": "--on",
     "out": "--out",
+    "until": "--until",
+    "reason": "--reason",
 }
 """Core errors name fields (DESIGN.md §3); on the command line the flag that sets one is what
 a person can act on. Only an exact field name is mapped."""
