@@ -238,6 +238,24 @@ recipient_notices = Table(
 """Evidence that each recipient was told of a rectification, erasure or restriction (UK GDPR
 Art 19): through its connector, by e-mail (message id, when), or as a manual step for staff."""
 
+objection_balancings = Table(
+    "objection_balancings",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("request_ref", String(100), nullable=False, index=True),
+    Column("person_ref", String(32), ForeignKey("people.ref"), nullable=False, index=True),
+    Column("purposes", Text, nullable=False),
+    Column("grounds", Text, nullable=True),
+    Column("decision", String(16), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("citation", String(300), nullable=False),
+    Column("decided_by", String(200), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+)
+"""Staff's balancing of an Art 21(1) objection: the purposes, the grounds weighed, the decision,
+its reasons and what the person was told (steward.requests.objection)."""
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -249,6 +267,7 @@ __all__ = [
     "mailchimp_runs",
     "mailchimp_watermarks",
     "metadata",
+    "objection_balancings",
     "people",
     "person_identifiers",
     "person_merges",

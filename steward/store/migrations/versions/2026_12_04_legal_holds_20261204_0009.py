@@ -4,6 +4,7 @@
 a whole system, or one collection of a system; released by staff with a reason.
 ``recipient_notices``: per request and recipient, how it was told of a rectification, erasure
 or restriction (connector, e-mail with its message id, or a manual step) and when.
+``objection_balancings``: staff's balancing of an Art 21(1) objection, its decision and reasons.
 
 Revision ID: 20261204_0009
 Revises: 20261203_0005
@@ -66,9 +67,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_recipient_notices"),
     )
     op.create_index("ix_recipient_notices_request_ref", "recipient_notices", ["request_ref"])
+    op.create_table(
+        "objection_balancings",
+        sa.Column("id", Serial, autoincrement=True, nullable=False),
+        sa.Column("request_ref", sa.String(100), nullable=False),
+        sa.Column("person_ref", sa.String(32), nullable=False),
+        sa.Column("purposes", sa.Text(), nullable=False),
+        sa.Column("grounds", sa.Text(), nullable=True),
+        sa.Column("decision", sa.String(16), nullable=False),
+        sa.Column("reasons", sa.Text(), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
+        sa.Column("citation", sa.String(300), nullable=False),
+        sa.Column("decided_by", sa.String(200), nullable=False),
+        sa.Column("decided_at", Moment, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_ref"], ["people.ref"], name="fk_objection_balancings_person_ref_people"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_objection_balancings"),
+    )
+    op.create_index("ix_objection_balancings_request_ref", "objection_balancings", ["request_ref"])
+    op.create_index("ix_objection_balancings_person_ref", "objection_balancings", ["person_ref"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_objection_balancings_person_ref", table_name="objection_balancings")
+    op.drop_index("ix_objection_balancings_request_ref", table_name="objection_balancings")
+    op.drop_table("objection_balancings")
     op.drop_index("ix_recipient_notices_request_ref", table_name="recipient_notices")
     op.drop_table("recipient_notices")
     op.drop_index("ix_legal_holds_person_ref", table_name="legal_holds")
