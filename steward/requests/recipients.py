@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
 from steward.errors import InvalidInput
@@ -186,3 +187,34 @@ def recipients_for_person(told: Iterable[RecipientToTell]) -> tuple[str, ...]:
     """What the person is told when they ask who the recipients are (Art 19, last sentence):
     each recipient's name and category, in order."""
     return tuple(f"{r.name} ({r.category})" for r in told)
+
+
+class NoticeStatus(StrEnum):
+    told = "told"  # through the connector: the change itself reached the recipient's system
+    pending = "pending"  # an e-mail waiting for the commit that made the change true
+    sent = "sent"  # e-mailed; the message id is the evidence
+    failed = "failed"  # the e-mail could not be sent: staff resend it or tell them another way
+    manual = "manual"  # a step for staff: "tell X"
+
+    @property
+    def open(self) -> bool:
+        """Staff still have something to do about it."""
+        return self in (NoticeStatus.manual, NoticeStatus.failed, NoticeStatus.pending)
+
+
+@dataclass(frozen=True)
+class RecipientNotice:
+    """How one recipient was (or is to be) told of one request's change: the evidence row."""
+
+    id: int
+    request_ref: str
+    recipient: str
+    change: RequestKind
+    categories: tuple[str, ...]
+    route: NoticeRoute
+    status: NoticeStatus
+    detail: str
+    created_at: datetime
+    system: str | None = None
+    message_id: str | None = None
+    told_at: datetime | None = None
