@@ -20,6 +20,7 @@ from steward.store import audit, ledger
 from steward.store.database import Store
 from steward.store.ledger_check import verify_ledger
 from steward.store.people import get_person
+from tests.integration.conftest import ManualClock
 
 PEOPLE_MAP = STEWARD_STORE_MAP.collection(PEOPLE)
 EVENTS_MAP = STEWARD_STORE_MAP.collection(CONSENT_EVENTS)
@@ -27,8 +28,8 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _on_3_december_2026(clock: object) -> None:
-    clock.now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+def _on_3_december_2026(clock: ManualClock) -> None:
+    clock.now = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
 
 def person_with_consent(
