@@ -101,3 +101,30 @@ def test_a_hold_with_an_unreadable_until_date_names_the_flag(
     err = capsys.readouterr().err
     assert status == 2
     assert "'soon' is not a date" in err and "--until" in err
+
+
+def test_a_hold_on_something_that_is_not_an_email_address_is_refused(
+    cli: typer.Typer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = execute(
+        cli, ["hold", "add", "--email", "ann at example", "--reason", "Dispute about invoices"]
+    )
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "not an email address" in err and "Traceback" not in err
+
+
+def test_a_hold_on_a_person_and_a_system_at_once_is_refused(
+    cli: typer.Typer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = execute(
+        cli,
+        [
+            "hold", "add", "--email", "ann@example.org", "--system", "hubspot",
+            "--reason", "Dispute about invoices",
+        ],
+    )  # fmt: skip
+
+    assert status == 2
+    assert "a person or a system, not both" in capsys.readouterr().err
