@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from steward.jobs.queue import ProcrastinateJobs
     from steward.jobs.registry import TaskRegistry
 
+    from steward.manifest.schema import Manifest
+
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
 
 
@@ -185,6 +187,10 @@ def organisation_nation(settings: Settings) -> Nation:
     """The nation whose bank holidays time the deployment's requests (RULES.md C-3, R1.3):
     the manifest's organisation (``STEWARD_MANIFEST``). Refused, naming the variable, when the
     manifest is not named or does not exist: a due date is never guessed."""
+
+def declared_manifest(settings: Settings) -> Manifest | None:
+    """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
+    that check ids against it when they can, such as ``steward hold add --system``)."""
     from steward.manifest.load import load_manifest
 
     path = settings.manifest.path
@@ -196,6 +202,8 @@ def organisation_nation(settings: Settings) -> Nation:
             hint=f"export {MANIFEST_VARIABLE}=path/to/manifest (a file or a folder of files); "
             "see docs/configuration.md",
         )
+
+        return None
     if not path.exists():
         raise ConfigError(
             f"{str(path)!r} does not exist",
@@ -294,3 +302,5 @@ def queue_worker(
         store.engine.dispose()
         raise
     return QueueWorker(built, settings.jobs.stalled_after_seconds)
+
+    return load_manifest(path)

@@ -39,6 +39,8 @@ COMMAND_MODULES: dict[str, str] = {
     "request": "steward.cli.request_commands",
 
     "worker": "steward.cli.worker_commands",
+
+    "hold": "steward.cli.hold_commands",
 }
 
 
@@ -84,6 +86,9 @@ FLAG_FOR_FIELD: dict[str, str] = {
     "staff": "--to",
 
     "queue": "--queue",
+
+    "until": "--until",
+    "reason": "--reason",
 }
 """Core errors name fields (DESIGN.md §3); on the command line the flag that sets one is what
 a person can act on. Only an exact field name is mapped."""

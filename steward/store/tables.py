@@ -320,6 +320,66 @@ job_runs = Table(
 """One row per job: queued in the transaction that made it true, then moved by whichever runner
 takes it (ids only in ``args``; ``error`` a short message naming no person)."""
 
+# --- Legal holds and Art 19 notices to recipients (issue 11, item 5) ---------------------------
+
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("scope", String(16), nullable=False),
+    Column("person_ref", String(32), ForeignKey("people.ref"), nullable=True, index=True),
+    Column("system", String(100), nullable=True),
+    Column("collection", String(200), nullable=True),
+    Column("source", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("citation", String(300), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("until", Date, nullable=True),
+    Column("released_by", String(200), nullable=True),
+    Column("released_at", UtcDateTime, nullable=True),
+    Column("release_reason", Text, nullable=True),
+)
+"""Holds staff entered (dispute, claim, investigation): a person (by reference, never an
+identifier), a system, or one collection of a system (steward.requests.hold_rules)."""
+
+recipient_notices = Table(
+    "recipient_notices",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("request_ref", String(100), nullable=False, index=True),
+    Column("recipient", String(100), nullable=False),
+    Column("change", String(32), nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("route", String(16), nullable=False),
+    Column("system", String(100), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("message_id", String(300), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("told_at", UtcDateTime, nullable=True),
+)
+"""Evidence that each recipient was told of a rectification, erasure or restriction (UK GDPR
+Art 19): through its connector, by e-mail (message id, when), or as a manual step for staff."""
+
+objection_balancings = Table(
+    "objection_balancings",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("request_ref", String(100), nullable=False, index=True),
+    Column("person_ref", String(32), ForeignKey("people.ref"), nullable=False, index=True),
+    Column("purposes", Text, nullable=False),
+    Column("grounds", Text, nullable=True),
+    Column("decision", String(16), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("citation", String(300), nullable=False),
+    Column("decided_by", String(200), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+)
+"""Staff's balancing of an Art 21(1) objection: the purposes, the grounds weighed, the decision,
+its reasons and what the person was told (steward.requests.objection)."""
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -328,9 +388,11 @@ __all__ = [
     "identifier_reindex",
     "job_runs",
     "key_checks",
+    "legal_holds",
     "mailchimp_runs",
     "mailchimp_watermarks",
     "metadata",
+    "objection_balancings",
     "people",
     "person_identifiers",
     "person_merges",
@@ -340,4 +402,6 @@ __all__ = [
 
     "plan_steps",
     "request_plans",
+
+    "recipient_notices",
 ]

@@ -1,0 +1,16 @@
+"""Request tests run on 3 December 2026, 10:00 UTC, as their fixed dates assume."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.integration.conftest import ManualClock
+
+NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_3_december_2026(clock: ManualClock) -> None:
+    clock.now = NOW
