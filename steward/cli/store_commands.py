@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from steward.bootstrap import Settings, build_engine, load_settings, open_store
+from steward.cli import signing_commands
 from steward.store import schema
 from steward.store.audit import verify_chain
 from steward.store.audit_witness import Witness, read_head, witness_line
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
     db.command("reindex")(db_reindex)
     keys.command("init")(keys_init)
     keys.command("rotate")(keys_rotate)
+    signing_commands.add_to(keys)
     audit.command("verify")(audit_verify)
     audit.command("head")(audit_head)
     app.add_typer(db, name="db")
