@@ -1,10 +1,15 @@
-"""docs/evidence.md's recipe for a third party: jq and openssl alone verify a certificate."""
+"""docs/evidence.md's recipes for a third party, run as written: jq + openssl, and Python.
+
+Each recipe is read from the document itself, so the page cannot drift from what works.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,20 +18,17 @@ from steward.evidence.certificate import signed_certificate
 from steward.evidence.signing import fingerprint, new_private_key, public_key_pem
 from tests.unit.evidence.outcomes import erasure_outcome
 
+DOC = Path(__file__).resolve().parents[3] / "docs" / "evidence.md"
 TOOLS = ("openssl", "jq", "base64", "sha256sum")
-pytestmark = pytest.mark.skipif(
+needs_tools = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in TOOLS), reason="needs openssl, jq and coreutils"
 )
 
-RECIPE = """
-jq -jcS .certificate certificate.json > signed.bin
-jq -r .signature certificate.json | base64 -d > signature.bin
-openssl pkeyutl -verify -pubin -inkey public.pem -rawin -in signed.bin -sigfile signature.bin
-"""
 
-FINGERPRINT = (
-    "openssl pkey -pubin -in public.pem -outform DER | tail -c 32 | sha256sum | cut -c1-32"
-)
+def _blocks(heading: str, language: str) -> list[str]:
+    text = DOC.read_text(encoding="utf-8")
+    section = re.split(r"\n##+ ", text.split(f"### {heading}", 1)[1], maxsplit=1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, re.S)
 
 
 def _certificate(folder: Path) -> bytes:
@@ -35,11 +37,11 @@ def _certificate(folder: Path) -> bytes:
         erasure_outcome(), organisation="Outserve Café Ltd", private_pem=private
     )
     (folder / "certificate.json").write_bytes(content)
-    (folder / "public.pem").write_bytes(public_key_pem(private))
+    (folder / "outserve-signing-key.pem").write_bytes(public_key_pem(private))
     return content
 
 
-def _run(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
+def _shell(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["bash", "-c", "set -o pipefail; " + script],
         cwd=folder,
@@ -49,22 +51,48 @@ def _run(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_openssl_verifies_an_unchanged_certificate(tmp_path: Path) -> None:
+@needs_tools
+def test_the_openssl_recipe_verifies_an_unchanged_certificate(tmp_path: Path) -> None:
     _certificate(tmp_path)
-    result = _run(RECIPE, tmp_path)
+    result = _shell(_blocks("Without Steward: OpenSSL and jq", "sh")[0], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Signature Verified Successfully" in result.stdout
 
 
-def test_openssl_refuses_a_changed_certificate(tmp_path: Path) -> None:
+@needs_tools
+def test_the_openssl_recipe_refuses_a_changed_certificate(tmp_path: Path) -> None:
     wrapper = json.loads(_certificate(tmp_path))
-    wrapper["certificate"]["status"] = "complete but changed"
+    wrapper["certificate"]["status"] = "complete"
+    wrapper["certificate"]["unreachable"] = ["a system that was not searched"]
     (tmp_path / "certificate.json").write_text(json.dumps(wrapper))
-    assert _run(RECIPE, tmp_path).returncode != 0
+    assert _shell(_blocks("Without Steward: OpenSSL and jq", "sh")[0], tmp_path).returncode != 0
 
 
-def test_openssl_computes_the_fingerprint_the_certificate_names(tmp_path: Path) -> None:
+@needs_tools
+def test_the_openssl_fingerprint_is_the_one_the_certificate_names(tmp_path: Path) -> None:
     _certificate(tmp_path)
-    result = _run(FINGERPRINT, tmp_path)
-    public = (tmp_path / "public.pem").read_bytes()
+    result = _shell(_blocks("Without Steward: OpenSSL and jq", "sh")[1], tmp_path)
+    public = (tmp_path / "outserve-signing-key.pem").read_bytes()
     assert "ed25519:" + result.stdout.strip() == fingerprint(public)
+
+
+def _python(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_python_recipe_verifies_an_unchanged_certificate(tmp_path: Path) -> None:
+    _certificate(tmp_path)
+    result = _python(_blocks("Without Steward: Python", "python")[0], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "valid"
+
+
+def test_the_python_recipe_refuses_a_changed_certificate(tmp_path: Path) -> None:
+    wrapper = json.loads(_certificate(tmp_path))
+    wrapper["certificate"]["request"]["due"] = "2027-03-01"
+    (tmp_path / "certificate.json").write_text(json.dumps(wrapper))
+    result = _python(_blocks("Without Steward: Python", "python")[0], tmp_path)
+    assert result.returncode != 0
+    assert "InvalidSignature" in result.stderr
