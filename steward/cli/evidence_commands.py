@@ -20,7 +20,10 @@ from steward.bootstrap import load_settings
 from steward.errors import ConfigError, InvalidInput
 from steward.evidence.signing import public_key_pem
 from steward.evidence.verification import Verdict, verify
-from steward.files import open_regular_file
+from steward.files import atomic_outputs, open_regular_file
+from steward.manifest.schema import Manifest
+from steward.requests.outcome import ExportedRecords, RequestOutcome
+from steward.requests.package import ResponsePackage, write_response_package
 from steward.store.signing_key import read_signing_key
 
 EXIT_INVALID = 1
@@ -33,7 +36,9 @@ def register(app: typer.Typer) -> None:
 
 
 def evidence_verify(
-    file: Path = typer.Argument(..., help="The certificate file (JSON) to check."),
+    file: Path = typer.Argument(
+        ..., help="The certificate (JSON), or the response package (ZIP) that holds it."
+    ),
     public_key: Path | None = typer.Option(
         None,
         "--public-key",
@@ -62,6 +67,29 @@ def evidence_verify(
         )
 
 
+def save_response_package(
+    out: Path,
+    *,
+    records: ExportedRecords,
+    manifest: Manifest,
+    outcome: RequestOutcome,
+    certificate: bytes,
+) -> ResponsePackage:
+    """Write a response package to ``out`` (mode 0600, all or nothing) for the request commands.
+
+    The file appears only once complete (steward.files.atomic_outputs), so a person is never
+    sent half a package; it holds personal data, so only its owner may read it.
+    """
+    with atomic_outputs(out.parent, [out.name]) as (handle,):
+        return write_response_package(
+            handle.buffer,
+            records=records,
+            manifest=manifest,
+            outcome=outcome,
+            certificate=certificate,
+        )
+
+
 def _read(path: Path, what: str) -> bytes:
     with open_regular_file(path, what=what) as handle:
         return handle.read()
@@ -80,7 +108,7 @@ def _own_public_key() -> bytes:
 
 def _summary(verdict: Verdict) -> Table:
     certificate = verdict.certificate
-    request: Mapping[str, Any] = certificate.get("request") or {}
+    request = _mapping(certificate.get("request"))
     table = Table(title="Request certificate", show_header=False, title_justify="left")
     table.add_column("field", style="bold")
     table.add_column("value")
@@ -92,16 +120,31 @@ def _summary(verdict: Verdict) -> Table:
         ("Due", request.get("due")),
         ("Finished", request.get("finished")),
         ("Status", certificate.get("status")),
-        ("Unreachable", ", ".join(certificate.get("unreachable") or []) or "none"),
-        ("Not searched", ", ".join(certificate.get("not_searched") or []) or "none"),
+        ("Unreachable", _names(certificate.get("unreachable"))),
+        ("Not searched", _names(certificate.get("not_searched"))),
         ("Signed by key", certificate.get("signing_key")),
         ("Checked with", verdict.checked_with),
     ]
-    for system in certificate.get("systems") or []:
-        for collection in system.get("collections") or []:
-            totals = collection.get("totals") or {}
+    for system in _list(certificate.get("systems")):
+        system = _mapping(system)
+        for collection in _list(system.get("collections")):
+            collection = _mapping(collection)
+            totals = _mapping(collection.get("totals"))
             counted = ", ".join(f"{name} {n}" for name, n in totals.items() if n) or "nothing"
             rows.append((f"{system.get('system')}/{collection.get('collection')}", counted))
     for field, value in rows:
         table.add_row(Text(field), Text(str(value)))
     return table
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """A signed document is trusted, not assumed well formed: odd shapes print, never crash."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _names(value: object) -> str:
+    return ", ".join(str(v) for v in _list(value)) or "none"

@@ -1,4 +1,5 @@
-"""Checking a certificate offline, with nothing but its bytes and a public key.
+"""Checking a certificate offline, with nothing but its bytes (or the response package holding
+it) and a public key.
 
 A signature either matches the canonical bytes of the certificate or it does not; it cannot say
 which field changed, so the verdict never guesses: it says the signature does not match the
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,7 @@ from steward.evidence.canonical import canonical_bytes
 from steward.evidence.certificate import FORMAT
 from steward.evidence.signing import SIGNATURE_BYTES, fingerprint, signature_matches
 
+PACKAGE_ENTRY = "certificate.json"
 _HINT = "give the certificate file as Steward wrote it (JSON with certificate and signature)"
 
 
@@ -45,6 +49,23 @@ class Verdict:
     @property
     def status(self) -> str:
         return str(self.certificate.get("status", ""))
+
+
+def certificate_in(content: bytes) -> bytes:
+    """The certificate's bytes: the file itself, or ``certificate.json`` in a response package."""
+    if not content.startswith(b"PK\x03\x04"):
+        return content
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            return package.read(PACKAGE_ENTRY)
+    except KeyError:
+        raise InvalidInput(
+            f"the ZIP holds no {PACKAGE_ENTRY}", where="certificate", hint=_HINT
+        ) from None
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InvalidInput(
+            f"the ZIP cannot be read ({type(error).__name__})", where="certificate", hint=_HINT
+        ) from None
 
 
 def read_certificate(content: bytes) -> SignedCertificate:
@@ -88,7 +109,7 @@ def read_certificate(content: bytes) -> SignedCertificate:
 
 def verify(content: bytes, public_pem: bytes) -> Verdict:
     """Whether the certificate in ``content`` was signed, unchanged, by this public key."""
-    signed = read_certificate(content)
+    signed = read_certificate(certificate_in(content))
     checked_with = fingerprint(public_pem)
     try:
         message = canonical_bytes(signed.certificate)

@@ -28,13 +28,13 @@ from typing import BinaryIO
 
 from steward.connectors.protocol import FieldValue, Record
 from steward.errors import InvalidInput
-from steward.evidence.verification import read_certificate
+from steward.evidence.verification import PACKAGE_ENTRY, read_certificate
 from steward.manifest.schema import Manifest
 from steward.requests.outcome import ExportedRecords, RequestOutcome
 from steward.requests.package_index import Holding, render_index
 from steward.spreadsheet import formula_safe_row
 
-CERTIFICATE_NAME = "certificate.json"
+CERTIFICATE_NAME = PACKAGE_ENTRY
 INDEX_NAME = "index.html"
 KEY_COLUMN = "record"
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]")

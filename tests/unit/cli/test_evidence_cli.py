@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from steward.cli.evidence_commands import save_response_package
 from steward.cli.main import build_app, execute
 from steward.evidence.certificate import signed_certificate
 from steward.evidence.signing import fingerprint, new_private_key, public_key_pem
@@ -173,3 +175,50 @@ def test_a_missing_signing_key_names_the_command_that_creates_it(
 ) -> None:
     assert steward("keys", "public") == 2
     assert "steward keys signing init" in capsys.readouterr().err
+
+
+def _package(tmp_path: Path, certificate: bytes) -> Path:
+    from steward.connectors.protocol import Record, RecordKey
+    from steward.manifest.load import load_manifest
+
+    manifest = load_manifest(Path(__file__).resolve().parents[3] / "examples/outserve/fixed")
+    out = tmp_path / "out" / "response.zip"
+    save_response_package(
+        out,
+        records={("crm", "customers"): [Record(RecordKey("customers", ("1",)), {"a": "b"})]},
+        manifest=manifest,
+        outcome=erasure_outcome(),
+        certificate=certificate,
+    )
+    return out
+
+
+def test_a_response_package_is_written_whole_and_private(
+    tmp_path: Path, published: tuple[Path, Path]
+) -> None:
+    certificate, _ = published
+    out = _package(tmp_path, certificate.read_bytes())
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    with zipfile.ZipFile(out) as package:
+        assert package.read("certificate.json") == certificate.read_bytes()
+    assert [p.name for p in out.parent.iterdir()] == ["response.zip"]
+
+
+def test_verify_reads_the_certificate_inside_a_response_package(
+    tmp_path: Path, published: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    certificate, key = published
+    out = _package(tmp_path, certificate.read_bytes())
+    assert steward("evidence", "verify", str(out), "--public-key", str(key)) == 0
+    assert "VALID" in capsys.readouterr().out
+
+
+def test_a_zip_without_a_certificate_exits_2(
+    tmp_path: Path, published: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, key = published
+    other = tmp_path / "other.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    assert steward("evidence", "verify", str(other), "--public-key", str(key)) == 2
+    assert "no certificate.json" in capsys.readouterr().err
