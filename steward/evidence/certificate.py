@@ -36,6 +36,7 @@ INCOMPLETE = "incomplete"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+_PHONE_DIGITS = 10  # UK numbers have 10 or 11 digits; a date (8) or a statute year never do
 
 # What each action adds to a collection's totals: (total's name, count records or affected).
 _TOTALS: dict[StepAction, tuple[str, str]] = {
@@ -166,8 +167,10 @@ def _step(step: StepEvidence) -> dict[str, object]:
 
 def _no_contact_details(text: str, where: str, *, free_text: bool) -> None:
     """Refuse text that would put a person's e-mail address or phone number in the signed file."""
-    looks_personal = _EMAIL.search(text) or (free_text and _PHONE.search(text))
-    if looks_personal:
+    phone = free_text and any(
+        sum(c.isdigit() for c in found.group()) >= _PHONE_DIGITS for found in _PHONE.finditer(text)
+    )
+    if _EMAIL.search(text) or phone:
         raise InvalidInput(
             "this text looks like an e-mail address or phone number; a certificate holds no "
             "personal data",

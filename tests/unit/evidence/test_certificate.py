@@ -194,3 +194,14 @@ def test_a_third_party_verifies_with_nothing_but_json_and_cryptography() -> None
     ).encode("utf-8")
     key = load_pem_public_key(PUBLIC)
     key.verify(base64.b64decode(document["signature"]), message)  # type: ignore[union-attr, call-arg]
+
+
+def test_a_hold_reason_with_a_date_and_a_statute_is_signed() -> None:
+    reason = "Kept until 2032-04-05: Taxes Management Act 1970 s.12B; UK GDPR Art 17(3)(b)"
+    outcome = replace(
+        erasure_outcome(),
+        steps=(step("crm", "customers", StepAction.keep, 1, kept_because=(reason,)),),
+    )
+    document = certificate_document(outcome, organisation="O", signing_key="k")
+    steps = document["systems"][0]["collections"][0]["steps"]  # type: ignore[index]
+    assert steps[0]["kept_because"] == [reason]

@@ -232,3 +232,22 @@ def test_record_values_are_escaped_in_file_names_and_the_summary(outserve: Manif
 def test_a_collection_named_dot_dot_is_refused(outserve: Manifest) -> None:
     with pytest.raises(InvalidInput, match="file name"):
         build(outserve, the_records={("hubspot", ".."): records()[("hubspot", "contacts")]})
+
+
+def test_records_kept_under_a_hold_are_listed_with_the_reason(outserve: Manifest) -> None:
+    held = replace(
+        outcome(),
+        steps=(
+            *outcome().steps,
+            step(
+                "hubspot",
+                "contacts",
+                StepAction.keep,
+                1,
+                kept_because=("Invoices are kept six years (Taxes Management Act 1970)",),
+            ),
+        ),
+    )
+    index = entry(build(outserve, held)[0], "index.html")
+    assert "Data we keep, and why" in index
+    assert "Invoices are kept six years (Taxes Management Act 1970)" in index
