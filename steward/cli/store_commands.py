@@ -27,7 +27,10 @@ from steward.store.rotation import reencrypt
 
 def register(app: typer.Typer) -> None:
     db = typer.Typer(help="Steward's own database: migrations.", no_args_is_help=True)
-    keys = typer.Typer(help="Encryption keys for identifiers at rest.", no_args_is_help=True)
+    keys = typer.Typer(
+        help="Encryption keys for identifiers at rest, and the key that signs certificates.",
+        no_args_is_help=True,
+    )
     audit = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
     db.command("upgrade")(db_upgrade)
     db.command("current")(db_current)
