@@ -63,7 +63,8 @@ def write_response_package(
     collection name would collide with another once made safe as a file name.
     """
     signed = read_certificate(certificate)
-    reference = (signed.certificate.get("request") or {}).get("reference")
+    request = signed.certificate.get("request")
+    reference = request.get("reference") if isinstance(request, dict) else None
     if reference != outcome.request_id:
         raise InvalidInput(
             f"the certificate is for request {reference!r}, not {outcome.request_id!r}",

@@ -205,3 +205,18 @@ def test_a_hold_reason_with_a_date_and_a_statute_is_signed() -> None:
     document = certificate_document(outcome, organisation="O", signing_key="k")
     steps = document["systems"][0]["collections"][0]["steps"]  # type: ignore[index]
     assert steps[0]["kept_because"] == [reason]
+
+
+@given(st.data())
+def test_any_single_byte_of_the_signed_bytes_changed_fails(data: st.DataObject) -> None:
+    from steward.evidence.signing import sign, signature_matches
+
+    message = canonical_bytes(
+        certificate_document(erasure_outcome(), organisation="Outserve Ltd", signing_key="k")
+    )
+    signature = sign(PRIVATE, message)
+    position = data.draw(st.integers(0, len(message) - 1))
+    flip = data.draw(st.integers(1, 255))
+    changed = bytearray(message)
+    changed[position] ^= flip
+    assert not signature_matches(PUBLIC, bytes(changed), signature)
