@@ -23,6 +23,7 @@ from steward.errors import ConfigError
 PREFIX = "STEWARD_"
 SQLITE_FILE_NAME = "steward.sqlite3"
 KEY_FILE_NAME = "keys.json"
+SIGNING_KEY_FILE_NAME = "signing-key.pem"
 _SECRETS = frozenset({"STEWARD_DATABASE_URL", "STEWARD_MAILCHIMP_API_KEY", "STEWARD_SMTP_PASSWORD"})
 
 
@@ -75,6 +76,11 @@ class KeySettings(_Group):
         ge=1,
         le=100_000,
         description="Most rows re-encrypted or re-indexed per transaction.",
+    )
+    signing_file: Path | None = _variable(
+        "STEWARD_SIGNING_KEY_FILE",
+        None,
+        description="Ed25519 key that signs certificates (0600); default DATA_DIR/signing-key.pem.",
     )
 
 
@@ -307,6 +313,12 @@ class Settings(BaseModel):
         if self.keys.file is not None:
             return self.keys.file
         return self.database.data_dir / KEY_FILE_NAME
+
+    def resolved_signing_key_file(self) -> Path:
+        """The key that signs request certificates: beside the key ring unless set."""
+        if self.keys.signing_file is not None:
+            return self.keys.signing_file
+        return self.database.data_dir / SIGNING_KEY_FILE_NAME
 
 
 def variables() -> Iterator[tuple[str, str, Any]]:

@@ -41,6 +41,8 @@ COMMAND_MODULES: dict[str, str] = {
     "worker": "steward.cli.worker_commands",
 
     "hold": "steward.cli.hold_commands",
+
+    "evidence": "steward.cli.evidence_commands",
 }
 
 

@@ -15,6 +15,9 @@ from rich.progress import Progress
 
 from steward.bootstrap import Settings, build_engine, load_settings, open_store
 from steward.store import job_queue, schema
+
+from steward.cli import signing_commands
+from steward.store import schema
 from steward.store.audit import verify_chain
 from steward.store.audit_witness import Witness, read_head, witness_line
 from steward.store.key_checks import verify_key_ring
@@ -26,13 +29,17 @@ from steward.store.rotation import reencrypt
 
 def register(app: typer.Typer) -> None:
     db = typer.Typer(help="Steward's own database: migrations.", no_args_is_help=True)
-    keys = typer.Typer(help="Encryption keys for identifiers at rest.", no_args_is_help=True)
+    keys = typer.Typer(
+        help="Encryption keys for identifiers at rest, and the key that signs certificates.",
+        no_args_is_help=True,
+    )
     audit = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
     db.command("upgrade")(db_upgrade)
     db.command("current")(db_current)
     db.command("reindex")(db_reindex)
     keys.command("init")(keys_init)
     keys.command("rotate")(keys_rotate)
+    signing_commands.add_to(keys)
     audit.command("verify")(audit_verify)
     audit.command("head")(audit_head)
     app.add_typer(db, name="db")

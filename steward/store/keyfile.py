@@ -10,31 +10,40 @@ from __future__ import annotations
 import base64
 import json
 import os
-import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from steward.errors import ConfigError
 from steward.store.crypto import KeyRing, KeyVersion
+from steward.store.private_file import (
+    NOFOLLOW,
+    SecretFile,
+    open_new_private,
+    read_private,
+    sync_folder,
+    unusable,
+    write_private,
+)
 
 FORMAT = "steward-keys/1"
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+KEY_FILE = SecretFile(
+    noun="key file",
+    setting="STEWARD_KEY_FILE",
+    create_command="steward keys init",
+    default_name="keys.json",
+)
 
 
 def create_key_file(path: Path, *, now: datetime) -> KeyRing:
     """Write a fresh ring (version 1) to a new file with mode 0600; never overwrite.
 
     A missing folder is created 0700 (only the service account may list it)."""
-    if path.is_dir():
-        raise _is_a_folder(path)
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as error:
-        raise _unusable(path.parent, error, "create the folder") from error
     ring = KeyRing({1: KeyVersion.generate(1)}, current=1)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        descriptor = open_new_private(path, KEY_FILE)
     except FileExistsError:
         raise ConfigError(
             "the key file already exists; refusing to overwrite it",
@@ -42,9 +51,7 @@ def create_key_file(path: Path, *, now: datetime) -> KeyRing:
             hint="keep the existing keys (data sealed with them would be lost), or use "
             "`steward keys rotate` to add a new version",
         ) from None
-    except OSError as error:
-        raise _unusable(path, error, "create the key file") from error
-    _write_private(descriptor, _dump(ring, now))
+    write_private(descriptor, _dump(ring, now))
     return ring
 
 
@@ -64,45 +71,20 @@ def add_key_version(path: Path, *, now: datetime) -> KeyRing:
     staging = path.with_name(path.name + ".new")
     try:
         staging.unlink(missing_ok=True)
-        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW, 0o600)
     except OSError as error:
-        raise _unusable(staging, error, "write the new key file beside the old one") from error
-    _write_private(descriptor, _dump(rotated, now))
+        raise unusable(staging, error, "write the new key file beside the old one") from error
+    write_private(descriptor, _dump(rotated, now))
     os.replace(staging, path)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     return rotated
 
 
 def read_key_file(path: Path) -> KeyRing:
     """Load the ring; refuse a missing, malformed, unreadable or group/other-readable file."""
+    content = read_private(path, KEY_FILE)
     try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise ConfigError(
-            "no key file",
-            where=str(path),
-            hint="run `steward keys init` once, or point STEWARD_KEY_FILE at the existing file",
-        ) from None
-    except OSError as error:
-        raise _unusable(path, error, "read the key file") from error
-    if stat.S_ISDIR(mode):
-        raise _is_a_folder(path)
-    if not stat.S_ISREG(mode):
-        raise ConfigError(
-            "the key file is not a regular file",
-            where=str(path),
-            hint="point STEWARD_KEY_FILE at the key file itself",
-        )
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            f"the key file is accessible by group or others (mode {stat.S_IMODE(mode):04o})",
-            where=str(path),
-            hint=f"run `chmod 600 {path}` so only the service account can read it",
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise _unusable(path, error, "read the key file") from error
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         text = ""
     try:
@@ -180,44 +162,3 @@ def _dump(ring: KeyRing, now: datetime) -> str:
         "keys": keys,
     }
     return json.dumps(document, indent=2) + "\n"
-
-
-def _write_private(descriptor: int, text: str) -> None:
-    """Write, make sure the mode is 0600 whatever the umask did, and flush to disk."""
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (a crash must not bring the old ring back)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-def _is_a_folder(path: Path) -> ConfigError:
-    return ConfigError(
-        "the key file path names a folder, not a file",
-        where=str(path),
-        hint=f"point STEWARD_KEY_FILE at a file, e.g. {path / 'keys.json'}",
-    )
-
-
-def _unusable(path: Path, error: OSError, doing: str) -> ConfigError:
-    reason = error.strerror or type(error).__name__
-    return ConfigError(
-        f"cannot {doing}: {reason}",
-        where=str(path),
-        hint="check that the folder exists, is a folder, and that the service account may "
-        "read and write it (the key file itself must be mode 0600)",
-    )

@@ -380,11 +380,28 @@ objection_balancings = Table(
 """Staff's balancing of an Art 21(1) objection: the purposes, the grounds weighed, the decision,
 its reasons and what the person was told (steward.requests.objection)."""
 
+# --- Evidence: download tokens for response packages (issue 11, docs/evidence.md) ---
+
+download_tokens = Table(
+    "download_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("request_id", String(100), nullable=False, index=True),
+    Column("package_digest", String(64), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("downloads", Integer, nullable=False),
+    Column("last_downloaded_at", UtcDateTime, nullable=True),
+)
+"""A link to a response package: only the SHA-256 of its token is kept (a copy of the table
+cannot be turned into working links), with its expiry and the digest of the package it gives."""
+
 __all__ = [
     "audit_events",
     "audit_head",
     "consent_events",
     "consent_states",
+    "download_tokens",
     "identifier_reindex",
     "job_runs",
     "key_checks",
