@@ -1,0 +1,78 @@
+"""Driver errors translated into the connector contract's, naming the system, never a secret.
+
+A database that cannot be reached (refused, timed out, gone away) is ``SystemUnavailable``: the
+request stays open and says which system. A database that refuses the call (a constraint, a
+privilege, a statement it rejects) is ``SystemRefused``. Messages carry the driver's first line
+with the URL's password removed; a constraint failure carries no driver text at all, since
+MariaDB quotes the offending value, which may be a person's e-mail address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import URL
+from sqlalchemy import exc as sa
+
+from steward.connectors.protocol import SystemRefused, SystemUnavailable
+
+
+def safe_url(url: URL) -> str:
+    """The URL as a person may see it: the password replaced by ``***``."""
+    return url.render_as_string(hide_password=True)
+
+
+def _first_line(error: BaseException, secret: str | None) -> str:
+    cause = error.orig if isinstance(error, sa.DBAPIError) and error.orig else error
+    lines = str(cause).strip().splitlines()
+    text = lines[0].strip() if lines else type(cause).__name__
+    if secret:
+        text = text.replace(secret, "***")
+    return text[:300]
+
+
+def _constraint(error: sa.IntegrityError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return f" (constraint {name})" if isinstance(name, str) else ""
+
+
+@contextmanager
+def translated(system_id: str, url: URL) -> Iterator[None]:
+    """Run a call to the database; driver errors leave as the contract's errors."""
+    secret = url.password if isinstance(url.password, str) and url.password else None
+    try:
+        yield
+    except sa.IntegrityError as error:
+        raise SystemRefused(
+            system_id,
+            "the database refused the change: a unique, foreign-key, not-null or check "
+            f"constraint failed{_constraint(error)}",
+            hint="a record another table still points to is erased after the records that "
+            "point to it; check the order of references in the dataset map",
+        ) from error
+    except (sa.ProgrammingError, sa.DataError, sa.NotSupportedError) as error:
+        raise SystemRefused(
+            system_id,
+            f"the database refused the statement: {_first_line(error, secret)}",
+            hint="check that the dataset map matches the database's tables and columns, and "
+            "that the account may read and change them",
+        ) from error
+    except (sa.OperationalError, sa.InterfaceError, sa.DisconnectionError) as error:
+        raise SystemUnavailable(
+            system_id,
+            f"cannot use the database at {safe_url(url)}: {_first_line(error, secret)}",
+            hint="check that the database is running and reachable from here, and the account "
+            "in the system's connection URL; the request stays open until it is",
+        ) from error
+    except sa.TimeoutError as error:
+        raise SystemUnavailable(
+            system_id,
+            f"timed out waiting for a connection to {safe_url(url)}",
+            hint="the database is busy or unreachable; try again later",
+        ) from error
+    except sa.DBAPIError as error:
+        raise SystemRefused(
+            system_id, f"the database failed the call: {_first_line(error, secret)}"
+        ) from error
