@@ -36,6 +36,7 @@ COMMAND_MODULES: dict[str, str] = {
     "audit": "steward.cli.store_commands",
     "marketing": "steward.cli.marketing_commands",
     "mailchimp": "steward.cli.mailchimp_commands",
+    "systems": "steward.cli.systems_commands",
 }
 
 

@@ -63,8 +63,8 @@ def sql_url(sql_backend: str, tmp_path: Path, request: pytest.FixtureRequest) ->
     try:
         sql_estate.build(engine)
         yield url
-        sql_estate.metadata.drop_all(engine)
     finally:
+        sql_estate.metadata.drop_all(engine)
         engine.dispose()
 
 
