@@ -199,10 +199,20 @@ def _draft(system_id: str, tables: list[_Table], manifest: Manifest) -> DraftMap
         if problem:
             left_out[table.name] = problem
     kept = [t for t in tables if t.name not in left_out]
-    collections = {t.name: _collection(system_id, t, manifest, set(left_out)) for t in kept}
+    drafted = {
+        t.name: {str(c["name"]) for c in t.columns if _NAME.match(str(c["name"]))} for t in kept
+    }
+    collections = {t.name: _collection(system_id, t, manifest, drafted) for t in kept}
     for name in _unreached(collections):
         left_out[name] = "no field identifies a person and no reference leads to it"
         del collections[name]
+    if not collections:
+        raise InvalidInput(
+            f"no table of the database could be drafted into a map of system '{system_id}'",
+            where="--url",
+            hint="; ".join(f"{name}: {why}" for name, why in sorted(left_out.items()))
+            or "the database has no tables: check the URL names the right database",
+        )
     heading = _heading(system_id, left_out)
     body = yaml.dump(
         {"system": system_id, "collections": list(collections.values())},
@@ -229,8 +239,9 @@ def _unmappable(table: _Table) -> str | None:
 
 
 def _collection(
-    system_id: str, table: _Table, manifest: Manifest, left_out: set[str]
+    system_id: str, table: _Table, manifest: Manifest, drafted: dict[str, set[str]]
 ) -> dict[str, Any]:
+    """One table's draft; a foreign key becomes a reference only to a drafted column."""
     fields = []
     for column in table.columns:
         name = str(column["name"])
@@ -249,7 +260,7 @@ def _collection(
             if categories or guessed.identity is not None:
                 field["review"] = True
         referred = table.references.get(name)
-        if referred is not None and referred[0] not in left_out and _TABLE.match(referred[0]):
+        if referred is not None and referred[1] in drafted.get(referred[0], set()):
             field["references"] = f"{system_id}.{referred[0]}.{referred[1]}"
         fields.append(field)
     collection: dict[str, Any] = {"name": table.name, "primary_key": list(table.primary_key)}

@@ -254,3 +254,21 @@ def test_identifiers_are_recognised_however_the_column_is_spelt(
 @pytest.mark.parametrize("column", ["hotel", "payment_id", "mailing_list", "total", "sku"])
 def test_names_that_only_contain_a_keyword_are_not_guessed(column: str) -> None:
     assert guess(column) is None
+
+
+def test_a_database_with_nothing_to_map_is_refused_naming_why(
+    manifest: Manifest, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE products (sku TEXT PRIMARY KEY, price REAL)")
+    engine.dispose()
+
+    with pytest.raises(InvalidInput) as raised:
+        draft_dataset_map("support", url, manifest)
+
+    assert raised.value.where == "--url"
+    assert (
+        raised.value.hint == "products: no field identifies a person and no reference leads to it"
+    )
