@@ -67,11 +67,15 @@ _DEFAULT_DRIVERS = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql"
 def open_sql(kind: SystemKind, context: ConnectorContext) -> SqlConnector:
     """A connector for the database at ``context.connection['url']`` (a SQLAlchemy URL)."""
     url = database_url(kind, context)
-    engine = create_engine(url, pool_pre_ping=True, connect_args=_timeouts(url))
+    engine = sql_engine(url)
     return SqlConnector(context.system_id, engine, url, context.pseudonym_key)
 
 
 def database_url(kind: SystemKind, context: ConnectorContext) -> URL:
+    """The system's URL, checked against its kind, with psycopg/PyMySQL as default drivers.
+
+    A missing SQLite file is unavailable, never silently created empty: an erasure run against
+    an empty stand-in would report every person gone."""
     where = f"system {context.system_id}"
     text = context.connection.get("url")
     if not text:
@@ -83,7 +87,7 @@ def database_url(kind: SystemKind, context: ConnectorContext) -> URL:
         )
     try:
         url = make_url(text)
-    except ArgumentError as error:
+    except (ArgumentError, ValueError) as error:
         raise ConfigError(
             "its connection 'url' is not a database URL",
             where=where,
@@ -98,7 +102,8 @@ def database_url(kind: SystemKind, context: ConnectorContext) -> URL:
         )
     url = url.set(drivername=_DEFAULT_DRIVERS.get(url.drivername, url.drivername))
     database = url.database or ""
-    if backend == "sqlite" and database not in ("", ":memory:") and not Path(database).is_file():
+    in_file = database not in ("", ":memory:") and "uri" not in url.query
+    if backend == "sqlite" and in_file and not Path(database).is_file():
         raise SystemUnavailable(
             context.system_id,
             f"the SQLite database {database} does not exist",
@@ -106,6 +111,12 @@ def database_url(kind: SystemKind, context: ConnectorContext) -> URL:
             "sqlite:////absolute/path)",
         )
     return url
+
+
+def sql_engine(url: URL) -> Engine:
+    """An engine whose errors never carry a statement's values: they are people's identifiers,
+    and an error may reach a log (DESIGN.md §3: no plaintext e-mail in a log line)."""
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=_timeouts(url))
 
 
 def _timeouts(url: URL) -> dict[str, Any]:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, inspect
 
 from steward.connectors.protocol import ConnectorContext
-from steward.connectors.sql import database_url
+from steward.connectors.sql import database_url, sql_engine
 from steward.connectors.sql_errors import translated
 from steward.errors import InvalidInput
 from steward.manifest.datasets import IdentityKind
@@ -138,7 +138,7 @@ def draft_dataset_map(system_id: str, url: str, manifest: Manifest) -> DraftMap:
     """Reflect every table of the database at ``url`` and draft the map of ``system_id``."""
     kind = _sql_kind(system_id, manifest)
     target = database_url(kind, ConnectorContext(system_id, {"url": url}))
-    engine = create_engine(target)
+    engine = sql_engine(target)
     try:
         with translated(system_id, target):
             tables = list(_tables(engine))

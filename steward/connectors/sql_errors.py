@@ -3,8 +3,8 @@
 A database that cannot be reached (refused, timed out, gone away) is ``SystemUnavailable``: the
 request stays open and says which system. A database that refuses the call (a constraint, a
 privilege, a statement it rejects) is ``SystemRefused``. Messages carry the driver's first line
-with the URL's password removed; a constraint failure carries no driver text at all, since
-MariaDB quotes the offending value, which may be a person's e-mail address.
+with the URL's password removed; a constraint or data failure carries no driver text at all
+(``DriverError``), since drivers quote the offending value, which may be a person's e-mail.
 """
 
 from __future__ import annotations
@@ -32,6 +32,26 @@ def _first_line(error: BaseException, secret: str | None) -> str:
     return text[:300]
 
 
+class DriverError(Exception):
+    """A driver error without its text: the driver's exception class and error code only.
+
+    Constraint and data errors quote the offending value (PostgreSQL's ``Key (email)=(...)``,
+    MariaDB's ``Duplicate entry '...'``), which is often a person's identifier; the translated
+    error is raised from this stand-in, so no traceback or log line carries the value.
+    """
+
+    @classmethod
+    def of(cls, error: sa.DBAPIError) -> DriverError:
+        orig = error.orig
+        code = (
+            getattr(orig, "sqlstate", None)
+            or getattr(orig, "sqlite_errorname", None)
+            or (orig.args[0] if orig is not None and orig.args else None)
+        )
+        kind = type(orig).__module__ + "." + type(orig).__name__ if orig else "unknown"
+        return cls(f"{kind} (code {code})" if isinstance(code, (str, int)) else kind)
+
+
 def _constraint(error: sa.IntegrityError) -> str:
     diag = getattr(error.orig, "diag", None)
     name = getattr(diag, "constraint_name", None)
@@ -51,8 +71,15 @@ def translated(system_id: str, url: URL) -> Iterator[None]:
             f"constraint failed{_constraint(error)}",
             hint="a record another table still points to is erased after the records that "
             "point to it; check the order of references in the dataset map",
-        ) from error
-    except (sa.ProgrammingError, sa.DataError, sa.NotSupportedError) as error:
+        ) from DriverError.of(error)
+    except sa.DataError as error:
+        raise SystemRefused(
+            system_id,
+            "the database refused a value as not of its column's type or size",
+            hint="check the value's form against the column (numbers, dates as YYYY-MM-DD, "
+            "text no longer than the column)",
+        ) from DriverError.of(error)
+    except (sa.ProgrammingError, sa.NotSupportedError) as error:
         raise SystemRefused(
             system_id,
             f"the database refused the statement: {_first_line(error, secret)}",

@@ -22,6 +22,7 @@ from steward.connectors.protocol import (
 )
 from steward.connectors.registry import open_connector
 from steward.connectors.sql import SqlConnector, open_sql
+from steward.connectors.sql_errors import DriverError
 from steward.errors import ConfigError
 from steward.manifest.vocabulary import SystemKind
 from tests.integration.connectors import sql_estate
@@ -198,6 +199,16 @@ def test_a_refused_change_leaves_every_key_unchanged(crm: SqlConnector, sql_url:
         crm.rectify(CUSTOMERS, _keys(1, 2), {"customer_no": "C-9"})
 
     assert _stored(sql_url, 1)["customer_no"] == "C-1"
+
+
+def test_a_refused_change_carries_no_value_in_its_error_chain(crm: SqlConnector) -> None:
+    with pytest.raises(SystemRefused) as raised:
+        crm.rectify(CUSTOMERS, _keys(1, 2), {"customer_no": "C-9"})
+
+    chain = f"{raised.value}\n{raised.value.hint}\n{raised.value.__cause__}"
+    assert "C-9" not in chain
+    assert "C-1" not in chain
+    assert isinstance(raised.value.__cause__, DriverError)
 
 
 def test_erase_by_delete_removes_the_records(crm: SqlConnector, sql_url: str) -> None:
@@ -380,3 +391,13 @@ def test_a_url_of_another_kind_of_database_is_a_configuration_error() -> None:
 def test_a_missing_url_is_a_configuration_error() -> None:
     with pytest.raises(ConfigError, match="no 'url'"):
         open_sql(SystemKind.sqlite, ConnectorContext("support", {}))
+
+
+def test_a_malformed_url_is_a_configuration_error_that_does_not_repeat_it() -> None:
+    context = ConnectorContext("crm", {"url": "postgresql://u:s3cret-pw@db:port/crm"})
+
+    with pytest.raises(ConfigError) as raised:
+        open_sql(SystemKind.postgresql, context)
+
+    assert "is not a database URL" in str(raised.value)
+    assert "s3cret-pw" not in str(raised.value)
