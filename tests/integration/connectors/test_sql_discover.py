@@ -67,8 +67,12 @@ Table(
 )
 Table("event_log", metadata, Column("message", Text))
 
-DISCOVER_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-SYSTEMS = {"sqlite": "support", "postgresql": "crm"}
+DISCOVER_BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.postgres),
+    pytest.param("mariadb", marks=pytest.mark.mariadb),
+]
+SYSTEMS = {"sqlite": "support", "postgresql": "crm", "mariadb": "hr"}
 
 
 @pytest.fixture(params=DISCOVER_BACKENDS)
@@ -76,8 +80,10 @@ def schema(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
     """(system id, URL) of a database with the tables above."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'support.sqlite3'}"
-    else:
+    elif request.param == "postgresql":
         url = str(request.getfixturevalue("scratch_postgres_url"))
+    else:
+        url = str(request.getfixturevalue("mariadb_url"))
     engine = create_engine(url)
     try:
         metadata.create_all(engine)
