@@ -9,6 +9,8 @@ service loads the manifest itself: it is given the ``PurposeCatalogue`` built he
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -71,10 +73,26 @@ def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
     from steward.consent.purposes import PurposeCatalogue
     from steward.manifest.load import load_manifest
 
+    path = manifest_path(settings, needed_for="no purpose can be checked")
+    return PurposeCatalogue.of(load_manifest(path), origin=f"the manifest {path}")
+
+
+def manifest_path(
+    settings: Settings, given: Path | None = None, *, needed_for: str = "it cannot be read"
+) -> Path:
+    """The manifest named on the command line (``--manifest``), else ``STEWARD_MANIFEST``."""
+    if given is not None:
+        if not given.exists():
+            raise ConfigError(
+                f"{str(given)!r} does not exist",
+                where="--manifest",
+                hint="give the manifest file or the folder of its files",
+            )
+        return given
     path = settings.manifest.path
     if path is None:
         raise ConfigError(
-            "the deployment's manifest is not named, so no purpose can be checked",
+            f"the deployment's manifest is not named, so {needed_for}",
             where=MANIFEST_VARIABLE,
             hint=f"export {MANIFEST_VARIABLE}=path/to/manifest (a file or a folder of files); "
             "see docs/configuration.md",
@@ -85,7 +103,7 @@ def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
             where=MANIFEST_VARIABLE,
             hint="point it at the manifest file or the folder of its files",
         )
-    return PurposeCatalogue.of(load_manifest(path), origin=f"the manifest {path}")
+    return path
 
 
 def unsubscribe_endpoints(

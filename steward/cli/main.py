@@ -43,6 +43,8 @@ COMMAND_MODULES: dict[str, str] = {
     "hold": "steward.cli.hold_commands",
 
     "evidence": "steward.cli.evidence_commands",
+
+    "systems": "steward.cli.systems_commands",
 }
 
 

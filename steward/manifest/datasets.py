@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from steward.manifest.fields import Identifier, Model, Text
+from steward.manifest.fields import Identifier, Model, Text, describe_patterns
 
 CollectionName = Annotated[
     str,
@@ -171,3 +171,7 @@ class DatasetMap(Model):
             if candidate.name == name:
                 return candidate
         raise KeyError(name)
+
+
+DATASET_PATTERN_DESCRIPTIONS = describe_patterns(CollectionName, FieldName, FieldPath)
+"""Pattern -> the form a person must write, for the loader's messages."""

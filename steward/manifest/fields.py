@@ -66,7 +66,7 @@ EnvReference = Annotated[
 UNBOUNDED = ("indefinite", "indefinitely", "forever", "unbounded")
 
 
-def _describe_patterns(*types: Any) -> dict[str, str]:
+def describe_patterns(*types: Any) -> dict[str, str]:
     """Pattern -> plain description, so a mismatch can say what form was expected."""
     described: dict[str, str] = {}
     for annotated in types:
@@ -76,7 +76,7 @@ def _describe_patterns(*types: Any) -> dict[str, str]:
     return described
 
 
-PATTERN_DESCRIPTIONS = _describe_patterns(
+PATTERN_DESCRIPTIONS = describe_patterns(
     Identifier, Email, Url, CountryCode, Art9Condition, Schedule1Condition, EnvReference
 )
 

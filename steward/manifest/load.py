@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from steward.errors import Location, ManifestError, ManifestErrors
 from steward.files import file_kind
+from steward.manifest.datasets import DATASET_PATTERN_DESCRIPTIONS
 from steward.manifest.fields import PATTERN_DESCRIPTIONS
 from steward.manifest.references import check_references
 from steward.manifest.schema import (
@@ -37,6 +38,7 @@ MANIFEST_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 5_000_000
 """Per file; a manifest 100 times Outserve's size is 4 MB in one file (benchmarks/)."""
 KNOWN_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS)
+_PATTERNS = {**PATTERN_DESCRIPTIONS, **DATASET_PATTERN_DESCRIPTIONS}
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def load(path: str | FsPath) -> LoadedManifest:
     errors: list[ManifestError] = []
     for file in files:
         try:
-            part, part_source = parse_yaml(_read(file), str(file))
+            part, part_source = parse_yaml(read_source_file(file), str(file))
         except ManifestError as error:
             errors.append(error)
             continue
@@ -80,7 +82,7 @@ def load(path: str | FsPath) -> LoadedManifest:
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as invalid:
-        raise ManifestErrors(_explain_all(invalid, data, source)) from invalid
+        raise ManifestErrors(explain_invalid(invalid, data, source)) from invalid
     problems = check_references(manifest, source)
     if problems:
         raise ManifestErrors(problems)
@@ -111,8 +113,9 @@ def _manifest_files(target: FsPath) -> list[FsPath]:
     )
 
 
-def _read(file: FsPath) -> str:
-    """The file's text, if it is a regular file (a link to one is fine) within the size limit.
+def read_source_file(file: FsPath) -> str:
+    """The text of a manifest or dataset-map file, if it is a regular file (a link to one is
+    fine) within the size limit.
 
     Opened without blocking and checked on the open descriptor, so a FIFO never hangs the
     build; the size is checked before a byte is read.
@@ -176,7 +179,7 @@ def _merge(
     for section, value in part.items():
         where = part_source.keys.get((section,))
         if section not in KNOWN_SECTIONS:
-            errors.append(_unknown_field(section, KNOWN_SECTIONS, (section,), where))
+            errors.append(unknown_field(section, KNOWN_SECTIONS, (section,), where))
         elif section in SINGLE_SECTIONS and section in data:
             errors.append(
                 ManifestError(
@@ -239,18 +242,18 @@ def _duplicate_ids(data: dict[str, Any], source: SourceMap) -> list[ManifestErro
     return errors
 
 
-def _unknown_field(
+def unknown_field(
     name: str, allowed: tuple[str, ...] | list[str], path: Path, where: Location | None
 ) -> ManifestError:
     return ManifestError(
         f"unknown field '{name}'",
         location=where,
         field=path_text(path),
-        hint=_suggest(name, allowed) or f"allowed here: {', '.join(sorted(allowed))}",
+        hint=suggest(name, allowed) or f"allowed here: {', '.join(sorted(allowed))}",
     )
 
 
-def _suggest(value: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+def suggest(value: str, allowed: tuple[str, ...] | list[str]) -> str | None:
     close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
@@ -278,8 +281,13 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> Path:
     return tuple(path)
 
 
-def _explain_all(invalid: ValidationError, data: Any, source: SourceMap) -> list[ManifestError]:
-    """One error per field: a union reports each branch's failure, the first one is enough."""
+def explain_invalid(
+    invalid: ValidationError, data: Any, source: SourceMap, root: Any = Manifest
+) -> list[ManifestError]:
+    """One error per field: a union reports each branch's failure, the first one is enough.
+
+    ``root`` is the model ``data`` was validated against (a dataset map uses this too).
+    """
     errors = invalid.errors()
     parents = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
     seen: set[tuple[str | None, str]] = set()
@@ -287,7 +295,7 @@ def _explain_all(invalid: ValidationError, data: Any, source: SourceMap) -> list
     for error in errors:
         if error["type"] == "too_short" and tuple(error["loc"]) in parents:
             continue  # a list emptied by its own invalid items: the items are the news
-        explained = _explain(error, data, source)
+        explained = _explain(error, data, source, root)
         key = (explained.field, str(explained.location))
         if key not in seen:
             seen.add(key)
@@ -295,7 +303,7 @@ def _explain_all(invalid: ValidationError, data: Any, source: SourceMap) -> list
     return result
 
 
-def _explain(error: Any, data: Any, source: SourceMap) -> ManifestError:
+def _explain(error: Any, data: Any, source: SourceMap, root: Any) -> ManifestError:
     """Turn one pydantic error into what/where/how-to-fix."""
     path = _data_path(tuple(error["loc"]), data)
     kind = error["type"]
@@ -303,8 +311,8 @@ def _explain(error: Any, data: Any, source: SourceMap) -> ManifestError:
     text = path_text(path) or None
     if kind == "extra_forbidden":
         parent = _data_path(tuple(error["loc"])[:-1], data)
-        allowed = _allowed_fields(parent)
-        return _unknown_field(str(path[-1]), allowed, path, where)
+        allowed = _allowed_fields(parent, root)
+        return unknown_field(str(path[-1]), allowed, path, where)
     if kind == "missing":
         return ManifestError(
             f"required field '{path[-1]}' is missing",
@@ -317,20 +325,20 @@ def _explain(error: Any, data: Any, source: SourceMap) -> ManifestError:
     expected = (error.get("ctx") or {}).get("expected")
     if isinstance(expected, str) and isinstance(error.get("input"), str):
         options = _QUOTED.findall(expected)
-        hint = _suggest(error["input"], options)
+        hint = suggest(error["input"], options)
         message = f"'{error['input']}' is not allowed; expected one of: {', '.join(options)}"
     elif kind == "string_pattern_mismatch":
         pattern = (error.get("ctx") or {}).get("pattern", "")
-        expected_form = PATTERN_DESCRIPTIONS.get(pattern, f"pattern {pattern}")
+        expected_form = _PATTERNS.get(pattern, f"pattern {pattern}")
         message = f"'{error.get('input')}' is not in the expected form: {expected_form}"
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
     return ManifestError(message, location=where, field=text, hint=hint)
 
 
-def _model_at(path: Path) -> Any:
-    """The pydantic model class that describes the mapping at ``path``."""
-    model: Any = Manifest
+def _model_at(path: Path, root: Any) -> Any:
+    """The pydantic model class that describes the mapping at ``path`` below ``root``."""
+    model: Any = root
     for part in path:
         if isinstance(part, int):
             continue
@@ -355,6 +363,6 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _allowed_fields(path: Path) -> list[str]:
-    model = _model_at(path)
+def _allowed_fields(path: Path, root: Any) -> list[str]:
+    model = _model_at(path, root)
     return sorted(model.model_fields) if model is not None else []

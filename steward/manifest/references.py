@@ -25,7 +25,7 @@ def check_references(manifest: Manifest, source: SourceMap) -> list[ManifestErro
         "purposes": {p.id for p in manifest.purposes},
     }
     problems = [
-        _unknown(ref, section, path, known[section], source)
+        unknown_reference(ref, section, path, known[section], source)
         for ref, section, path in _references(manifest)
         if ref not in known[section]
     ]
@@ -43,7 +43,7 @@ def check_references(manifest: Manifest, source: SourceMap) -> list[ManifestErro
     return problems
 
 
-def _unknown(
+def unknown_reference(
     ref: str, section: str, path: Path, known: set[str], source: SourceMap
 ) -> ManifestError:
     close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.6)

@@ -16,6 +16,10 @@ Two kinds of database, chosen by the fixture a test asks for:
   such a test. A test cannot have both kinds: ``store`` refuses to run next to ``database_url``.
 
 Other fixtures: ``keys``, ``clock``, and ``empty_database_url`` (no schema yet).
+
+The organisation's own databases (the SQL connector's tests) are scratch databases, one per
+run and backend, with no Steward schema: ``scratch_postgres_url`` and ``mariadb_url`` (MariaDB
+on 127.0.0.1:3306, user root; marked ``mariadb``, and under CI=true a missing server fails).
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
+import pymysql
 import pytest
 from sqlalchemy import Engine
 
@@ -80,6 +86,55 @@ def drop_postgres_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def scratch_postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database for this run (no Steward schema), dropped at the end."""
+    _require_postgres()
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop_postgres_database(url)
+
+
+def _mariadb_server() -> pymysql.Connection[Any]:
+    return pymysql.connect(host="127.0.0.1", port=3306, user="root", connect_timeout=3)
+
+
+def _mariadb_available() -> str | None:
+    try:
+        _mariadb_server().close()
+    except pymysql.Error as error:
+        return str(error).strip().splitlines()[0]
+    return None
+
+
+def _require_mariadb() -> None:
+    problem = _mariadb_available()
+    if problem is None:
+        return
+    message = f"MariaDB on 127.0.0.1:3306 is not reachable: {problem}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def mariadb_url() -> Iterator[str]:
+    """An empty MariaDB database for this run, dropped at the end; its SQLAlchemy URL."""
+    _require_mariadb()
+    name = f"steward_test_{uuid.uuid4().hex[:12]}"
+    connection = _mariadb_server()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        yield f"mysql+pymysql://root@127.0.0.1:3306/{name}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        connection.close()
 
 
 @pytest.fixture(scope="session")
