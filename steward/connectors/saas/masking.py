@@ -1,0 +1,33 @@
+"""The values a SaaS record's fields take when it is erased by masking (UK GDPR Art 17 where the
+record itself must stay, e.g. a ticket kept for a dispute): null, fixed text, a keyed pseudonym
+(HMAC-SHA256, stable and not reversible without the deployment's key) or a date cut to its
+month."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from steward.connectors.protocol import FieldValue, Record
+from steward.manifest.datasets import CollectionMap, Mask
+
+
+def masked_value(mask: Mask | None, value: FieldValue, fixed: str | None, key: bytes) -> FieldValue:
+    if mask is None or mask is Mask.null:
+        return None
+    if mask is Mask.fixed:
+        return fixed
+    if value is None:
+        return None
+    if mask is Mask.pseudonym:
+        return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
+    return str(value)[:7]  # truncate_date: YYYY-MM of an ISO 8601 date or time
+
+
+def masked_changes(collection: CollectionMap, record: Record, key: bytes) -> dict[str, FieldValue]:
+    """The change that masks every personal field of the record (keys are left as they are)."""
+    return {
+        f.name: masked_value(f.mask, record.fields.get(f.name), f.mask_value, key)
+        for f in collection.personal_fields
+        if f.name not in collection.primary_key
+    }

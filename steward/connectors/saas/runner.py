@@ -1,0 +1,434 @@
+"""One connector for every SaaS definition: the protocol's calls made from a definition's data.
+
+Every call goes through the shared ``RetryingSender`` (429 Retry-After, 5xx backoff). What comes
+back is read one way for every vendor: 2xx is an answer, 404 on a record means it is not there
+(so erasing it again is ``affected=0``, the idempotence a resumed plan relies on), other 4xx are
+``SystemRefused``, and a vendor still failing after the retries is ``SystemUnavailable``. Secrets
+travel only in the Authorization header; a log line names the system, method and path, never a
+token or an e-mail address (the address of a lookup goes in a body or the query string, and
+Mailchimp's paths carry its MD5, not the address).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from steward.connectors.http_retry import RetryingSender, RetryPolicy, Sleep
+from steward.connectors.protocol import (
+    Capability,
+    ChangeReceipt,
+    Connector,
+    ConnectorContext,
+    FieldValue,
+    NotSupported,
+    Record,
+    RecordKey,
+    SystemRefused,
+    SystemUnavailable,
+)
+from steward.connectors.saas.definition import (
+    CollectionDefinition,
+    RequestSpec,
+    SaasDefinition,
+    bundled_definition,
+)
+from steward.connectors.saas.hooks import BASE_URL_HOOKS, ERASE_HOOKS, VALUE_HOOKS
+from steward.connectors.saas.masking import masked_changes
+from steward.connectors.saas.paging import PageAsk, Pages, PagingLoop
+from steward.connectors.saas.templates import dig, fill, fill_json
+from steward.errors import ConfigError, ConnectorError, InvalidInput
+from steward.manifest.datasets import CollectionMap, Erase, RestrictBy
+from steward.manifest.vocabulary import SystemKind
+
+log = logging.getLogger(__name__)
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+def open_saas(kind: SystemKind, context: ConnectorContext) -> Connector:
+    """The registry's driver for hubspot, zendesk and mailchimp systems."""
+    return SaasConnector(bundled_definition(kind.value), context)
+
+
+class SaasConnector:
+    """A ``Connector`` acting on one vendor's API as its definition describes."""
+
+    def __init__(
+        self,
+        definition: SaasDefinition,
+        context: ConnectorContext,
+        http: httpx.Client | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.system_id = context.system_id
+        self.definition = definition
+        self._context = context
+        self._owns_http = http is None
+        self._http = http if http is not None else httpx.Client(timeout=TIMEOUT)
+        self._sender = RetryingSender(
+            self._http,
+            service=f"{definition.vendor} ({context.system_id})",
+            policy=policy,
+            sleep=sleep,
+        )
+        self._parameters = self._read_parameters()
+        self.base_url = self._base_url()
+        self._authorization = self._auth_header()
+        self._page_size = _page_size(context.options.get("page_size"), context.system_id)
+        has_update = any(c.update for c in definition.collections.values())
+        self.capabilities = frozenset(
+            {Capability.find_records, Capability.read}
+            | ({Capability.rectify, Capability.restrict} if has_update else set())
+            | (
+                {Capability.erase}
+                if any(c.erase for c in definition.collections.values())
+                else set()
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"SaasConnector({self.definition.vendor}, system={self.system_id})"
+
+    # -- the protocol -----------------------------------------------------------------------
+
+    def find(
+        self, collection: CollectionMap, field_name: str, values: Sequence[str]
+    ) -> list[RecordKey]:
+        spec = self._collection(collection)
+        lookup = spec.lookup_for(field_name)
+        if lookup is None:
+            raise NotSupported(self.system_id, Capability.find_records)
+        found: dict[RecordKey, None] = {}
+        for value in values:
+            placeholders = {**self._parameters, "value": value, "field": field_name}
+            pages = Pages(lookup.paging, self._page_size)
+            ask: PageAsk | str | None = pages.first()
+            while ask is not None:
+                if isinstance(ask, str):
+                    request = self._same_origin(ask)
+                else:
+                    request = self._request(lookup.request, placeholders, extra=ask)
+                answer = self._send(request)
+                if answer is None:
+                    break
+                items = dig(answer, lookup.results_at) or []
+                for item in items:
+                    values_for_key = {**placeholders, **_flatten("item", item)}
+                    key = tuple(fill(t, values_for_key, VALUE_HOOKS) for t in lookup.key)
+                    found[RecordKey(collection.name, key)] = None
+                try:
+                    ask = pages.after(answer, len(items))
+                except PagingLoop as error:
+                    raise SystemUnavailable(
+                        self.system_id,
+                        f"{self.definition.vendor} paging did not end: {error}",
+                        hint="run the search again later; if it persists, report it to the vendor",
+                    ) from error
+        log.info("%s %s: found %d record(s)", self.system_id, collection.name, len(found))
+        return list(found)
+
+    def read(self, collection: CollectionMap, keys: Sequence[RecordKey]) -> list[Record]:
+        spec = self._collection(collection)
+        others = [f.name for f in collection.fields if f.name not in collection.primary_key]
+        records = []
+        for key in keys:
+            values = {**self._key_values(spec, key), "fields": ",".join(others)}
+            answer = self._send(self._request(spec.read.request, values))
+            if answer is None:
+                continue
+            record = dig(answer, spec.read.record_at)
+            if not isinstance(record, Mapping):
+                continue
+            fields: dict[str, FieldValue] = dict(
+                zip(collection.primary_key, key.values, strict=True)
+            )
+            for name in others:
+                fields[name] = _scalar(dig(dig(record, spec.read.fields_at), name))
+            records.append(Record(key, fields))
+        return records
+
+    def rectify(
+        self,
+        collection: CollectionMap,
+        keys: Sequence[RecordKey],
+        changes: Mapping[str, FieldValue],
+    ) -> ChangeReceipt:
+        for name in changes:
+            if (
+                name not in {f.name for f in collection.fields}
+                or not collection.field(name).rectifiable
+            ):
+                raise InvalidInput(
+                    f"'{name}' is not a rectifiable field of {collection.name}",
+                    where=f"system {self.system_id}",
+                    hint="the dataset map lists the fields and marks which may be rectified",
+                )
+        return self._update_each(collection, keys, lambda _key: dict(changes), "rectified")
+
+    def erase(self, collection: CollectionMap, keys: Sequence[RecordKey]) -> ChangeReceipt:
+        spec = self._collection(collection)
+        if collection.erase is Erase.mask:
+            current = {r.key: r for r in self.read(collection, keys)}
+            return self._update_each(
+                collection,
+                [key for key in keys if key in current],
+                lambda key: masked_changes(collection, current[key], self._context.pseudonym_key),
+                "masked",
+            )
+        erase = spec.erase
+        if erase is None:
+            raise NotSupported(self.system_id, Capability.erase)
+        done: list[str] = []
+        for key in keys:
+            values = self._key_values(spec, key)
+            if erase.hook is not None:
+                removed = ERASE_HOOKS[erase.hook](self._send_spec, erase, values)
+            else:
+                removed = self._send_spec(erase.request, values) is not None
+                if removed and erase.then is not None:
+                    self._send_spec(erase.then, values)
+            if removed:
+                done.append(",".join(key.values))
+        log.info("%s %s: erased %d of %d", self.system_id, collection.name, len(done), len(keys))
+        return ChangeReceipt(len(done), tuple(done), "erased")
+
+    def restrict(
+        self, collection: CollectionMap, keys: Sequence[RecordKey], on: bool
+    ) -> ChangeReceipt:
+        spec = self._collection(collection)
+        restriction = collection.restrict
+        if restriction.by is RestrictBy.field and restriction.field is not None:
+            flag = restriction.field
+            return self._update_each(collection, keys, lambda _key: {flag: on}, "restricted")
+        if restriction.by is RestrictBy.native and spec.restrict is not None:
+            call = spec.restrict.on if on else spec.restrict.off
+            done = [
+                ",".join(key.values)
+                for key in keys
+                if self._send_spec(call, self._key_values(spec, key)) is not None
+            ]
+            return ChangeReceipt(len(done), tuple(done), "restricted" if on else "released")
+        raise NotSupported(self.system_id, Capability.restrict)
+
+    def past(self, collection: CollectionMap, before: date) -> list[RecordKey]:
+        raise NotSupported(self.system_id, Capability.list_past)
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    # -- building and sending requests ------------------------------------------------------
+
+    def _update_each(
+        self,
+        collection: CollectionMap,
+        keys: Sequence[RecordKey],
+        changes_for: Any,
+        detail: str,
+    ) -> ChangeReceipt:
+        spec = self._collection(collection)
+        if spec.update is None:
+            raise NotSupported(self.system_id, Capability.rectify)
+        done = []
+        for key in keys:
+            request = self._request(spec.update, self._key_values(spec, key), changes_for(key))
+            if self._send(request) is not None:
+                done.append(",".join(key.values))
+        return ChangeReceipt(len(done), tuple(done), detail)
+
+    def _send_spec(self, spec: RequestSpec, values: Mapping[str, str]) -> Any:
+        return self._send(self._request(spec, values))
+
+    def _request(
+        self,
+        spec: RequestSpec,
+        values: Mapping[str, str],
+        changes: Mapping[str, Any] | None = None,
+        extra: PageAsk | None = None,
+    ) -> httpx.Request:
+        path = fill(spec.path, values, VALUE_HOOKS, encode=_path_segment)
+        query = {name: fill(value, values, VALUE_HOOKS) for name, value in spec.query.items()}
+        body = None if spec.body is None else fill_json(spec.body, values, VALUE_HOOKS, changes)
+        if extra is not None:
+            query.update(extra.query)
+            if extra.body:
+                body = {**(body if isinstance(body, dict) else {}), **extra.body}
+        return self._http.build_request(
+            spec.method,
+            self.base_url + path,
+            params=query or None,
+            json=body,
+            headers={"Authorization": self._authorization, "Accept": "application/json"},
+        )
+
+    def _send(self, request: httpx.Request) -> Any:
+        """The JSON answer (``{}`` when empty), or None when the vendor says 404."""
+        try:
+            response = self._sender.send(request)
+        except ConnectorError as error:
+            raise SystemUnavailable(self.system_id, error.message, hint=error.hint) from error
+        status = response.status_code
+        if status == 404:
+            return None
+        if status in (401, 403):
+            raise SystemRefused(
+                self.system_id,
+                f"{self.definition.vendor} refused the credentials (HTTP {status}) for "
+                f"{request.method} {request.url.path}",
+                hint="check the system's connection values and the token's scopes",
+            )
+        if status >= 400:
+            raise SystemRefused(
+                self.system_id,
+                f"{self.definition.vendor} refused {request.method} {request.url.path} "
+                f"(HTTP {status})",
+                hint="the call as made will not succeed by retrying; see the vendor's answer "
+                "in its own logs",
+            )
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError as error:
+            raise SystemUnavailable(
+                self.system_id,
+                f"{self.definition.vendor} answered {request.method} {request.url.path} "
+                "with something that is not JSON",
+                hint="check the base URL points at the vendor's API",
+            ) from error
+
+    def _same_origin(self, url: str) -> httpx.Request:
+        """A next-page URL is followed only on the API's own host: the credentials go with it."""
+        target, base = httpx.URL(url), httpx.URL(self.base_url)
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise SystemRefused(
+                self.system_id,
+                f"{self.definition.vendor} gave a next-page link to another host",
+                hint="Steward does not send the credentials anywhere but the API's own host",
+            )
+        return self._http.build_request(
+            "GET",
+            target,
+            headers={"Authorization": self._authorization, "Accept": "application/json"},
+        )
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def _collection(self, collection: CollectionMap) -> CollectionDefinition:
+        spec = self.definition.collections.get(collection.name)
+        if spec is None:
+            raise ConfigError(
+                f"{self.definition.vendor} has no collection '{collection.name}'",
+                where=f"dataset map of system {self.system_id}",
+                hint=f"use one of: {', '.join(sorted(self.definition.collections))}",
+            )
+        if tuple(collection.primary_key) != spec.primary_key:
+            raise ConfigError(
+                f"the primary key of {collection.name} is {', '.join(spec.primary_key)} "
+                f"in {self.definition.vendor}",
+                where=f"dataset map of system {self.system_id}, {collection.name}.primary_key",
+                hint=f"write primary_key: [{', '.join(spec.primary_key)}]",
+            )
+        return spec
+
+    def _key_values(self, spec: CollectionDefinition, key: RecordKey) -> dict[str, str]:
+        return {**self._parameters, **dict(zip(spec.primary_key, key.values, strict=True))}
+
+    def _read_parameters(self) -> dict[str, str]:
+        context, definition = self._context, self.definition
+        needed = [*definition.parameters, *definition.connection_keys]
+        missing = [
+            name
+            for name in needed
+            if not (context.options.get(name) or context.connection.get(name))
+        ]
+        if missing:
+            raise ConfigError(
+                f"the {definition.vendor} connection needs {', '.join(missing)}",
+                where=f"system {self.system_id} connection",
+                hint=f"give {', '.join(missing)} in the system's connection (an env reference "
+                "for a secret)",
+            )
+        return {
+            name: context.options.get(name) or context.connection[name]
+            for name in definition.parameters
+        }
+
+    def _base_url(self) -> str:
+        given = self._context.options.get("base_url") or self._context.connection.get("base_url")
+        if given:
+            url = given
+        elif self.definition.base_url_hook is not None:
+            url = BASE_URL_HOOKS[self.definition.base_url_hook](self._context.connection)
+        else:
+            url = fill(self.definition.base_url or "", self._parameters, VALUE_HOOKS)
+        try:
+            parsed = httpx.URL(url.strip())
+        except (httpx.InvalidURL, TypeError) as error:
+            raise self._bad_base_url("cannot be parsed") from error
+        if parsed.scheme not in ("https", "http") or not parsed.host:
+            raise self._bad_base_url("must start with https:// and name a host")
+        if parsed.scheme == "http" and parsed.host not in _LOOPBACK:
+            raise self._bad_base_url("must use https (the credentials would travel readable)")
+        if parsed.query or parsed.fragment or parsed.userinfo:
+            raise self._bad_base_url("must not carry a query, a fragment or a password")
+        return str(parsed).rstrip("/")
+
+    def _bad_base_url(self, problem: str) -> ConfigError:
+        return ConfigError(
+            f"the {self.definition.vendor} base URL {problem}",
+            where=f"system {self.system_id} base_url",
+            hint="leave it unset to use the vendor's own API host",
+        )
+
+    def _auth_header(self) -> str:
+        auth, connection = self.definition.auth, self._context.connection
+        if auth.type == "bearer":
+            return f"Bearer {fill(auth.token or '', connection, {})}"
+        user = fill(auth.username or "", connection, {})
+        password = fill(auth.password or "", connection, {})
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def _page_size(given: str | None, system_id: str) -> int | None:
+    if given is None:
+        return None
+    if not given.isdigit() or not 1 <= int(given) <= 1000:
+        raise ConfigError(
+            f"page_size must be a whole number from 1 to 1000 (got {given!r})",
+            where=f"system {system_id} options.page_size",
+        )
+    return int(given)
+
+
+def _flatten(prefix: str, value: Any) -> dict[str, str]:
+    """``item`` -> ``{"item.id": "42", ...}`` so a key template can say ``{item.id}``."""
+    if isinstance(value, Mapping):
+        flat: dict[str, str] = {}
+        for name, inner in value.items():
+            flat.update(_flatten(f"{prefix}.{name}", inner))
+        return flat
+    return {prefix: "" if value is None else str(value)}
+
+
+def _path_segment(value: str) -> str:
+    """A value placed in a path cannot add a segment or a query (``/``, ``?`` are encoded)."""
+    return quote(value, safe="")
+
+
+def _scalar(value: Any) -> FieldValue:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, sort_keys=True)
