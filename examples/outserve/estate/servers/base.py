@@ -99,14 +99,11 @@ class ContractServer:
         self._thread.start()
         return self._thread
 
-    def serve_forever(self) -> None:
-        self._http.serve_forever()
-
     def close(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits for serve_forever, so only if it ran
+            self._http.shutdown()
             self._thread.join(timeout=5)
+        self._http.server_close()
 
     def __enter__(self) -> Self:
         self.serve_in_background()
