@@ -168,13 +168,19 @@ Problem = tuple[tuple[str | int, ...], str]
 
 def check_names(definition: SaasDefinition) -> list[Problem]:
     """Every hook and placeholder a definition uses must be one the runner can fill."""
-    from steward.connectors.saas.templates import placeholders, template_strings
+    from steward.connectors.saas.templates import (
+        placeholders,
+        stray_braces,
+        template_strings,
+    )
 
     problems: list[Problem] = []
     public = set(definition.parameters)
 
     def check(path: tuple[str | int, ...], template: Any, allowed: set[str]) -> None:
         for where, text in template_strings(template, path):
+            if stray_braces(text):
+                problems.append((where, f"'{text}' has a brace that is not a {{placeholder}}"))
             for name, hook in placeholders(text):
                 root = name.split(".")[0] if name.startswith("item.") else name
                 if root not in allowed and not (root == "item" and "item" in allowed):

@@ -12,7 +12,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_\-]+)*)(?::([a-z_]+))?\}")
+PLACEHOLDER = re.compile(
+    r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_\-]+)*)"  # a name, maybe dotted: item.id
+    r"(?::([a-z][a-z0-9_]*))?\}"  # and a value hook: value:subscriber_hash
+)
 CHANGES = "{changes}"
 """A body leaf that is exactly this is replaced by the changes, nested by their dotted names."""
 
@@ -23,6 +26,12 @@ def placeholders(template: str) -> Iterator[tuple[str, str | None]]:
     """Each ``(name, hook)`` a template string uses, in order."""
     for match in PLACEHOLDER.finditer(template):
         yield match.group(1), match.group(2)
+
+
+def stray_braces(template: str) -> bool:
+    """A brace that is not part of a placeholder (a typo such as ``{ id}`` or ``{id``)."""
+    rest = PLACEHOLDER.sub("", template)
+    return "{" in rest or "}" in rest
 
 
 def template_strings(
