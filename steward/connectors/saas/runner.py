@@ -11,11 +11,10 @@ Mailchimp's paths carry its MD5, not the address).
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -35,13 +34,14 @@ from steward.connectors.protocol import (
     SystemRefused,
     SystemUnavailable,
 )
+from steward.connectors.saas.access import resolve_access
 from steward.connectors.saas.definition import (
     CollectionDefinition,
     RequestSpec,
     SaasDefinition,
     bundled_definition,
 )
-from steward.connectors.saas.hooks import BASE_URL_HOOKS, ERASE_HOOKS, VALUE_HOOKS
+from steward.connectors.saas.hooks import ERASE_HOOKS, VALUE_HOOKS
 from steward.connectors.saas.masking import masked_changes
 from steward.connectors.saas.paging import PageAsk, Pages, PagingLoop
 from steward.connectors.saas.templates import dig, fill, fill_json
@@ -51,7 +51,6 @@ from steward.manifest.vocabulary import SystemKind
 
 log = logging.getLogger(__name__)
 
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
@@ -83,10 +82,11 @@ class SaasConnector:
             policy=policy,
             sleep=sleep,
         )
-        self._parameters = self._read_parameters()
-        self.base_url = self._base_url()
-        self._authorization = self._auth_header()
-        self._page_size = _page_size(context.options.get("page_size"), context.system_id)
+        access = resolve_access(definition, context)
+        self.base_url = access.base_url
+        self._parameters = access.parameters
+        self._authorization = access.authorization
+        self._page_size = access.page_size
         has_update = any(c.update for c in definition.collections.values())
         self.capabilities = frozenset(
             {Capability.find_records, Capability.read}
@@ -235,7 +235,7 @@ class SaasConnector:
         self,
         collection: CollectionMap,
         keys: Sequence[RecordKey],
-        changes_for: Any,
+        changes_for: Callable[[RecordKey], Mapping[str, FieldValue]],
         detail: str,
     ) -> ChangeReceipt:
         spec = self._collection(collection)
@@ -345,72 +345,6 @@ class SaasConnector:
 
     def _key_values(self, spec: CollectionDefinition, key: RecordKey) -> dict[str, str]:
         return {**self._parameters, **dict(zip(spec.primary_key, key.values, strict=True))}
-
-    def _read_parameters(self) -> dict[str, str]:
-        context, definition = self._context, self.definition
-        needed = [*definition.parameters, *definition.connection_keys]
-        missing = [
-            name
-            for name in needed
-            if not (context.options.get(name) or context.connection.get(name))
-        ]
-        if missing:
-            raise ConfigError(
-                f"the {definition.vendor} connection needs {', '.join(missing)}",
-                where=f"system {self.system_id} connection",
-                hint=f"give {', '.join(missing)} in the system's connection (an env reference "
-                "for a secret)",
-            )
-        return {
-            name: context.options.get(name) or context.connection[name]
-            for name in definition.parameters
-        }
-
-    def _base_url(self) -> str:
-        given = self._context.options.get("base_url") or self._context.connection.get("base_url")
-        if given:
-            url = given
-        elif self.definition.base_url_hook is not None:
-            url = BASE_URL_HOOKS[self.definition.base_url_hook](self._context.connection)
-        else:
-            url = fill(self.definition.base_url or "", self._parameters, VALUE_HOOKS)
-        try:
-            parsed = httpx.URL(url.strip())
-        except (httpx.InvalidURL, TypeError) as error:
-            raise self._bad_base_url("cannot be parsed") from error
-        if parsed.scheme not in ("https", "http") or not parsed.host:
-            raise self._bad_base_url("must start with https:// and name a host")
-        if parsed.scheme == "http" and parsed.host not in _LOOPBACK:
-            raise self._bad_base_url("must use https (the credentials would travel readable)")
-        if parsed.query or parsed.fragment or parsed.userinfo:
-            raise self._bad_base_url("must not carry a query, a fragment or a password")
-        return str(parsed).rstrip("/")
-
-    def _bad_base_url(self, problem: str) -> ConfigError:
-        return ConfigError(
-            f"the {self.definition.vendor} base URL {problem}",
-            where=f"system {self.system_id} base_url",
-            hint="leave it unset to use the vendor's own API host",
-        )
-
-    def _auth_header(self) -> str:
-        auth, connection = self.definition.auth, self._context.connection
-        if auth.type == "bearer":
-            return f"Bearer {fill(auth.token or '', connection, {})}"
-        user = fill(auth.username or "", connection, {})
-        password = fill(auth.password or "", connection, {})
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
-def _page_size(given: str | None, system_id: str) -> int | None:
-    if given is None:
-        return None
-    if not given.isdigit() or not 1 <= int(given) <= 1000:
-        raise ConfigError(
-            f"page_size must be a whole number from 1 to 1000 (got {given!r})",
-            where=f"system {system_id} options.page_size",
-        )
-    return int(given)
 
 
 def _flatten(prefix: str, value: Any) -> dict[str, str]:
