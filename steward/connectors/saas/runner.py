@@ -74,6 +74,11 @@ class SaasConnector:
         self.system_id = context.system_id
         self.definition = definition
         self._context = context
+        access = resolve_access(definition, context)  # before a client exists to be leaked
+        self.base_url = access.base_url
+        self._parameters = access.parameters
+        self._authorization = access.authorization
+        self._page_size = access.page_size
         self._owns_http = http is None
         self._http = http if http is not None else httpx.Client(timeout=TIMEOUT)
         self._sender = RetryingSender(
@@ -82,11 +87,6 @@ class SaasConnector:
             policy=policy,
             sleep=sleep,
         )
-        access = resolve_access(definition, context)
-        self.base_url = access.base_url
-        self._parameters = access.parameters
-        self._authorization = access.authorization
-        self._page_size = access.page_size
         has_update = any(c.update for c in definition.collections.values())
         self.capabilities = frozenset(
             {Capability.find_records, Capability.read}
