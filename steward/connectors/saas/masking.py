@@ -9,6 +9,7 @@ import hashlib
 import hmac
 
 from steward.connectors.protocol import FieldValue, Record
+from steward.errors import ConfigError
 from steward.manifest.datasets import CollectionMap, Mask
 
 
@@ -20,6 +21,11 @@ def masked_value(mask: Mask | None, value: FieldValue, fixed: str | None, key: b
     if value is None:
         return None
     if mask is Mask.pseudonym:
+        if not key:
+            raise ConfigError(
+                "'mask: pseudonym' needs the deployment's pseudonym key",
+                hint="the composition root passes it in the connector context",
+            )
         return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
     return str(value)[:7]  # truncate_date: YYYY-MM of an ISO 8601 date or time
 

@@ -124,9 +124,14 @@ class SaasConnector:
                 if answer is None:
                     break
                 items = dig(answer, lookup.results_at) or []
+                if not isinstance(items, list):
+                    raise self._unexpected(f"'{lookup.results_at}' is not a list")
                 for item in items:
                     values_for_key = {**placeholders, **_flatten("item", item)}
-                    key = tuple(fill(t, values_for_key, VALUE_HOOKS) for t in lookup.key)
+                    try:
+                        key = tuple(fill(t, values_for_key, VALUE_HOOKS) for t in lookup.key)
+                    except KeyError as missing:
+                        raise self._unexpected(f"a result has no {missing}") from None
                     found[RecordKey(collection.name, key)] = None
                 try:
                     ask = pages.after(answer, len(items))
@@ -308,6 +313,13 @@ class SaasConnector:
                 "with something that is not JSON",
                 hint="check the base URL points at the vendor's API",
             ) from error
+
+    def _unexpected(self, problem: str) -> SystemUnavailable:
+        return SystemUnavailable(
+            self.system_id,
+            f"{self.definition.vendor} answered in an unexpected shape: {problem}",
+            hint="the vendor may have changed its API; check the definition against its docs",
+        )
 
     def _same_origin(self, url: str) -> httpx.Request:
         """A next-page URL is followed only on the API's own host: the credentials go with it."""

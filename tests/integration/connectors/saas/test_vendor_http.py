@@ -4,6 +4,7 @@ and the exact Authorization header the vendor documents."""
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -99,9 +100,7 @@ def test_erasing_a_record_the_vendor_no_longer_has_changes_nothing(
 def test_wrong_credentials_are_refused_not_retried(
     vendor: Vendor, http: httpx.Client, sleeps: list[float]
 ) -> None:
-    wrong = Vendor(
-        **{**vendor.__dict__, "connection": {k: "wrong-us21" for k in vendor.connection}}
-    )
+    wrong = replace(vendor, connection={key: "wrong-us21" for key in vendor.connection})
     with vendor.serve(1) as server:
         connector = wrong.connector(server, http, sleeps)
         with pytest.raises(SystemRefused, match="HTTP 401") as raised:
