@@ -10,6 +10,7 @@ with its file:line and key (``load_definition``).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -296,6 +297,13 @@ def load_definition(path: Path) -> SaasDefinition:
 
 
 DEFINITIONS = Path(__file__).parent / "definitions"
+SCHEMA_FILE = DEFINITIONS / "definition.schema.json"
+"""The JSON Schema of a definition, for editors (``# yaml-language-server: $schema=...``);
+a test keeps it equal to ``schema_text()``."""
+
+
+def schema_text() -> str:
+    return json.dumps(SaasDefinition.model_json_schema(), indent=2, sort_keys=True) + "\n"
 
 
 def bundled_definition(vendor: str) -> SaasDefinition:

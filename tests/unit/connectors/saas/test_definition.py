@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from steward.connectors.saas.definition import (
+    SCHEMA_FILE,
     DefinitionError,
     bundled_definition,
     parse_definition,
+    schema_text,
 )
 from steward.errors import ConfigError
 
@@ -140,3 +142,10 @@ def test_the_error_lists_every_problem_and_says_where_to_read_more() -> None:
 def test_a_vendor_without_a_definition_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="no SaaS definition for 'salesforce'"):
         bundled_definition("salesforce")
+
+
+def test_the_shipped_json_schema_is_the_models() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "regenerate: python -c 'from steward.connectors.saas.definition import *; "
+        "SCHEMA_FILE.write_text(schema_text())'"
+    )
