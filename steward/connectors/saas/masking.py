@@ -31,9 +31,24 @@ def masked_value(mask: Mask | None, value: FieldValue, fixed: str | None, key: b
 
 
 def masked_changes(collection: CollectionMap, record: Record, key: bytes) -> dict[str, FieldValue]:
-    """The change that masks every personal field of the record (keys are left as they are)."""
-    return {
-        f.name: masked_value(f.mask, record.fields.get(f.name), f.mask_value, key)
-        for f in collection.personal_fields
-        if f.name not in collection.primary_key
-    }
+    """The change that masks every personal field of the record not masked already (keys are
+    left as they are). Empty when the record is masked: masking twice changes nothing, which
+    is what lets a resumed plan repeat the step safely."""
+    changes: dict[str, FieldValue] = {}
+    for f in collection.personal_fields:
+        if f.name in collection.primary_key:
+            continue
+        current = record.fields.get(f.name)
+        if f.mask is Mask.pseudonym and _is_pseudonym(current):
+            continue
+        wanted = masked_value(f.mask, current, f.mask_value, key)
+        if wanted != current:
+            changes[f.name] = wanted
+    return changes
+
+
+def _is_pseudonym(value: FieldValue) -> bool:
+    """An HMAC-SHA256 in hex: a value written by an earlier masking of this field."""
+    return (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    )

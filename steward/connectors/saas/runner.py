@@ -185,12 +185,13 @@ class SaasConnector:
     def erase(self, collection: CollectionMap, keys: Sequence[RecordKey]) -> ChangeReceipt:
         spec = self._collection(collection)
         if collection.erase is Erase.mask:
-            current = {r.key: r for r in self.read(collection, keys)}
+            key_material = self._context.pseudonym_key
+            masks = {
+                record.key: masked_changes(collection, record, key_material)
+                for record in self.read(collection, keys)
+            }
             return self._update_each(
-                collection,
-                [key for key in keys if key in current],
-                lambda key: masked_changes(collection, current[key], self._context.pseudonym_key),
-                "masked",
+                collection, [key for key in keys if masks.get(key)], masks.__getitem__, "masked"
             )
         erase = spec.erase
         if erase is None:

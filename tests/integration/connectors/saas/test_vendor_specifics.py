@@ -188,6 +188,7 @@ def test_zendesk_masks_tickets_kept_for_a_dispute(http: httpx.Client, sleeps: li
         assert connector.erase(masked, [RecordKey("tickets", ("900",))]).affected == 1
         kept = server.tickets[900]
         assert (kept["subject"], kept["description"]) == ("[erased]", None)
+        assert connector.erase(masked, [RecordKey("tickets", ("900",))]).affected == 0
 
 
 def test_zendesk_restricts_by_suspending_the_user(http: httpx.Client, sleeps: list[float]) -> None:

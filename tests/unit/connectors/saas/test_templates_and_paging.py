@@ -152,6 +152,12 @@ def test_masking_changes_each_personal_field_as_the_map_says() -> None:
     assert "status" not in changes and "id" not in changes
 
 
+def test_a_masked_record_needs_no_change() -> None:
+    changes = masked_changes(MASKED, TICKET, b"k" * 32)
+    masked = Record(TICKET.key, {**TICKET.fields, **changes})
+    assert masked_changes(MASKED, masked, b"k" * 32) == {}
+
+
 def test_a_pseudonym_without_a_key_is_refused() -> None:
     with pytest.raises(ConfigError, match="pseudonym key"):
         masked_changes(MASKED, TICKET, b"")
