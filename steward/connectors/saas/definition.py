@@ -118,6 +118,11 @@ class CollectionDefinition(Model):
     update: RequestSpec | None = None
     erase: EraseDefinition | None = None
     restrict: RestrictDefinition | None = None
+    past: Lookup | None = Field(
+        default=None,
+        description="Finding records whose date field is before a date (retention); "
+        "'fields' lists the date fields it can search",
+    )
 
     def lookup_for(self, field_name: str) -> Lookup | None:
         return next((lookup for lookup in self.lookups if field_name in lookup.fields), None)
@@ -222,6 +227,15 @@ def check_names(definition: SaasDefinition) -> list[Problem]:
                         f"'key' has {len(lookup.key)} templates; "
                         f"the primary key has {len(collection.primary_key)} columns",
                     )
+                )
+        if collection.past is not None:
+            past_at = (*at, "past")
+            dates = public | {"field", "before", "before_ms"}
+            check((*past_at, "request"), _templates(collection.past.request), dates)
+            check((*past_at, "key"), list(collection.past.key), dates | {"item"})
+            if len(collection.past.key) != len(collection.primary_key):
+                problems.append(
+                    ((*past_at, "key"), "'key' needs one template per primary-key column")
                 )
         check((*at, "read", "request"), _templates(collection.read.request), by_key | {"fields"})
         if collection.update is not None:

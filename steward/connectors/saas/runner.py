@@ -15,7 +15,8 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
+from datetime import time as time_of_day
 from typing import Any
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ from steward.connectors.protocol import (
 from steward.connectors.saas.access import resolve_access
 from steward.connectors.saas.definition import (
     CollectionDefinition,
+    Lookup,
     RequestSpec,
     SaasDefinition,
     bundled_definition,
@@ -87,15 +89,16 @@ class SaasConnector:
             policy=policy,
             sleep=sleep,
         )
-        has_update = any(c.update for c in definition.collections.values())
+        collections = definition.collections.values()
         self.capabilities = frozenset(
             {Capability.find_records, Capability.read}
-            | ({Capability.rectify, Capability.restrict} if has_update else set())
             | (
-                {Capability.erase}
-                if any(c.erase for c in definition.collections.values())
+                {Capability.rectify, Capability.restrict}
+                if any(c.update for c in collections)
                 else set()
             )
+            | ({Capability.erase} if any(c.erase for c in collections) else set())
+            | ({Capability.list_past} if any(c.past for c in collections) else set())
         )
 
     def __repr__(self) -> str:
@@ -113,34 +116,7 @@ class SaasConnector:
         found: dict[RecordKey, None] = {}
         for value in values:
             placeholders = {**self._parameters, "value": value, "field": field_name}
-            pages = Pages(lookup.paging, self._page_size)
-            ask: PageAsk | str | None = pages.first()
-            while ask is not None:
-                if isinstance(ask, str):
-                    request = self._same_origin(ask)
-                else:
-                    request = self._request(lookup.request, placeholders, extra=ask)
-                answer = self._send(request)
-                if answer is None:
-                    break
-                items = dig(answer, lookup.results_at) or []
-                if not isinstance(items, list):
-                    raise self._unexpected(f"'{lookup.results_at}' is not a list")
-                for item in items:
-                    values_for_key = {**placeholders, **_flatten("item", item)}
-                    try:
-                        key = tuple(fill(t, values_for_key, VALUE_HOOKS) for t in lookup.key)
-                    except KeyError as missing:
-                        raise self._unexpected(f"a result has no {missing}") from None
-                    found[RecordKey(collection.name, key)] = None
-                try:
-                    ask = pages.after(answer, len(items))
-                except PagingLoop as error:
-                    raise SystemUnavailable(
-                        self.system_id,
-                        f"{self.definition.vendor} paging did not end: {error}",
-                        hint="run the search again later; if it persists, report it to the vendor",
-                    ) from error
+            found.update(dict.fromkeys(self._collect(collection.name, lookup, placeholders)))
         log.info("%s %s: found %d record(s)", self.system_id, collection.name, len(found))
         return list(found)
 
@@ -229,13 +205,61 @@ class SaasConnector:
         raise NotSupported(self.system_id, Capability.restrict)
 
     def past(self, collection: CollectionMap, before: date) -> list[RecordKey]:
-        raise NotSupported(self.system_id, Capability.list_past)
+        """Records whose ``date_field`` is before ``before`` (a retention sweep), through the
+        vendor's own date search where the definition has one."""
+        spec = self._collection(collection)
+        field_name = collection.date_field
+        if spec.past is None or field_name is None or field_name not in spec.past.fields:
+            raise NotSupported(self.system_id, Capability.list_past)
+        midnight = datetime.combine(before, time_of_day.min, tzinfo=UTC)
+        placeholders = {
+            **self._parameters,
+            "field": field_name,
+            "before": before.isoformat(),
+            "before_ms": str(int(midnight.timestamp() * 1000)),
+        }
+        return list(dict.fromkeys(self._collect(collection.name, spec.past, placeholders)))
 
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
 
     # -- building and sending requests ------------------------------------------------------
+
+    def _collect(
+        self, collection: str, lookup: Lookup, placeholders: Mapping[str, str]
+    ) -> list[RecordKey]:
+        """Every key a lookup answers with, page after page."""
+        found: list[RecordKey] = []
+        pages = Pages(lookup.paging, self._page_size)
+        ask: PageAsk | str | None = pages.first()
+        while ask is not None:
+            if isinstance(ask, str):
+                request = self._same_origin(ask)
+            else:
+                request = self._request(lookup.request, placeholders, extra=ask)
+            answer = self._send(request)
+            if answer is None:
+                break
+            items = dig(answer, lookup.results_at) or []
+            if not isinstance(items, list):
+                raise self._unexpected(f"'{lookup.results_at}' is not a list")
+            for item in items:
+                values_for_key = {**placeholders, **_flatten("item", item)}
+                try:
+                    key = tuple(fill(t, values_for_key, VALUE_HOOKS) for t in lookup.key)
+                except KeyError as missing:
+                    raise self._unexpected(f"a result has no {missing}") from None
+                found.append(RecordKey(collection, key))
+            try:
+                ask = pages.after(answer, len(items))
+            except PagingLoop as error:
+                raise SystemUnavailable(
+                    self.system_id,
+                    f"{self.definition.vendor} paging did not end: {error}",
+                    hint="run the search again later; if it persists, report it to the vendor",
+                ) from error
+        return found
 
     def _update_each(
         self,

@@ -2,7 +2,8 @@
 
 As HubSpot documents it: a private app's token as ``Authorization: Bearer``; ``POST
 /crm/v3/objects/contacts/search`` with ``filterGroups`` (filters AND-ed inside a group, groups
-OR-ed; ``EQ`` only here), ``properties``, ``limit`` (at most 200) and ``after``, answering
+OR-ed; ``EQ``, and ``LT`` on dates in epoch milliseconds), ``properties``, ``limit`` (at most
+200) and ``after``, answering
 ``{"total", "results", "paging": {"next": {"after"}}}`` with ``paging`` left out on the last
 page; ``GET /crm/v3/objects/contacts/{id}?properties=a,b``; ``PATCH`` with ``{"properties"}``
 (a property the portal does not define is refused, 400 ``PROPERTY_DOESNT_EXIST``); ``POST
@@ -19,6 +20,7 @@ import re
 import threading
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -76,10 +78,10 @@ class HubSpotServer(ContractServer):
             self.contacts[contact_id] = {
                 "id": contact_id,
                 "properties": {
-                    **properties,
-                    "hs_object_id": contact_id,
                     "createdate": STAMP,
                     "lastmodifieddate": STAMP,
+                    **properties,
+                    "hs_object_id": contact_id,
                 },
                 "createdAt": STAMP,
                 "updatedAt": STAMP,
@@ -203,7 +205,21 @@ def _matches(properties: Mapping[str, Any], groups: list[Mapping[str, Any]]) -> 
 
 
 def _holds(properties: Mapping[str, Any], criterion: Mapping[str, Any]) -> bool:
-    if criterion.get("operator") != "EQ":
-        return False
     value = properties.get(criterion.get("propertyName", ""))
-    return value is not None and str(value).lower() == str(criterion.get("value", "")).lower()
+    wanted = str(criterion.get("value", ""))
+    if value is None:
+        return False
+    if criterion.get("operator") == "EQ":
+        return str(value).lower() == wanted.lower()
+    if criterion.get("operator") == "LT":  # dates compare as milliseconds since the epoch
+        return _millis(str(value)) < _millis(wanted)
+    return False
+
+
+def _millis(value: str) -> int:
+    if value.isdigit():
+        return int(value)
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)

@@ -8,7 +8,8 @@ false``) and only ``DELETE /api/v2/deleted_users/{id}`` removes it for good (404
 soft-deleted first); tickets a user requested, ``GET
 /api/v2/users/{id}/tickets/requested[.json]`` with cursor pages (``page[size]`` at most 100,
 ``page[after]``, ``meta.has_more``, ``meta.after_cursor``, ``links.next``); ``GET``/``PUT``/
-``DELETE /api/v2/tickets/{id}`` and ``DELETE /api/v2/deleted_tickets/{id}``. Errors as
+``DELETE /api/v2/tickets/{id}`` and ``DELETE /api/v2/deleted_tickets/{id}``; the search API
+for ``type:user``/``type:ticket`` with ``created<date`` (retention). Errors as
 Zendesk's ``{"error": ..., "description": ...}``. Seed data in Zendesk's own shapes:
 ``{"users": [{"id": 1, "name": ..., "email": ...}], "tickets": [{"id": 7, "requester_id": 1,
 "subject": ...}]}``.
@@ -32,8 +33,10 @@ _SEARCH = re.compile(r"^/api/v2/users/search" + _JSON)
 _USER = re.compile(r"^/api/v2/users/(\d+)" + _JSON)
 _DELETED_USER = re.compile(r"^/api/v2/deleted_users/(\d+)" + _JSON)
 _REQUESTED = re.compile(r"^/api/v2/users/(\d+)/tickets/requested" + _JSON)
+_SEARCH_ALL = re.compile(r"^/api/v2/search" + _JSON)
 _TICKET = re.compile(r"^/api/v2/tickets/(\d+)" + _JSON)
 _DELETED_TICKET = re.compile(r"^/api/v2/deleted_tickets/(\d+)" + _JSON)
+_TERM = re.compile(r"^(type):(\w+)$|^(created)<(\d{4}-\d{2}-\d{2})$")
 USER_FIELDS = ("name", "email", "phone", "notes", "suspended", "user_fields", "time_zone")
 TICKET_FIELDS = ("subject", "description", "status", "priority", "tags")
 
@@ -112,6 +115,8 @@ class ZendeskServer(ContractServer):
             path = url.path
             if _SEARCH.match(path) and method == "GET":
                 return self._search(query)
+            if _SEARCH_ALL.match(path) and method == "GET":
+                return self._search_all(query)
             if (match := _REQUESTED.match(path)) and method == "GET":
                 return self._requested(int(match.group(1)), query)
             if match := _USER.match(path):
@@ -150,6 +155,46 @@ class ZendeskServer(ContractServer):
             {
                 "users": found[start : start + per_page],
                 "next_page": next_page,
+                "previous_page": None,
+                "count": len(found),
+            },
+        )
+
+    def _search_all(self, query: Mapping[str, str]) -> Answer:
+        """The search API, for what retention needs: ``type:user`` or ``type:ticket`` with
+        ``created<YYYY-MM-DD``; offset pages with ``next_page``."""
+        text = query.get("query", "")
+        terms = dict(
+            term.partition(":")[::2]
+            if ":" in term
+            else (term.partition("<")[0] + "<", term.partition("<")[2])
+            for term in text.split()
+        )
+        kind, before = terms.get("type"), terms.get("created<")
+        if kind not in ("user", "ticket") or before is None:
+            return self.error(400, "InvalidSearch: this server knows type:user|ticket created<date")
+        records, deleted = (
+            (self.users, self.soft_deleted_users)
+            if kind == "user"
+            else (self.tickets, self.soft_deleted_tickets)
+        )
+        found = [
+            {**record, "result_type": kind}
+            for record_id, record in sorted(records.items())
+            if record_id not in deleted and str(record["created_at"])[:10] < before
+        ]
+        per_page = min(int(query.get("per_page", "100")), 100)
+        page = int(query.get("page", "1"))
+        start = (page - 1) * per_page
+        more = start + per_page < len(found)
+        link = f"{self.base_url}/api/v2/search.json?" + urlencode(
+            {"query": text, "page": page + 1, "per_page": per_page}
+        )
+        return json_answer(
+            200,
+            {
+                "results": found[start : start + per_page],
+                "next_page": link if more else None,
                 "previous_page": None,
                 "count": len(found),
             },

@@ -5,6 +5,7 @@ each can (or cannot) restrict processing."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import httpx
 import pytest
@@ -230,3 +231,67 @@ def test_mailchimp_has_no_restriction_unless_a_merge_field_is_mapped(
         key = RecordKey("members", ("list0000", subscriber_hash(ADA)))
         with pytest.raises(NotSupported):
             connector.restrict(MEMBERS, [key], on=True)
+
+
+def test_hubspot_lists_contacts_created_before_a_date(
+    http: httpx.Client, sleeps: list[float]
+) -> None:
+    dated = collection(
+        {
+            **CONTACTS.model_dump(mode="json"),
+            "fields": [*CONTACTS.model_dump(mode="json")["fields"], {"name": "createdate"}],
+            "date_field": "createdate",
+        }
+    )
+    with HUBSPOT.serve(0) as server:
+        assert isinstance(server, HubSpotServer)
+        server.contacts["101"]["properties"]["createdate"] = "2019-05-01T10:00:00.000Z"
+        connector = HUBSPOT.connector(server, http, sleeps)
+        assert connector.past(dated, date(2020, 1, 1)) == [RecordKey("contacts", ("101",))]
+        [search] = bodies(server, "/crm/v3/objects/contacts/search")
+        assert search["filterGroups"] == [
+            {
+                "filters": [
+                    {"propertyName": "createdate", "operator": "LT", "value": "1577836800000"}
+                ]
+            }
+        ]
+
+
+def test_zendesk_lists_tickets_created_before_a_date_over_every_page(
+    http: httpx.Client, sleeps: list[float]
+) -> None:
+    dated = collection(
+        {
+            **TICKETS.model_dump(mode="json", exclude_none=True),
+            "fields": [
+                *TICKETS.model_dump(mode="json", exclude_none=True)["fields"],
+                {"name": "created_at"},
+            ],
+            "date_field": "created_at",
+        }
+    )
+    with ZENDESK.serve(4) as server:
+        assert isinstance(server, ZendeskServer)
+        for ticket_id in (900, 901, 902):
+            server.tickets[ticket_id]["created_at"] = "2019-05-01T10:00:00Z"
+        connector = ZENDESK.connector(server, http, sleeps, page_size="2")
+        keys = connector.past(dated, date(2020, 1, 1))
+        assert [k.values for k in keys] == [("900",), ("901",), ("902",)]
+        assert len(server.api_calls()) == 2
+
+
+def test_a_date_the_vendor_cannot_search_is_a_manual_step(
+    http: httpx.Client, sleeps: list[float]
+) -> None:
+    dated = collection(
+        {
+            **MEMBERS.model_dump(mode="json"),
+            "fields": [*MEMBERS.model_dump(mode="json")["fields"], {"name": "last_changed"}],
+            "date_field": "last_changed",
+        }
+    )
+    with MAILCHIMP.serve(1) as server:
+        connector = MAILCHIMP.connector(server, http, sleeps)
+        with pytest.raises(NotSupported):
+            connector.past(dated, date(2020, 1, 1))
