@@ -18,7 +18,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from steward.connectors.saas.hooks import BASE_URL_HOOKS, ERASE_HOOKS, VALUE_HOOKS
-from steward.connectors.saas.templates import JsonTemplate
+from steward.connectors.saas.templates import (
+    CHANGES,
+    JsonTemplate,
+    placeholders,
+    stray_braces,
+    template_strings,
+)
 from steward.errors import ConfigError, Location
 from steward.manifest.fields import Model
 from steward.manifest.source import SourceMap, parse_yaml, path_text
@@ -174,12 +180,6 @@ Problem = tuple[tuple[str | int, ...], str]
 
 def check_names(definition: SaasDefinition) -> list[Problem]:
     """Every hook and placeholder a definition uses must be one the runner can fill."""
-    from steward.connectors.saas.templates import (
-        placeholders,
-        stray_braces,
-        template_strings,
-    )
-
     problems: list[Problem] = []
     public = set(definition.parameters)
 
@@ -188,10 +188,12 @@ def check_names(definition: SaasDefinition) -> list[Problem]:
             if stray_braces(text):
                 problems.append((where, f"'{text}' has a brace that is not a {{placeholder}}"))
             for name, hook in placeholders(text):
-                root = name.split(".")[0] if name.startswith("item.") else name
-                if root not in allowed and not (root == "item" and "item" in allowed):
+                root = "item" if name.startswith("item.") else name
+                if root not in allowed:
                     known = ", ".join(sorted(allowed)) or "none"
                     problems.append((where, f"unknown placeholder '{{{name}}}' (known: {known})"))
+                elif name == "changes" and text != CHANGES:
+                    problems.append((where, "'{changes}' must be a whole value, not inside text"))
                 if hook is not None and hook not in VALUE_HOOKS:
                     problems.append((where, _unknown_hook(hook, VALUE_HOOKS)))
 
@@ -215,27 +217,22 @@ def check_names(definition: SaasDefinition) -> list[Problem]:
     for name, collection in definition.collections.items():
         at: tuple[str | int, ...] = ("collections", name)
         by_key = public | set(collection.primary_key)
-        for index, lookup in enumerate(collection.lookups):
-            spec = lookup.request
-            lookup_at = (*at, "lookups", index)
-            check((*lookup_at, "request"), _templates(spec), public | {"value", "field"})
-            check((*lookup_at, "key"), list(lookup.key), public | {"value", "item"})
-            if len(lookup.key) != len(collection.primary_key):
+        searches: list[tuple[tuple[str | int, ...], Lookup, set[str]]] = [
+            ((*at, "lookups", index), lookup, {"value", "field"})
+            for index, lookup in enumerate(collection.lookups)
+        ]
+        if collection.past is not None:
+            searches.append(((*at, "past"), collection.past, {"field", "before", "before_ms"}))
+        for search_at, search, names in searches:
+            check((*search_at, "request"), _templates(search.request), public | names)
+            check((*search_at, "key"), list(search.key), public | names | {"item"})
+            if len(search.key) != len(collection.primary_key):
                 problems.append(
                     (
-                        (*lookup_at, "key"),
-                        f"'key' has {len(lookup.key)} templates; "
+                        (*search_at, "key"),
+                        f"'key' has {len(search.key)} templates; "
                         f"the primary key has {len(collection.primary_key)} columns",
                     )
-                )
-        if collection.past is not None:
-            past_at = (*at, "past")
-            dates = public | {"field", "before", "before_ms"}
-            check((*past_at, "request"), _templates(collection.past.request), dates)
-            check((*past_at, "key"), list(collection.past.key), dates | {"item"})
-            if len(collection.past.key) != len(collection.primary_key):
-                problems.append(
-                    ((*past_at, "key"), "'key' needs one template per primary-key column")
                 )
         check((*at, "read", "request"), _templates(collection.read.request), by_key | {"fields"})
         if collection.update is not None:

@@ -149,3 +149,13 @@ def test_the_shipped_json_schema_is_the_models() -> None:
         "regenerate: python -c 'from steward.connectors.saas.definition import *; "
         "SCHEMA_FILE.write_text(schema_text())'"
     )
+
+
+def test_the_changes_placeholder_must_be_a_whole_value() -> None:
+    text = (
+        GOOD + "    update:\n      method: PATCH\n      path: /people/{id}\n      body:\n"
+        '        note: "set {changes}"\n'
+    )
+    [problem] = problems(text)
+    assert "collections.people.update.body.note" in problem
+    assert "'{changes}' must be a whole value" in problem
