@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from examples.outserve.estate import rows, schema
-from examples.outserve.estate.people import PLANTED_COUNT, person_at
+from examples.outserve.estate.people import PLANTED_COUNT, Person, person_at
 from examples.outserve.estate.sinks import SaasSink, SqlSink, VisitorLogSink
 
 DEFAULT_PEOPLE = 10_000
@@ -93,7 +93,7 @@ def generate(people: int, seed: int, targets: Targets) -> Summary:
     return summary
 
 
-def _saas(saas: SaasSink, person: rows.Person, seed: int) -> None:
+def _saas(saas: SaasSink, person: Person, seed: int) -> None:
     contact = rows.hubspot_contact(person)
     if contact:
         saas.contacts.add(contact)

@@ -51,12 +51,12 @@ class _Postgres:
         )
 
     def execute(self, statement: str) -> None:
-        self._connection.execute(statement)  # type: ignore[arg-type]  # our own fixed DDL
+        self._connection.execute(statement)  # our own fixed DDL
 
     def insert(self, table: Table, rows: Sequence[Row]) -> None:
         columns = ", ".join(table.column_names)
         statement = f"COPY {table.name} ({columns}) FROM STDIN"
-        with self._connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[arg-type]
+        with self._connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
 

@@ -338,3 +338,22 @@ def test_masking_by_pseudonym_needs_the_deployments_key(tmp_path: Path) -> None:
     connector = FilesConnector(ConnectorContext("visitor_log", {"path": str(tmp_path)}))
     with pytest.raises(SystemRefused, match="no pseudonym key"):
         connector.erase(visitors_map("visitors.csv", erase="mask"), [key("visitors.csv", "1")])
+
+
+def test_rectifying_a_field_the_map_marks_not_rectifiable_is_refused(tmp_path: Path) -> None:
+    write_csv(tmp_path / "visitors.csv")
+    data = visitors_map("visitors.csv").model_dump(mode="json")
+    data["fields"][2]["rectifiable"] = False
+    collection = CollectionMap.model_validate(data)
+    with pytest.raises(SystemRefused, match="not rectifiable"):
+        connector_for(tmp_path).rectify(collection, [key("visitors.csv", "1")], {"email": "x@y"})
+    assert "ada@example.org" in (tmp_path / "visitors.csv").read_text(encoding="utf-8")
+
+
+def test_a_collection_name_with_a_path_in_it_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "system").mkdir()
+    write_csv(tmp_path / "visitors.csv")
+    with pytest.raises(SystemRefused, match="is not a file name"):
+        connector_for(tmp_path / "system").find(
+            visitors_map("x/../../visitors.csv"), "email", ["ada@example.org"]
+        )

@@ -31,7 +31,7 @@ MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": "", "c
 
 def _require_mariadb() -> None:
     try:
-        pymysql.connect(**MARIADB).close()  # type: ignore[arg-type]
+        pymysql.connect(**MARIADB).close()
     except pymysql.MySQLError as error:
         message = f"MariaDB on 127.0.0.1:3306 is not reachable: {error}"
         if os.environ.get("CI") == "true":
@@ -85,26 +85,26 @@ def hr_url() -> Iterator[str]:
     """A MariaDB database holding the estate's HR and payroll."""
     _require_mariadb()
     name = f"estate_test_{uuid.uuid4().hex[:12]}"
-    with pymysql.connect(**MARIADB) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
+    with pymysql.connect(**MARIADB) as connection, connection.cursor() as cursor:
         cursor.execute(f"CREATE DATABASE {name}")
     url = f"mysql+pymysql://root@127.0.0.1:3306/{name}"
     try:
         generate(PEOPLE, SEED, Targets(mariadb=url))
         yield url
     finally:
-        with pymysql.connect(**MARIADB) as connection, connection.cursor() as cursor:  # type: ignore[arg-type]
+        with pymysql.connect(**MARIADB) as connection, connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def crm_rows(url: str, query: str, *params: object) -> list[tuple[object, ...]]:
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
-        return list(connection.execute(query, params).fetchall())  # type: ignore[arg-type]
+        return list(connection.execute(query, params).fetchall())
 
 
 def hr_rows(url: str, query: str, *params: object) -> list[tuple[object, ...]]:
     database = url.rsplit("/", 1)[1]
     with (
-        pymysql.connect(**MARIADB, database=database) as connection,  # type: ignore[arg-type]
+        pymysql.connect(**MARIADB, database=database) as connection,
         connection.cursor() as cursor,
     ):
         cursor.execute(query, params)
