@@ -1,0 +1,1 @@
+"""Example deployments of Steward (the Outserve reference estate)."""

@@ -1,0 +1,1 @@
+"""Outserve Limited: the reference deployment (manifest, dataset maps, estate generator)."""

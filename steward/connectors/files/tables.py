@@ -1,0 +1,239 @@
+"""The three file formats a folder system holds, read as rows and rewritten row by row.
+
+Each format reads a file as a header and a stream of rows (dicts from column to the value as the
+format stores it) and rewrites it through an *edit*: a function given each row that returns the
+row to keep (changed or not) or ``None`` to drop it. CSV and JSONL are streamed, so a visitor
+log of a million lines never sits in memory; an XLSX workbook is loaded whole (openpyxl cannot
+edit one in a stream) and only its first sheet is changed, so other sheets and formatting stay.
+
+Rows a rewrite leaves unchanged are written back as they were read: a JSONL line keeps its exact
+text, a CSV row its values (the quoting may differ), an XLSX row is not touched at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Protocol
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+Row = dict[str, Any]
+RowEdit = Callable[[Row], Row | None]
+"""Given a row, the row to write (the same one when nothing changes) or ``None`` to drop it."""
+
+
+class TableError(ValueError):
+    """The file is not a well-formed table of its format; ``line`` is where, when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    """The columns in order; empty for JSONL, whose objects each carry their own keys."""
+    rows: Iterator[Row]
+
+
+class TableFormat(Protocol):
+    name: str
+
+    def read(self, source: IO[bytes]) -> Table: ...
+
+    def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None: ...
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _header(names: Sequence[str] | None) -> tuple[str, ...]:
+    if not names:
+        raise TableError("the file has no header row", line=1)
+    header = tuple(names)
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise TableError(f"column {', '.join(twice)} appears twice in the header", line=1)
+    return header
+
+
+class CsvFormat:
+    """UTF-8 (a byte-order mark is kept if the file had one), a header row, ``csv`` dialect
+    excel. Values are text; an empty cell is an empty string."""
+
+    name = "CSV"
+
+    def _rows(self, lines: Iterator[str]) -> tuple[tuple[str, ...], Iterator[Row]]:
+        reader = csv.reader(lines)
+        try:
+            header = _header(next(reader, None))
+        except csv.Error as error:
+            raise TableError(str(error), line=1) from error
+
+        def rows() -> Iterator[Row]:
+            try:
+                for cells in reader:
+                    if not cells:
+                        continue
+                    if len(cells) > len(header):
+                        raise TableError(
+                            f"the row has {len(cells)} cells, the header {len(header)}",
+                            line=reader.line_num,
+                        )
+                    padded = [*cells, *([""] * (len(header) - len(cells)))]
+                    yield dict(zip(header, padded, strict=True))
+            except csv.Error as error:
+                raise TableError(str(error), line=reader.line_num) from error
+
+        return header, rows()
+
+    @staticmethod
+    def _lines(source: IO[bytes]) -> tuple[bool, Iterator[str]]:
+        """The file's lines as text, each with its line ending (a quoted cell may span lines)."""
+        has_bom = source.read(3) == _BOM
+        if not has_bom:
+            source.seek(0)
+
+        def lines() -> Iterator[str]:
+            for number, line in enumerate(source, start=1):
+                try:
+                    yield line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise TableError(f"not UTF-8 text: {error}", line=number) from error
+
+        return has_bom, lines()
+
+    def read(self, source: IO[bytes]) -> Table:
+        _, lines = self._lines(source)
+        header, rows = self._rows(lines)
+        return Table(header, rows)
+
+    def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None:
+        has_bom, lines = self._lines(source)
+        header, rows = self._rows(lines)
+        if has_bom:
+            target.write(_BOM)
+        writer = csv.writer(_Utf8Writer(target))
+        writer.writerow(header)
+        for row in rows:
+            kept = edit(row)
+            if kept is not None:
+                writer.writerow([_csv_cell(kept.get(column)) for column in header])
+
+
+class _Utf8Writer:
+    """What ``csv.writer`` writes to: text encoded straight into the binary target."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        return self._target.write(text.encode("utf-8"))
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class JsonLinesFormat:
+    """One JSON object per line (UTF-8); blank lines are skipped and kept out of a rewrite."""
+
+    name = "JSONL"
+
+    @staticmethod
+    def _lines(source: IO[bytes]) -> Iterator[tuple[bytes, Row]]:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                raise TableError(f"not a JSON object: {error}", line=number) from error
+            if not isinstance(value, dict):
+                raise TableError("the line is JSON but not an object", line=number)
+            yield line, value
+
+    def read(self, source: IO[bytes]) -> Table:
+        return Table((), (row for _, row in self._lines(source)))
+
+    def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None:
+        for line, row in self._lines(source):
+            kept = edit(dict(row))
+            if kept is None:
+                continue
+            if kept == row:
+                target.write(line if line.endswith(b"\n") else line + b"\n")
+            else:
+                text = json.dumps(kept, ensure_ascii=False, separators=(", ", ": "))
+                target.write(text.encode("utf-8") + b"\n")
+
+
+class XlsxFormat:
+    """The first sheet of a workbook, its first row the header. Other sheets are kept."""
+
+    name = "XLSX"
+
+    @staticmethod
+    def _load(source: IO[bytes], *, read_only: bool) -> Workbook:
+        try:
+            return load_workbook(source, read_only=read_only, data_only=False)
+        except (InvalidFileException, KeyError, OSError, ValueError) as error:
+            raise TableError(f"not a readable XLSX workbook: {error}") from error
+
+    def read(self, source: IO[bytes]) -> Table:
+        book = self._load(source, read_only=True)
+        lines = book.worksheets[0].iter_rows(values_only=True)
+        first = next(lines, None)
+        header = _header([str(cell) for cell in first if cell is not None] if first else None)
+
+        def rows() -> Iterator[Row]:
+            for cells in lines:
+                if all(cell is None for cell in cells):
+                    continue
+                yield {
+                    column: cells[i] if i < len(cells) else None for i, column in enumerate(header)
+                }
+            book.close()
+
+        return Table(header, rows())
+
+    def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None:
+        book = self._load(source, read_only=False)
+        sheet = book.worksheets[0]
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+        header = _header([str(cell) for cell in first if cell is not None] if first else None)
+        dropped: list[int] = []
+        for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
+            row = {column: cells[i].value for i, column in enumerate(header) if i < len(cells)}
+            if all(value is None for value in row.values()):
+                continue
+            kept = edit(dict(row))
+            if kept is None:
+                dropped.append(number)
+                continue
+            for i, column in enumerate(header):
+                if kept.get(column) != row.get(column):
+                    cell = sheet.cell(row=number, column=i + 1)
+                    cell.value = kept.get(column)
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # new text is text, never a formula
+        for number in reversed(dropped):
+            sheet.delete_rows(number)
+        book.save(target)
+
+
+FORMATS: dict[str, TableFormat] = {
+    ".csv": CsvFormat(),
+    ".jsonl": JsonLinesFormat(),
+    ".xlsx": XlsxFormat(),
+}
+"""Formats by file-name suffix (lower case)."""
