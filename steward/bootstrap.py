@@ -9,7 +9,6 @@ service loads the manifest itself: it is given the ``PurposeCatalogue`` built he
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,12 +28,10 @@ if TYPE_CHECKING:
     from steward.connectors.mailchimp_settings import MailchimpSettings
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
-    from steward.law.calendar import Nation
-
     from steward.jobs.protocol import Jobs
     from steward.jobs.queue import ProcrastinateJobs
     from steward.jobs.registry import TaskRegistry
-
+    from steward.law.calendar import Nation
     from steward.manifest.schema import Manifest
 
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
@@ -205,10 +202,6 @@ def organisation_nation(settings: Settings) -> Nation:
     """The nation whose bank holidays time the deployment's requests (RULES.md C-3, R1.3):
     the manifest's organisation (``STEWARD_MANIFEST``). Refused, naming the variable, when the
     manifest is not named or does not exist: a due date is never guessed."""
-
-def declared_manifest(settings: Settings) -> Manifest | None:
-    """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
-    that check ids against it when they can, such as ``steward hold add --system``)."""
     from steward.manifest.load import load_manifest
 
     path = settings.manifest.path
@@ -220,8 +213,6 @@ def declared_manifest(settings: Settings) -> Manifest | None:
             hint=f"export {MANIFEST_VARIABLE}=path/to/manifest (a file or a folder of files); "
             "see docs/configuration.md",
         )
-
-        return None
     if not path.exists():
         raise ConfigError(
             f"{str(path)!r} does not exist",
@@ -229,6 +220,24 @@ def declared_manifest(settings: Settings) -> Manifest | None:
             hint="point it at the manifest file or the folder of its files",
         )
     return load_manifest(path).organisation.nation
+
+
+def declared_manifest(settings: Settings) -> Manifest | None:
+    """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
+    that check ids against it when they can, such as ``steward hold add --system``)."""
+    from steward.manifest.load import load_manifest
+
+    path = settings.manifest.path
+    if path is None:
+        return None
+    if not path.exists():
+        raise ConfigError(
+            f"{str(path)!r} does not exist",
+            where=MANIFEST_VARIABLE,
+            hint="point it at the manifest file or the folder of its files",
+        )
+    return load_manifest(path)
+
 
 def jobs(settings: Settings, store: Store, registry: TaskRegistry | None = None) -> Jobs:
     """The job runner the settings name (``STEWARD_JOBS_RUNNER``), for the deployment's tasks
@@ -320,5 +329,3 @@ def queue_worker(
         store.engine.dispose()
         raise
     return QueueWorker(built, settings.jobs.stalled_after_seconds)
-
-    return load_manifest(path)

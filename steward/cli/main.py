@@ -37,13 +37,9 @@ COMMAND_MODULES: dict[str, str] = {
     "marketing": "steward.cli.marketing_commands",
     "mailchimp": "steward.cli.mailchimp_commands",
     "request": "steward.cli.request_commands",
-
     "worker": "steward.cli.worker_commands",
-
     "hold": "steward.cli.hold_commands",
-
     "evidence": "steward.cli.evidence_commands",
-
     "systems": "steward.cli.systems_commands",
 }
 
@@ -88,9 +84,7 @@ FLAG_FOR_FIELD: dict[str, str] = {
     "identity": "--email",
     "outcome": "--outcome",
     "staff": "--to",
-
     "queue": "--queue",
-
     "until": "--until",
     "reason": "--reason",
 }

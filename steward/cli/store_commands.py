@@ -14,10 +14,8 @@ from rich.console import Console
 from rich.progress import Progress
 
 from steward.bootstrap import Settings, build_engine, load_settings, open_store
-from steward.store import job_queue, schema
-
 from steward.cli import signing_commands
-from steward.store import schema
+from steward.store import job_queue, schema
 from steward.store.audit import verify_chain
 from steward.store.audit_witness import Witness, read_head, witness_line
 from steward.store.key_checks import verify_key_ring

@@ -413,12 +413,10 @@ __all__ = [
     "people",
     "person_identifiers",
     "person_merges",
+    "plan_steps",
+    "recipient_notices",
     "request_events",
+    "request_plans",
     "requests",
     "verification_codes",
-
-    "plan_steps",
-    "request_plans",
-
-    "recipient_notices",
 ]

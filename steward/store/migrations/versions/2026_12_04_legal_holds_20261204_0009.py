@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261204_0009"
-down_revision: str | Sequence[str] | None = "20261203_0005"
+down_revision: str | Sequence[str] | None = "20261204_0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
