@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from steward.jobs.registry import TaskRegistry
     from steward.law.calendar import Nation
     from steward.manifest.schema import Manifest
+    from steward.services.request_wiring import RequestEngineWiring
 
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
 
@@ -329,3 +330,92 @@ def queue_worker(
         store.engine.dispose()
         raise
     return QueueWorker(built, settings.jobs.stalled_after_seconds)
+
+
+OPTIONAL_CONNECTION = frozenset({"base_url"})
+"""Connection values a system may leave unset: the vendor's own address is the default."""
+
+
+def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
+    """What the request engine needs for one request: the store, the person's subject, the
+    dataset maps (``STEWARD_DATASETS``, else ``datasets/`` beside the manifest), the manifest's
+    systems, a connector per system (connection values from the ``env:`` names the manifest
+    gives), and the holds on that person's records (retention, staff holds)."""
+    import hashlib
+    import hmac
+
+    from steward.config import environment_has, environment_value
+    from steward.connectors.protocol import Connector, ConnectorContext
+    from steward.connectors.registry import open_connector
+    from steward.engine.subject import RequestSubject
+    from steward.manifest.dataset_load import default_maps_folder, load_dataset_maps
+    from steward.services.holds import StoreHoldCheck
+    from steward.services.request_views import subject_of
+    from steward.services.request_wiring import RequestEngineWiring
+
+    manifest = declared_manifest(settings)
+    if manifest is None or settings.manifest.path is None:
+        raise ConfigError(
+            "the deployment's manifest is not named, so its systems are unknown",
+            where=MANIFEST_VARIABLE,
+            hint=f"export {MANIFEST_VARIABLE}=path/to/manifest",
+        )
+    folder = settings.manifest.datasets or default_maps_folder(settings.manifest.path)
+    if not folder.is_dir():
+        raise ConfigError(
+            f"no folder of dataset maps at {str(folder)!r}",
+            where="STEWARD_DATASETS",
+            hint="set STEWARD_DATASETS to the folder of maps, or draft one with "
+            "`steward systems discover`",
+        )
+    maps = load_dataset_maps(folder, manifest)
+    store = open_store(settings)
+    found = subject_of(store, request_id)
+    subject = RequestSubject(
+        request_id=found.reference,
+        kind=found.kind,
+        identities=found.identities,
+        changes=found.changes,
+        received=found.received,
+        due=found.due,
+    )
+    ring = store.keys.ring()
+    first = ring.key(ring.versions[0])
+    pseudonym_key = hmac.new(first.index_key, b"steward connector pseudonyms", hashlib.sha256)
+    opened: list[Connector] = []
+
+    def connector(system_id: str) -> Connector:
+        system = manifest.system(system_id)
+        connection = {
+            key: environment_value(reference, where=f"system {system_id} connection.{key}")
+            for key, reference in system.connection.items()
+            if key not in OPTIONAL_CONNECTION or environment_has(reference)
+        }
+        built = open_connector(
+            system.kind,
+            ConnectorContext(
+                system_id,
+                connection,
+                dict(system.options),
+                pseudonym_key=pseudonym_key.digest(),
+            ),
+        )
+        opened.append(built)
+        return built
+
+    def close() -> None:
+        for built in opened:
+            built.close()
+        store.engine.dispose()
+
+    return RequestEngineWiring(
+        store=store,
+        subject=lambda _reference: subject,
+        maps=maps,
+        systems=manifest.systems,
+        connectors=connector,
+        holds=StoreHoldCheck(store, manifest, found.person_ref, answering=found.reference),
+        clock=store.clock,
+        actor="staff:cli",
+        close=close,
+    )

@@ -10,6 +10,7 @@ type, default and an example, in docs/configuration.md (a test keeps the two in 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -89,6 +90,11 @@ class ManifestSettings(_Group):
 
     path: Path | None = _variable(
         "STEWARD_MANIFEST", None, description="The manifest file, or the folder of its files."
+    )
+    datasets: Path | None = _variable(
+        "STEWARD_DATASETS",
+        None,
+        description="Folder of dataset maps; default: datasets/ beside the manifest.",
     )
 
 
@@ -327,6 +333,25 @@ def variables() -> Iterator[tuple[str, str, Any]]:
         for field in model.model_fields.values():
             assert isinstance(field.validation_alias, str)
             yield field.validation_alias, group, field
+
+
+def environment_value(reference: str, *, where: str) -> str:
+    """The value a manifest's ``env:NAME`` reference names (a system's connection), read here so
+    that the environment is read in one module; unset or empty is a ConfigError naming it."""
+    name = reference.removeprefix("env:")
+    value = os.environ.get(name, "")
+    if not value:
+        raise ConfigError(
+            f"the environment variable {name} is not set",
+            where=where,
+            hint=f"export {name}=... where Steward runs (the manifest refers to it as {reference})",
+        )
+    return value
+
+
+def environment_has(reference: str) -> bool:
+    """Whether an ``env:NAME`` reference names a variable that is set and not empty."""
+    return bool(os.environ.get(reference.removeprefix("env:"), ""))
 
 
 def load_settings(**overrides: object) -> Settings:

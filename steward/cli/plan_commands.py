@@ -27,7 +27,8 @@ from steward.services.request_engine import (
 from steward.services.request_reports import STUCK_AFTER
 from steward.services.request_wiring import RequestEngineWiring
 
-Wiring = Callable[[], RequestEngineWiring]
+Wiring = Callable[[str], RequestEngineWiring]
+"""Builds the engine's parts for one request (its holds depend on whose request it is)."""
 
 
 def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
@@ -41,7 +42,7 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
         ),
     ) -> None:
         """Plan the request across the systems and show the steps (changes nothing)."""
-        wired = wiring()
+        wired = wiring(request_id)
         try:
             view = make_plan(wired.store, wired.subject(request_id), wired.maps, wired.systems,
                              actor=wired.actor)  # fmt: skip
@@ -56,7 +57,7 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
     @request_app.command("approve")
     def approve_command(request_id: str = typer.Argument(..., help="The request's id.")) -> None:
         """Approve the plan, so its steps that change data may run."""
-        wired = wiring()
+        wired = wiring(request_id)
         try:
             view = approve(wired.store, request_id, wired.actor)
         finally:
@@ -66,7 +67,7 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
     @request_app.command("run")
     def run_command(request_id: str = typer.Argument(..., help="The request's id.")) -> None:
         """Run the plan's steps; a finished step is never run again."""
-        wired = wiring()
+        wired = wiring(request_id)
         try:
             with PhaseProgressBar() as bar:
 

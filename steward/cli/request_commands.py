@@ -8,7 +8,6 @@ mail (one-time codes) from ``STEWARD_SMTP_*``. What each step means: docs/reques
 from __future__ import annotations
 
 import getpass
-import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,9 +24,6 @@ from steward.requests.kinds import RequestKind
 from steward.requests.lifecycle import Channel, Request, RequestStatus, VerificationMethod
 from steward.services import requests as service
 from steward.store.database import Store
-
-ENGINE_COMMANDS = "steward.cli.plan_commands"
-"""The engine's ``plan|approve|run`` join this group when that module is installed."""
 
 _Reference = Annotated[str, typer.Argument(help="The request's reference, e.g. R-2026-ABC234.")]
 
@@ -53,13 +49,13 @@ def build_request_app() -> typer.Typer:
     request_app.command("assign")(assign_command)
     request_app.command("authority")(authority_command)
     request_app.command("fee")(fee_command)
-    try:
-        engine_commands = importlib.import_module(ENGINE_COMMANDS)
-    except ModuleNotFoundError as missing:
-        if missing.name != ENGINE_COMMANDS:
-            raise
-    else:
-        engine_commands.register_into(request_app)
+    from steward.bootstrap import engine_wiring
+    from steward.cli import plan_commands, response_commands
+
+    plan_commands.register_into(
+        request_app, lambda request_id: engine_wiring(load_settings(), request_id)
+    )
+    response_commands.register_into(request_app)
     return request_app
 
 

@@ -25,7 +25,7 @@ Run = Callable[..., tuple[int, str, str]]
 def cli(
     committed_store: Store, estate: Estate, clock: ManualClock, capsys: pytest.CaptureFixture[str]
 ) -> Run:
-    def wiring() -> RequestEngineWiring:
+    def wiring(_request_id: str) -> RequestEngineWiring:
         return RequestEngineWiring(
             store=committed_store,
             subject=lambda request_id: subject(RequestKind.erasure, request_id=request_id),
