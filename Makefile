@@ -22,6 +22,10 @@ demo: $(STAMP)
 	@echo
 	@echo "Compiled outputs for Outserve are in build/outserve/: privacy-notice.html, cookie-notice.html,"
 	@echo "ropa.csv/.xlsx/.json (Art. 30 record), data-audit.html and promise-matrix.html."
+	@echo
+	@echo "Two data-subject requests across the Outserve estate (PostgreSQL CRM, MariaDB HR,"
+	@echo "SQLite tickets, CSV visitor log, HubSpot/Zendesk/Mailchimp contract servers):"
+	$(BIN)/python -m examples.outserve.demo_request --out build/demo --people 500
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ from steward.requests.recipients import NoticeRoute, NoticeStatus
 from steward.services.recipient_notices import notices_for, record_told, tell_recipients
 from steward.store.database import Store
 from steward.store.tables import audit_events
-from tests.integration.requests.smtp_server import Inbox, free_port, smtp_server
+from tests.integration.holds.smtp_server import Inbox, free_port, smtp_server
 from tests.unit.requests.manifests import PENSION_CONTACT, outserve_with_pension_contact
 
 PERSON = "ann@example.org"

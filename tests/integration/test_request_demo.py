@@ -1,0 +1,80 @@
+"""`make demo`'s request part, run as a person would: an access request for the former employee
+who is also a client reaches every system that holds her, and an erasure keeps the invoices the
+tax rules hold, each answered with a certificate that verifies."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.postgres, pytest.mark.mariadb, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.integration.conftest import _require_mariadb, _require_postgres
+
+    _require_postgres()
+    _require_mariadb()
+    out = tmp_path_factory.mktemp("demo")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "examples.outserve.demo_request",
+            "--out",
+            str(out),
+            "--people",
+            "60",
+        ],  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=110,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return out / "responses"
+
+
+def _certificates(responses: Path) -> list[dict[str, object]]:
+    return [
+        json.loads(path.read_text(encoding="utf-8"))["certificate"]
+        for path in sorted(responses.glob("*-certificate.json"))
+    ]
+
+
+@pytest.mark.timeout(120)
+def test_the_access_package_holds_her_records_from_every_system_that_has_them(
+    demo: Path,
+) -> None:
+    (package,) = demo.glob("*-response.zip")
+    names = set(zipfile.ZipFile(package).namelist())
+    for expected in ("crm/customers.json", "hr/employees.json", "hubspot/contacts.json",
+                     "index.html", "certificate.json"):  # fmt: skip
+        assert expected in names
+
+
+@pytest.mark.timeout(120)
+def test_both_certificates_are_complete_and_the_erasure_kept_the_invoices(demo: Path) -> None:
+    certificates = _certificates(demo)
+    assert [c["status"] for c in certificates] == ["complete", "complete"]
+    kept = [
+        step
+        for certificate in certificates
+        for system in certificate["systems"]  # type: ignore[attr-defined]
+        if system["system"] == "crm"
+        for collection in system["collections"]
+        if collection["collection"] == "invoices"
+        for step in collection["steps"]
+        if step["action"] == "keep"
+    ]
+    assert kept and all("six years" in reason for step in kept for reason in step["kept_because"])
