@@ -1,4 +1,4 @@
-"""Holds, objection and recipient-notice tests run on 3 December 2026, 10:00 UTC, as their fixed dates assume."""
+"""Holds, objection and recipient-notice tests run on 3 December 2026, 10:00 UTC."""
 
 from __future__ import annotations
 
