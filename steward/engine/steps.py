@@ -97,8 +97,14 @@ def decide(
 
 
 def _reason(hold: Hold) -> str:
-    until = f" until {hold.until.isoformat()}" if hold.until else ""
-    return f"{hold.reason} ({hold.citation}){until}"
+    """The hold's reason as the person reads it, with its citation and end date unless the
+    reason already says them (retention reasons do)."""
+    text = hold.reason
+    if hold.citation and hold.citation not in text:
+        text += f" ({hold.citation})"
+    if hold.until and hold.until.isoformat() not in text:
+        text += f" until {hold.until.isoformat()}"
+    return text
 
 
 def act(
