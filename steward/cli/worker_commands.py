@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from typing import Any
 
 import typer
 
@@ -55,11 +57,24 @@ class _WithoutErrorText(logging.Filter):
         return True
 
 
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each line, not the stream that was
+    current when the worker started (a test harness, or a redirect, may have replaced it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """The stream is always the current standard error."""
+
+
 def _log_to_stderr() -> None:
     """A worker runs for days: each job's start, end and failure go to stderr (the journal,
     under systemd). Jobs carry ids only and errors are logged without their text, so these
     lines hold no personal data."""
-    handler = logging.StreamHandler()
+    handler = _StandardError()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_WithoutErrorText())
     for name in ("steward", "procrastinate"):
