@@ -17,7 +17,7 @@ import typer
 
 from steward.bootstrap import load_settings, mailer, open_store, organisation_nation
 from steward.cli.deadline_commands import parse_date
-from steward.errors import InvalidInput
+from steward.errors import InvalidInput, NotFound
 from steward.law.calendar import Nation
 from steward.manifest.datasets import IdentityKind
 from steward.requests.kinds import RequestKind
@@ -216,12 +216,21 @@ def list_command(
 
 
 def show_command(reference: _Reference) -> None:
-    """One request: its facts, how its due date was reached, and its timeline."""
+    """One request: its facts, how its due date was reached, its timeline, and its plan's
+    steps, a step whose worker stopped beating for a minute marked stuck."""
+    from steward.cli.plan_commands import render_plan
     from steward.cli.request_render import request_view
+    from steward.services.request_reports import show_plan
 
     with _desk() as (store, nation):
         view = service.show_request(store, nation, reference, actor=_actor())
+        try:
+            plan: str | None = render_plan(show_plan(store, reference), store.clock())
+        except NotFound:
+            plan = None
     request_view(view)
+    if plan is not None:
+        typer.echo(plan)
 
 
 def extend_command(

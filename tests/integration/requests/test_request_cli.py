@@ -280,3 +280,18 @@ def test_authority_and_fee_restart_the_clock(
     assert code == 0 and out.endswith("due 2026-04-20\n")
     code, _, err = run(["request", "fee", reference, "--note", " "], capsys)
     assert code == 2 and "note of why a fee was lawful is required" in err
+
+
+def test_show_includes_the_plan_once_there_is_one(
+    desk: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STEWARD_MANIFEST", str(MANIFEST / "fixed"))
+    monkeypatch.setenv("STEWARD_DATASETS", str(MANIFEST / "estate" / "maps"))
+    reference = new(capsys, "--email", "ada@example.org")
+    run(["request", "verify", reference, "--method", "known-contact", "--note", "known"], capsys)
+    assert f"request {reference}: access" not in run(["request", "show", reference], capsys)[1]
+    assert run(["request", "plan", reference], capsys)[0] == 0
+    code, out, _ = run(["request", "show", reference], capsys)
+    assert code == 0
+    assert f"request {reference}: access, plan" in out
+    assert "crm.customers" in out and "manual   cctv" in out
