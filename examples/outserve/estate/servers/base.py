@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +38,7 @@ class SeenRequest:
     body: bytes
 
 
-class ContractServer:
+class ContractServer(ABC):
     """A running server; ``base_url`` is what a connector is given instead of the vendor's."""
 
     api_prefix = "/"
@@ -55,8 +56,9 @@ class ContractServer:
 
     # -- what a vendor's server supplies ----------------------------------------------------
 
+    @abstractmethod
     def route(self, method: str, target: str, authorization: str | None, body: bytes) -> Answer:
-        raise NotImplementedError
+        """Answer one API call as the vendor's documented contract does."""
 
     def error(self, status: int, message: str) -> Answer:
         """An error in the vendor's own shape."""
