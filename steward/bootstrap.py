@@ -25,6 +25,8 @@ from steward.store.keyfile import KeyFile
 from steward.store.schema import require_current
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from steward.connectors.mailchimp_settings import MailchimpSettings
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
@@ -60,6 +62,17 @@ def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
         engine.dispose()
         raise
     return store
+
+
+def derived_key(store: Store, label: str) -> bytes:
+    """A 32-byte key for one use (``label``), derived from the key ring's first key by HMAC, so
+    the ring's own keys never leave the store and two uses never share a key."""
+    import hashlib
+    import hmac
+
+    ring = store.keys.ring()
+    first = ring.key(ring.versions[0])
+    return hmac.new(first.index_key, label.encode(), hashlib.sha256).digest()
 
 
 def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
@@ -341,9 +354,6 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
     dataset maps (``STEWARD_DATASETS``, else ``datasets/`` beside the manifest), the manifest's
     systems, a connector per system (connection values from the ``env:`` names the manifest
     gives), and the holds on that person's records (retention, staff holds)."""
-    import hashlib
-    import hmac
-
     from steward.config import environment_has, environment_value
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
@@ -379,9 +389,7 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
         received=found.received,
         due=found.due,
     )
-    ring = store.keys.ring()
-    first = ring.key(ring.versions[0])
-    pseudonym_key = hmac.new(first.index_key, b"steward connector pseudonyms", hashlib.sha256)
+    pseudonym_key = derived_key(store, "steward connector pseudonyms")
     opened: list[Connector] = []
 
     def connector(system_id: str) -> Connector:
@@ -397,7 +405,7 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
                 system_id,
                 connection,
                 dict(system.options),
-                pseudonym_key=pseudonym_key.digest(),
+                pseudonym_key=pseudonym_key,
             ),
         )
         opened.append(built)
@@ -419,3 +427,37 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
         actor="staff:cli",
         close=close,
     )
+
+
+def web_app(settings: Settings) -> FastAPI:
+    """The web app (privacy centre, staff console, API, banner) over the deployment's store and
+    manifest. Mail is optional here: without a mail server the pages that must send mail say so."""
+    from steward.consent.purposes import PurposeCatalogue
+    from steward.web.app import create_app
+    from steward.web.wiring import WebWiring
+
+    store = open_store(settings)
+    try:
+        manifest = declared_manifest(settings)
+        outgoing = mailer(settings) if settings.mail.smtp_host and settings.mail.sender else None
+        public_url = settings.web.public_url
+        wiring = WebWiring(
+            store=store,
+            clock=store.clock,
+            secret=derived_key(store, "steward web signing"),
+            manifest=manifest,
+            manifest_path=settings.manifest.path,
+            purposes=None
+            if manifest is None
+            else PurposeCatalogue.of(manifest, origin=f"the manifest {settings.manifest.path}"),
+            nation=manifest.organisation.nation if manifest is not None else None,
+            mailer=outgoing,
+            jobs=jobs(settings, store),
+            public_url=public_url,
+            https=public_url is not None and public_url.startswith("https://"),
+            close=store.engine.dispose,
+        )
+    except BaseException:
+        store.engine.dispose()
+        raise
+    return create_app(wiring)
