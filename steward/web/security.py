@@ -5,6 +5,7 @@
   Options, Referrer-Policy, Permissions-Policy, Cross-Origin-Opener-Policy, and HSTS when served
   behind https. Routes that must differ (the banner script, embedded by other sites) set their
   own headers; the middleware only adds what is missing.
+- The CSRF cookie (``steward.web.csrf``), when the page just rendered made one.
 - A body limit: a request whose declared or actual body is over ``max_body_bytes`` is refused
   with 413 before any route reads it.
 """
@@ -16,6 +17,8 @@ import secrets
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from steward.web.csrf import COOKIE as CSRF_COOKIE
+from steward.web.csrf import new_cookie
 from steward.web.wiring import WebWiring
 
 
@@ -82,6 +85,13 @@ class SecurityHeaders:
                 for name, value in defaults.items():
                     if name not in headers:
                         headers[name] = value
+                token = new_cookie(scope["state"])
+                if token is not None:
+                    secure = "; Secure" if self.wiring.https else ""
+                    headers.append(
+                        "set-cookie",
+                        f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
+                    )
             await send(message)
 
         try:

@@ -1,7 +1,8 @@
 """Pages: Jinja2 templates beside this module, autoescaped, working without JavaScript.
 
 ``render`` gives every template the request, the page's CSP nonce (``nonce``: the only inline
-script or style a page may carry is one marked with it) and whatever the security layer adds to
+script or style a page may carry is one marked with it), ``csrf_field()`` (the hidden field
+every form must carry, ``steward.web.csrf``) and whatever the security layer adds to
 ``request.state.template_globals`` (the CSRF token's field, the signed-in member of staff).
 """
 
@@ -14,6 +15,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from steward.web.csrf import hidden_field
 
 
 @cache
@@ -38,6 +41,7 @@ def render(
     values: dict[str, Any] = {
         "request": request,
         "nonce": getattr(request.state, "csp_nonce", ""),
+        "csrf_field": lambda: hidden_field(request),
     }
     values.update(getattr(request.state, "template_globals", {}))
     values.update(context or {})
