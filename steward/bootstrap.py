@@ -9,6 +9,7 @@ service loads the manifest itself: it is given the ``PurposeCatalogue`` built he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -349,11 +350,14 @@ OPTIONAL_CONNECTION = frozenset({"base_url"})
 """Connection values a system may leave unset: the vendor's own address is the default."""
 
 
-def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
+def engine_wiring(
+    settings: Settings, request_id: str, *, store: Store | None = None
+) -> RequestEngineWiring:
     """What the request engine needs for one request: the store, the person's subject, the
     dataset maps (``STEWARD_DATASETS``, else ``datasets/`` beside the manifest), the manifest's
     systems, a connector per system (connection values from the ``env:`` names the manifest
-    gives), and the holds on that person's records (retention, staff holds)."""
+    gives), and the holds on that person's records (retention, staff holds). ``store``: the
+    store to use (a job's own); by default one is opened, and closed with the wiring."""
     from steward.config import environment_has, environment_value
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
@@ -379,7 +383,9 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
             "`steward systems discover`",
         )
     maps = load_dataset_maps(folder, manifest)
-    store = open_store(settings)
+    owns_store = store is None
+    if store is None:
+        store = open_store(settings)
     found = subject_of(store, request_id)
     subject = RequestSubject(
         request_id=found.reference,
@@ -414,7 +420,8 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
     def close() -> None:
         for built in opened:
             built.close()
-        store.engine.dispose()
+        if owns_store:
+            store.engine.dispose()
 
     return RequestEngineWiring(
         store=store,
@@ -426,6 +433,10 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
         clock=store.clock,
         actor="staff:cli",
         close=close,
+        jobs=jobs(settings, store),
+        queued=settings.jobs.runner is JobRunner.procrastinate,
+        stuck_after=timedelta(seconds=settings.jobs.stalled_after_seconds),
+        heartbeat_every=settings.jobs.heartbeat_seconds,
     )
 
 

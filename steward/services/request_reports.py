@@ -47,6 +47,7 @@ class StepView:
     heartbeat_at: datetime | None
     error: str | None
     evidence: tuple[StepEvidence, ...]
+    needs: tuple[int, ...] = ()  # the steps that must be done first
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def _step_view(step: PlanStep, stored: plans.StoredStep) -> StepView:
         heartbeat_at=stored.heartbeat_at,
         error=stored.error,
         evidence=evidence_from_json(stored.evidence_json) if stored.evidence_json else (),
+        needs=step.needs,
     )
 
 
