@@ -361,7 +361,6 @@ def engine_wiring(
     from steward.config import environment_has, environment_value
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
-    from steward.engine.subject import RequestSubject
     from steward.manifest.dataset_load import default_maps_folder, load_dataset_maps
     from steward.services.holds import StoreHoldCheck
     from steward.services.request_views import subject_of
@@ -387,14 +386,6 @@ def engine_wiring(
     if store is None:
         store = open_store(settings)
     found = subject_of(store, request_id)
-    subject = RequestSubject(
-        request_id=found.reference,
-        kind=found.kind,
-        identities=found.identities,
-        changes=found.changes,
-        received=found.received,
-        due=found.due,
-    )
     pseudonym_key = derived_key(store, "steward connector pseudonyms")
     opened: list[Connector] = []
 
@@ -425,11 +416,11 @@ def engine_wiring(
 
     return RequestEngineWiring(
         store=store,
-        subject=lambda _reference: subject,
+        subject=lambda _reference: found,
         maps=maps,
         systems=manifest.systems,
         connectors=connector,
-        holds=StoreHoldCheck(store, manifest, found.person_ref, answering=found.reference),
+        holds=StoreHoldCheck(store, manifest, found.person_ref, answering=found.request_id),
         clock=store.clock,
         actor="staff:cli",
         close=close,

@@ -14,7 +14,6 @@ from steward.engine.evidence import evidence_from_json, records_from_json
 from steward.engine.plan import NotSearched, Plan, PlanStep
 from steward.engine.plan_json import plan_from_json
 from steward.engine.steps import Connectors, decide, search
-from steward.engine.subject import RequestSubject, subject_from_json
 from steward.errors import ConnectorError
 from steward.requests.holds import HoldCheck
 from steward.requests.kinds import RequestKind
@@ -25,6 +24,7 @@ from steward.requests.outcome import (
     StepAction,
     StepEvidence,
 )
+from steward.requests.subject import RequestSubject, subject_from_json
 from steward.store import plans
 from steward.store.database import Store, UnitOfWork
 

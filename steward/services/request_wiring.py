@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from steward.engine.steps import Connectors
-from steward.engine.subject import RequestSubject
 from steward.jobs.protocol import Jobs
 from steward.manifest.datasets import DatasetMap
 from steward.manifest.schema import System
 from steward.requests.holds import HoldCheck
+from steward.requests.subject import RequestSubject
 from steward.services.request_reports import STUCK_AFTER
 from steward.services.step_heartbeat import HEARTBEAT_EVERY
 from steward.store.database import Clock, Store

@@ -228,7 +228,7 @@ def subject(uow: UnitOfWork, reference: str) -> RequestSubject:
     identities = json.loads(_open(uow, values["identities_cipher"], IDENTITIES) or "{}")
     changes = json.loads(_open(uow, values["changes_cipher"], CHANGES) or "{}")
     return RequestSubject(
-        reference=reference,
+        request_id=reference,
         kind=RequestKind(values["kind"]),
         identities={IdentityKind(kind): tuple(found) for kind, found in identities.items()},
         changes=changes,
