@@ -363,7 +363,7 @@ def engine_wiring(
     from steward.connectors.registry import open_connector
     from steward.manifest.dataset_load import default_maps_folder, load_dataset_maps
     from steward.services.holds import StoreHoldCheck
-    from steward.services.request_views import subject_of
+    from steward.services.request_views import open_requests_for, subject_of
     from steward.services.request_wiring import RequestEngineWiring
 
     manifest = declared_manifest(settings)
@@ -420,7 +420,13 @@ def engine_wiring(
         maps=maps,
         systems=manifest.systems,
         connectors=connector,
-        holds=StoreHoldCheck(store, manifest, found.person_ref, answering=found.request_id),
+        holds=StoreHoldCheck(
+            store,
+            manifest,
+            found.person_ref,
+            open_requests=open_requests_for(store, found.person_ref),
+            answering=found.request_id,
+        ),
         clock=store.clock,
         actor="staff:cli",
         close=close,
