@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from steward.jobs.queue import ProcrastinateJobs
     from steward.jobs.registry import TaskRegistry
     from steward.law.calendar import Nation
+    from steward.manifest.datasets import DatasetMap
     from steward.manifest.schema import Manifest
     from steward.services.request_wiring import RequestEngineWiring
 
@@ -65,6 +66,48 @@ def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
     return store
 
 
+def _files_state(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """What a file or folder of YAML files is now: each file's name, size and change time."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    state = []
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        state.append((str(file), stat.st_size, stat.st_mtime_ns))
+    return tuple(state)
+
+
+_LOADED: dict[tuple[str, object], object] = {}
+"""Manifests and dataset maps this process has loaded, by path and the files' state: a worker
+builds the engine's parts for every step it runs, and re-reading an unchanged manifest each
+time would cost more than the step. A changed file changes the state, so it is read again."""
+
+
+def _manifest_at(path: Path) -> Manifest:
+    from steward.manifest.load import load_manifest
+    from steward.manifest.schema import Manifest
+
+    key = ("manifest", (str(path.resolve()), _files_state(path)))
+    found = _LOADED.get(key)
+    if not isinstance(found, Manifest):
+        found = load_manifest(path)
+        _LOADED[key] = found
+    return found
+
+
+def _maps_at(folder: Path, manifest: Manifest) -> tuple[DatasetMap, ...]:
+    from steward.manifest.dataset_load import load_dataset_maps
+
+    key = ("maps", (str(folder.resolve()), _files_state(folder), id(manifest)))
+    found = _LOADED.get(key)
+    if not isinstance(found, tuple):
+        found = tuple(load_dataset_maps(folder, manifest))
+        _LOADED[key] = found
+    return found
+
+
 def derived_key(store: Store, label: str) -> bytes:
     """A 32-byte key for one use (``label``), derived from the key ring's first key by HMAC, so
     the ring's own keys never leave the store and two uses never share a key."""
@@ -83,10 +126,9 @@ def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
     load: a purpose that cannot be checked is never recorded (docs/configuration.md).
     """
     from steward.consent.purposes import PurposeCatalogue
-    from steward.manifest.load import load_manifest
 
     path = manifest_path(settings, needed_for="no purpose can be checked")
-    return PurposeCatalogue.of(load_manifest(path), origin=f"the manifest {path}")
+    return PurposeCatalogue.of(_manifest_at(path), origin=f"the manifest {path}")
 
 
 def manifest_path(
@@ -213,11 +255,20 @@ def mailer(settings: Settings) -> Mailer:
     )
 
 
+def optional_mailer(settings: Settings) -> Mailer:
+    """The SMTP mailer when one is configured; otherwise one whose every send fails as
+    Unavailable, so what had to be mailed is recorded as not sent (staff then send it)."""
+    from steward.mail import UnconfiguredMailer
+
+    if settings.mail.smtp_host is None or settings.mail.sender is None:
+        return UnconfiguredMailer()
+    return mailer(settings)
+
+
 def organisation_nation(settings: Settings) -> Nation:
     """The nation whose bank holidays time the deployment's requests (RULES.md C-3, R1.3):
     the manifest's organisation (``STEWARD_MANIFEST``). Refused, naming the variable, when the
     manifest is not named or does not exist: a due date is never guessed."""
-    from steward.manifest.load import load_manifest
 
     path = settings.manifest.path
     if path is None:
@@ -234,13 +285,12 @@ def organisation_nation(settings: Settings) -> Nation:
             where=MANIFEST_VARIABLE,
             hint="point it at the manifest file or the folder of its files",
         )
-    return load_manifest(path).organisation.nation
+    return _manifest_at(path).organisation.nation
 
 
 def declared_manifest(settings: Settings) -> Manifest | None:
     """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
     that check ids against it when they can, such as ``steward hold add --system``)."""
-    from steward.manifest.load import load_manifest
 
     path = settings.manifest.path
     if path is None:
@@ -251,7 +301,7 @@ def declared_manifest(settings: Settings) -> Manifest | None:
             where=MANIFEST_VARIABLE,
             hint="point it at the manifest file or the folder of its files",
         )
-    return load_manifest(path)
+    return _manifest_at(path)
 
 
 def jobs(settings: Settings, store: Store, registry: TaskRegistry | None = None) -> Jobs:
@@ -361,7 +411,9 @@ def engine_wiring(
     from steward.config import environment_has, environment_value
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
-    from steward.manifest.dataset_load import default_maps_folder, load_dataset_maps
+    from steward.connectors.steward_store import STEWARD_STORE_MAP, StewardStoreConnector
+    from steward.connectors.steward_store import SYSTEM_ID as STEWARD_SYSTEM
+    from steward.manifest.dataset_load import default_maps_folder
     from steward.services.holds import StoreHoldCheck
     from steward.services.request_views import open_requests_for, subject_of
     from steward.services.request_wiring import RequestEngineWiring
@@ -381,7 +433,7 @@ def engine_wiring(
             hint="set STEWARD_DATASETS to the folder of maps, or draft one with "
             "`steward systems discover`",
         )
-    maps = load_dataset_maps(folder, manifest)
+    maps = (*_maps_at(folder, manifest), STEWARD_STORE_MAP)
     owns_store = store is None
     if store is None:
         store = open_store(settings)
@@ -390,6 +442,8 @@ def engine_wiring(
     opened: list[Connector] = []
 
     def connector(system_id: str) -> Connector:
+        if system_id == STEWARD_SYSTEM:  # Steward's own store: the people and their consent
+            return StewardStoreConnector(store)
         system = manifest.system(system_id)
         connection = {
             key: environment_value(reference, where=f"system {system_id} connection.{key}")

@@ -1,4 +1,5 @@
-"""``steward request manual|respond``: record work done by hand, then answer the request.
+"""``steward request manual|object|respond``: record work done by hand, decide an objection,
+then answer the request.
 
 ``respond`` writes the signed certificate and, for access and portability, the response package
 (a ZIP the person receives), issues a download token, and marks the request completed. Thin:
@@ -14,16 +15,23 @@ from pathlib import Path
 import typer
 
 from steward.bootstrap import (
+    Settings,
     declared_manifest,
+    engine_wiring,
     load_settings,
     open_store,
+    optional_mailer,
     organisation_nation,
 )
 from steward.cli.evidence_commands import save_response_package
-from steward.errors import ConfigError
+from steward.errors import ConfigError, InvalidInput
 from steward.files import atomic_outputs
+from steward.manifest.schema import Manifest
+from steward.notice.render import render_html, render_markdown
 from steward.requests.kinds import RequestKind
+from steward.requests.objection import Balancing, ObjectionDecision
 from steward.services.download_tokens import issue_download_token
+from steward.services.objection import decide_request_objection
 from steward.services.request_engine import record_manual
 from steward.services.request_response import answer_request, mark_completed
 from steward.store.signing_key import read_signing_key
@@ -33,6 +41,17 @@ PACKAGED = (RequestKind.access, RequestKind.portability)
 
 def _actor() -> str:
     return f"cli:{getpass.getuser()}"
+
+
+def _manifest(settings: Settings) -> Manifest:
+    manifest = declared_manifest(settings)
+    if manifest is None:
+        raise ConfigError(
+            "the deployment's manifest is not named",
+            where="STEWARD_MANIFEST",
+            hint="export STEWARD_MANIFEST=path/to/manifest",
+        )
+    return manifest
 
 
 def register_into(request_app: typer.Typer) -> None:
@@ -51,6 +70,59 @@ def register_into(request_app: typer.Typer) -> None:
             store.engine.dispose()
         typer.echo(f"step {step} of {request_id} recorded as done by hand")
 
+    @request_app.command("object")
+    def object_command(
+        request_id: str = typer.Argument(..., help="The objection request's reference."),
+        direct_marketing: bool = typer.Option(
+            False,
+            "--direct-marketing",
+            help="The objection is to direct marketing (Art 21(3)): upheld, suppressed at once.",
+        ),
+        purpose: list[str] = typer.Option(
+            [], "--purpose", help="Art 21(1): a purpose objected to (repeat for several)."
+        ),
+        decision: ObjectionDecision | None = typer.Option(
+            None, "--decision", help="Art 21(1): uphold (stop) or refuse (compelling grounds)."
+        ),
+        reasons: str | None = typer.Option(None, "--reasons", help="Art 21(1): why, in words."),
+        grounds: str | None = typer.Option(
+            None, "--grounds", help="Art 21(1): the compelling legitimate grounds, if any."
+        ),
+    ) -> None:
+        """Decide an objection: to direct marketing, or under Art 21(1) on your balancing."""
+        settings = load_settings()
+        manifest = _manifest(settings)
+        balancing = None
+        if not direct_marketing:
+            if decision is None or reasons is None:
+                raise InvalidInput(
+                    "an Art 21(1) objection needs --decision and --reasons (and --purpose)",
+                    where="objection",
+                    hint="or, for direct marketing, give --direct-marketing alone",
+                )
+            balancing = Balancing(
+                purposes=tuple(purpose),
+                grounds=grounds,
+                decision=decision,
+                reasons=reasons,
+                decided_by=_actor(),
+            )
+        store = open_store(settings)
+        try:
+            outcome = decide_request_objection(
+                store,
+                manifest,
+                request_id,
+                direct_marketing=direct_marketing,
+                balancing=balancing,
+                actor=_actor(),
+                now=store.clock(),
+            )
+        finally:
+            store.engine.dispose()
+        verdict = "upheld" if outcome.upheld else "not upheld"
+        typer.echo(f"objection {verdict}: {outcome.reason} ({outcome.citation})")
+
     @request_app.command("respond")
     def respond_command(
         request_id: str = typer.Argument(..., help="The request's reference."),
@@ -63,26 +135,28 @@ def register_into(request_app: typer.Typer) -> None:
     ) -> None:
         """Sign the certificate, build the response package and complete the request."""
         settings = load_settings()
-        manifest = declared_manifest(settings)
-        if manifest is None:
-            raise ConfigError(
-                "the deployment's manifest is not named",
-                where="STEWARD_MANIFEST",
-                hint="export STEWARD_MANIFEST=path/to/manifest",
-            )
+        manifest = _manifest(settings)
         nation = organisation_nation(settings)
         private_pem = read_signing_key(settings.resolved_signing_key_file())
-        store = open_store(settings)
+        wired = engine_wiring(settings, request_id)
+        store = wired.store
         try:
             now = store.clock()
             answer = answer_request(
                 store,
                 request_id,
-                organisation=manifest.organisation.name,
+                manifest=manifest,
+                maps=wired.maps,
+                mailer=optional_mailer(settings),
                 private_pem=private_pem,
                 actor=_actor(),
                 now=now,
             )
+            letter_names = [f"{request_id}-response.html", f"{request_id}-response.md"]
+            with atomic_outputs(out, letter_names) as (html_file, markdown_file):
+                html_file.write(render_html(answer.letter, manifest.organisation.name))
+                markdown_file.write(render_markdown(answer.letter))
+            typer.echo(f"letter to the person: {out / letter_names[0]} (and .md)")
             certificate_path = out / f"{request_id}-certificate.json"
             with atomic_outputs(out, [certificate_path.name]) as (certificate_file,):
                 certificate_file.write(answer.certificate.decode())
@@ -107,5 +181,5 @@ def register_into(request_app: typer.Typer) -> None:
                 typer.echo(f"download token (shown once, valid {token_days} days): {token}")
             mark_completed(store, nation, request_id, _actor())
         finally:
-            store.engine.dispose()
+            wired.close()
         typer.echo(f"{request_id} completed")

@@ -54,6 +54,7 @@ from steward.consent.events import PersonRef
 from steward.consent.identifiers import IdentifierKind, normalise
 from steward.errors import InvalidInput
 from steward.manifest.datasets import CollectionMap, DatasetMap
+from steward.requests.objection import SUPPRESSION_KEPT
 from steward.store import audit, ledger
 from steward.store.database import Store, UnitOfWork
 from steward.store.people import NAME_CONTEXT, find_person, get_person, identifier_row
@@ -213,8 +214,7 @@ class StewardStoreConnector:
                 kept.extend(suppression)
             uow.commit()
         detail = (
-            f"kept a minimal suppression entry ({', '.join(sorted(set(kept)))}) for a refusal "
-            "of direct marketing"
+            f"{SUPPRESSION_KEPT} ({', '.join(sorted(set(kept)))}) for a refusal of direct marketing"
             if kept
             else ""
         )

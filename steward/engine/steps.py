@@ -15,7 +15,7 @@ from datetime import date, datetime
 from steward.connectors.protocol import ChangeReceipt, Connector, FieldValue, Record, RecordKey
 from steward.engine.evidence import Decision, keys_digest, records_digest
 from steward.engine.plan import ByIdentity, ByReference, Plan, PlanStep
-from steward.manifest.datasets import CollectionMap, RestrictBy
+from steward.manifest.datasets import CollectionMap, Erase, RestrictBy
 from steward.requests.holds import Hold, HoldCheck
 from steward.requests.outcome import StepAction, StepEvidence
 from steward.requests.subject import RequestSubject
@@ -24,6 +24,13 @@ Connectors = Callable[[str], Connector]
 """system id -> its connector (the composition root wires the registry and settings)."""
 FoundKeys = Callable[[int], Sequence[RecordKey]]
 """step number -> the keys that search step found (recorded)."""
+KeptKeys = Callable[[int], Mapping[RecordKey, tuple[str, ...]]]
+"""step number -> the records that erasure step kept under a hold, with the reasons (recorded)."""
+
+
+def _none_kept(_number: int) -> Mapping[RecordKey, tuple[str, ...]]:
+    return {}
+
 
 NO_MECHANISM = "the system has no restriction mechanism: Steward records the hold"
 
@@ -84,24 +91,74 @@ def decide(
     connectors: Connectors,
     holds: HoldCheck,
     today: date,
+    kept: KeptKeys = _none_kept,
 ) -> Decision:
     """For an erasure, split the keys into those to erase and those held (kept, restricted);
-    every other acting step acts on all of them."""
+    every other acting step acts on all of them.
+
+    A record that records kept by an earlier erasure step refer to is kept too, when this
+    collection's records are deleted: deleting it would leave the held records pointing at
+    nothing (or be refused by the database's foreign key). ``kept`` gives what those steps kept;
+    a collection that is masked, not deleted, keeps the referenced key and is masked as usual."""
     if step.action is not StepAction.erase or not keys:
         return Decision(tuple(sorted(keys)))
     collection = plan.collection(step.system, step.collection)
     records = connectors(step.system).read(collection, keys)
     held = holds.holds_for(step.system, collection, records, today)
     keep = {key: tuple(_reason(h) for h in found) for key, found in held.items() if found}
+    if collection.erase is Erase.delete:
+        for key, reasons in _referenced_by_kept(step, plan, records, connectors, kept).items():
+            keep.setdefault(key, reasons)
     return Decision(tuple(sorted(k for k in keys if k not in keep)), keep)
+
+
+def _referenced_by_kept(
+    step: PlanStep,
+    plan: Plan,
+    records: Sequence[Record],
+    connectors: Connectors,
+    kept: KeptKeys,
+) -> dict[RecordKey, tuple[str, ...]]:
+    """This step's records that a record kept by a child's erasure step refers to."""
+    if step.acts_on is None:
+        return {}
+    found: dict[RecordKey, tuple[str, ...]] = {}
+    for child_search in plan.steps:
+        for finder in child_search.found_by:
+            if not isinstance(finder, ByReference) or finder.step != step.acts_on:
+                continue
+            for child_erase in plan.steps:
+                if child_erase.acts_on != child_search.number:
+                    continue
+                if child_erase.action is not StepAction.erase:
+                    continue
+                held = kept(child_erase.number)
+                if not held:
+                    continue
+                child = plan.collection(child_erase.system, child_erase.collection)
+                children = connectors(child_erase.system).read(child, tuple(held))
+                values = {_text(c.fields.get(finder.field)) for c in children}
+                reason = (
+                    f"kept because {len(held)} {child_erase.system} {child_erase.collection} "
+                    f"record(s) that refer to it are kept: {'; '.join(_first_reasons(held))}"
+                )
+                for record in records:
+                    if _text(record.fields.get(finder.parent_field)) in values:
+                        found.setdefault(record.key, (reason,))
+    return found
+
+
+def _first_reasons(held: Mapping[RecordKey, tuple[str, ...]]) -> list[str]:
+    return list(dict.fromkeys(r for reasons in held.values() for r in reasons))[:2]
 
 
 def _reason(hold: Hold) -> str:
     """The hold's reason as the person reads it, with its citation and end date unless the
     reason already says them (retention reasons do)."""
     text = hold.reason
-    if hold.citation and hold.citation not in text:
-        text += f" ({hold.citation})"
+    missing = [part for part in hold.citation.split("; ") if part and part not in text]
+    if missing:
+        text += f" ({'; '.join(missing)})"
     if hold.until and hold.until.isoformat() not in text:
         text += f" until {hold.until.isoformat()}"
     return text

@@ -43,6 +43,19 @@ class MemoryMailer:
 
 
 @dataclass(frozen=True)
+class UnconfiguredMailer:
+    """No mail server is configured: every send fails as ``Unavailable``, so what had to be
+    mailed is recorded as not sent, for staff to send or do another way (never silently lost)."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise Unavailable(
+            "no mail server is configured",
+            where="STEWARD_SMTP_HOST",
+            hint="set STEWARD_SMTP_HOST and STEWARD_MAIL_FROM, or send it yourself",
+        )
+
+
+@dataclass(frozen=True)
 class SmtpMailer:
     host: str
     port: int

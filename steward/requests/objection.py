@@ -157,6 +157,10 @@ def _purpose(manifest: Manifest, purpose_id: str) -> Purpose:
     )
 
 
+SUPPRESSION_KEPT = "kept a minimal suppression entry"
+"""How an erasure step's evidence begins when Steward's store kept a suppression entry."""
+
+
 def suppression_note() -> str:
     """What an erasure response says when a marketing contact is kept on the suppression list
     (RULES.md R2.7: "explain this in the response")."""

@@ -14,17 +14,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from steward.consent.events import PersonRef
-from steward.errors import InvalidInput
+from steward.errors import Conflict, InvalidInput
+from steward.manifest.datasets import IdentityKind
 from steward.manifest.schema import Manifest
+from steward.requests.kinds import RequestKind
 from steward.requests.objection import (
+    ART_21_3,
     Balancing,
+    ObjectionDecision,
     ObjectionOutcome,
     decide_marketing_objection,
     decide_objection,
 )
+from steward.services.request_views import subject_of
 from steward.services.unsubscribe import Via, record_email_unsubscribe
 from steward.store import audit, objections
-from steward.store.database import UnitOfWork
+from steward.store.database import Store, UnitOfWork
 from steward.store.people import ensure_person
 
 
@@ -62,6 +67,19 @@ def object_to_direct_marketing(
         uow, address, received=received, now=now, via=via, purpose=None, channel=channel
     )
     decision = decide_marketing_objection()
+    objections.add(
+        uow,
+        request_ref=request_ref,
+        person_ref=recorded.person,
+        balancing=Balancing(
+            purposes=("direct_marketing",),
+            grounds=None,
+            decision=ObjectionDecision.uphold,
+            reasons="an objection to direct marketing is absolute: nothing is weighed",
+            decided_by=uow.actor,
+        ),
+        outcome=decision,
+    )
     audit.append(
         uow,
         action="objection.upheld",
@@ -107,3 +125,66 @@ def decide_legitimate_interests_objection(
         },
     )
     return outcome
+
+
+def decide_request_objection(
+    store: Store,
+    manifest: Manifest,
+    request_id: str,
+    *,
+    direct_marketing: bool,
+    balancing: Balancing | None,
+    actor: str,
+    now: dt.datetime,
+) -> ObjectionOutcome:
+    """Decide an objection request: to direct marketing (Art 21(3): upheld, a suppression entry
+    in the consent ledger at once), or under Art 21(1) on staff's balancing. The person is the
+    request's e-mail address. One unit of work: the decision, its record and its audit link."""
+    subject = subject_of(store, request_id, actor=actor)
+    if subject.kind is not RequestKind.objection:
+        raise Conflict(
+            f"request {request_id} is {subject.kind.value}, not an objection",
+            where=f"request {request_id}",
+            hint="decide objections on objection requests only",
+        )
+    addresses = subject.identities.get(IdentityKind.email, ())
+    if not addresses:
+        raise InvalidInput(
+            "the request carries no e-mail address to record the objection against",
+            where=f"request {request_id}",
+            hint="add the person's e-mail address to the request",
+        )
+    if direct_marketing == (balancing is not None):
+        raise InvalidInput(
+            "say either that the objection is to direct marketing, or give the balancing",
+            where="objection",
+            hint="--direct-marketing, or --purpose ... --decision ... --reasons ...",
+        )
+    with store.unit_of_work(actor) as uow:
+        if balancing is None:
+            decision = object_to_direct_marketing(
+                uow, addresses[0], request_ref=request_id, received=subject.received, now=now
+            ).decision
+        else:
+            decision = decide_legitimate_interests_objection(
+                uow, manifest, addresses[0], request_ref=request_id, balancing=balancing
+            )
+        uow.commit()
+    return decision
+
+
+def objection_decided(store: Store, request_id: str) -> ObjectionOutcome | None:
+    """The latest decision recorded for an objection request, as the person is told it."""
+    with store.unit_of_work("steward", reads_only=True) as uow:
+        recorded = objections.for_request(uow, request_id)
+    if not recorded:
+        return None
+    last = recorded[-1]
+    marketing = last.citation == ART_21_3
+    return ObjectionOutcome(
+        upheld=last.balancing.decision is ObjectionDecision.uphold,
+        purposes=() if marketing else last.balancing.purposes,
+        reason=last.outcome,
+        citation=last.citation,
+        direct_marketing=marketing,
+    )

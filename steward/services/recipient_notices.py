@@ -12,13 +12,17 @@ that stays listed until staff record how they told it (``record_told``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import hashlib
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from steward.errors import InvalidInput, Unavailable
 from steward.mail import Mailer, OutgoingMessage
+from steward.manifest.datasets import DatasetMap, IdentityKind
 from steward.manifest.schema import Manifest
 from steward.requests.kinds import RequestKind
+from steward.requests.outcome import StepAction, StepEvidence
 from steward.requests.recipients import (
     ART_19,
     NoticeRoute,
@@ -29,6 +33,9 @@ from steward.requests.recipients import (
     recipients_for_person,
     recipients_to_tell,
 )
+from steward.requests.subject import Identities
+from steward.services.request_reports import show_plan
+from steward.services.request_views import subject_of
 from steward.store import audit, recipient_notices
 from steward.store.database import Store, UnitOfWork
 
@@ -192,3 +199,91 @@ def record_told(uow: UnitOfWork, notice_id: int, *, how: str) -> RecipientNotice
 def notices_for(uow: UnitOfWork, request_ref: str) -> list[RecipientNotice]:
     """Every notice of a request; those whose ``status.open`` is true still need staff."""
     return recipient_notices.for_request(uow, request_ref)
+
+
+_CHANGED = frozenset({StepAction.rectify, StepAction.erase, StepAction.restrict, StepAction.keep})
+"""Evidence of a change to the person's records (a kept record is restricted: a change too)."""
+
+
+def tell_recipients_of_request(
+    store: Store,
+    manifest: Manifest,
+    maps: Sequence[DatasetMap],
+    mailer: Mailer,
+    request_id: str,
+    *,
+    actor: str,
+) -> TellingPlan | None:
+    """After a rectification, erasure or restriction has run: tell every recipient the manifest
+    lists for the categories of the records it changed (Art 19), once. None for other kinds.
+
+    The categories come from the dataset maps of the collections whose records were changed
+    or kept; ``acted_on`` names their systems. A request whose recipients were told already is
+    not told again: its notices are returned as they stand."""
+    subject = subject_of(store, request_id, actor=actor)
+    if not subject.kind.destructive:
+        return None
+    collections = {(m.system, c.name): c for m in maps for c in m.collections}
+    categories: list[str] = []
+    systems: list[str] = []
+    for step in show_plan(store, request_id).steps:
+        for evidence in step.evidence:
+            if evidence.action not in _CHANGED or not (evidence.affected or evidence.records):
+                continue
+            collection = collections.get((evidence.system, evidence.collection))
+            if collection is None:
+                continue
+            systems.append(evidence.system)
+            categories.extend(c for f in collection.fields for c in f.categories)
+    categories = list(dict.fromkeys(categories))
+    acted_on = tuple(dict.fromkeys(systems))
+    names = recipients_for_person(recipients_to_tell(manifest, categories, acted_on=acted_on))
+    with store.unit_of_work(actor) as uow:
+        existing = notices_for(uow, request_id)
+        if existing:
+            return TellingPlan(tuple(existing), names)
+        plan = tell_recipients(
+            uow,
+            manifest,
+            store=store,
+            mailer=mailer,
+            request_ref=request_id,
+            change=subject.kind,
+            categories=categories,
+            acted_on=acted_on,
+            person=_person(subject.identities),
+        )
+        uow.commit()
+    return plan
+
+
+def _person(identities: Identities) -> str:
+    """How recipients will recognise the person: their e-mail address, else the first
+    identifier the request carries (in the e-mail only; never stored or logged)."""
+    for kind in (IdentityKind.email, IdentityKind.phone, *identities):
+        values = identities.get(kind, ())
+        if values:
+            return values[0]
+    return "the person named in our request"
+
+
+def notify_evidence(notice: RecipientNotice, now: datetime) -> StepEvidence:
+    """A notice as a line of the request's evidence: who, how, and whether it was done."""
+    done = notice.status in (NoticeStatus.told, NoticeStatus.sent)
+    return StepEvidence(
+        notice.recipient,
+        notice.system or "",
+        StepAction.notify,
+        1,
+        1 if done else 0,
+        digest_of_notice(notice),
+        notice.told_at or now,
+        system_ids=(notice.message_id,) if notice.message_id else (),
+        note=f"{notice.route.value}, {notice.status.value}: {notice.detail}",
+    )
+
+
+def digest_of_notice(notice: RecipientNotice) -> str:
+    """SHA-256 of what the notice covered: recipient, change, categories, route."""
+    text = "\n".join((notice.recipient, notice.change.value, *notice.categories, notice.route))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -24,7 +24,7 @@ Every transition writes one audit event in the same transaction (UK GDPR Art 5(2
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from steward.connectors.protocol import RecordKey, SystemUnavailable
@@ -126,8 +126,14 @@ def run_step(
         )
     _refuse_live_claim(stored, worker, clock(), stuck_after)
 
+    def recorded(number: int) -> Decision:
+        return decision_from_json(loaded.step(number).keys_json or '{"act":[],"keep":[]}')
+
     def found(number: int) -> tuple[RecordKey, ...]:
-        return decision_from_json(loaded.step(number).keys_json or '{"act":[],"keep":[]}').act
+        return recorded(number).act
+
+    def kept(number: int) -> Mapping[RecordKey, tuple[str, ...]]:
+        return recorded(number).keep
 
     try:
         if step.action is StepAction.search:
@@ -148,7 +154,7 @@ def run_step(
                 decision = decision_from_json(stored.keys_json)  # exactly what was recorded
             else:
                 keys = found(step.acts_on) if step.acts_on is not None else ()
-                decision = decide(step, loaded.plan, keys, connectors, holds, clock().date())
+                decision = decide(step, loaded.plan, keys, connectors, holds, clock().date(), kept)
             _claim(store, loaded, step_no, worker, clock, decision, stuck_after)
             with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
                 result = act(step, loaded.plan, loaded.subject, decision, connectors, clock())

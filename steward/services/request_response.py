@@ -9,14 +9,27 @@ check it offline (docs/evidence.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from steward.errors import Conflict
 from steward.evidence.certificate import signed_certificate
 from steward.law.calendar import Nation
+from steward.mail import Mailer
+from steward.manifest.datasets import DatasetMap
+from steward.manifest.schema import Manifest
+from steward.notice.document import Document
+from steward.requests.kinds import RequestKind
+from steward.requests.letter import LetterFacts, response_letter
 from steward.requests.lifecycle import RequestStatus
 from steward.requests.outcome import ExportedRecords, RequestOutcome
+from steward.services.objection import objection_decided
+from steward.services.recipient_notices import (
+    notices_for,
+    notify_evidence,
+    tell_recipients_of_request,
+)
 from steward.services.request_reports import exported_records, outcome, show_plan
 from steward.services.requests import EngineStep, advance
 from steward.store import requests as request_rows
@@ -37,24 +50,32 @@ _STEPS_FROM: dict[RequestStatus, tuple[EngineStep, ...]] = {
 
 @dataclass(frozen=True)
 class Answer:
-    """What a finished request gives back: the facts, the signed certificate, the records."""
+    """What a finished request gives back: the facts, the signed certificate, the records, and
+    the letter to the person (``steward.requests.letter``)."""
 
     outcome: RequestOutcome
     certificate: bytes
     records: ExportedRecords
+    letter: Document
 
 
 def answer_request(
     store: Store,
     request_id: str,
     *,
-    organisation: str,
+    manifest: Manifest,
+    maps: Sequence[DatasetMap],
+    mailer: Mailer,
     private_pem: bytes,
     actor: str,
     now: datetime,
 ) -> Answer:
-    """The certificate and records of a request whose plan has finished; refused, naming what
-    is left, while any step is pending, failed or waiting for staff."""
+    """The certificate, records and letter of a request whose plan has finished; refused,
+    naming what is left, while any step is pending, failed or waiting for staff.
+
+    After a rectification, erasure or restriction, every recipient the manifest lists for the
+    changed categories is told first (Art 19; once), and each notice is a line of the signed
+    evidence. An objection's decision (``steward request object``) is in the letter."""
     view = show_plan(store, request_id)
     left = [step for step in view.steps if step.status not in ("done", "skipped")]
     if left:
@@ -73,8 +94,33 @@ def answer_request(
             where=f"request {request_id}",
             hint="the request stays open; run it again when they are reachable",
         )
-    certificate = signed_certificate(facts, organisation=organisation, private_pem=private_pem)
-    return Answer(facts, certificate, exported_records(store, request_id))
+    told = tell_recipients_of_request(store, manifest, maps, mailer, request_id, actor=actor)
+    objection = None
+    if facts.kind is RequestKind.objection:
+        objection = objection_decided(store, request_id)
+        if objection is None:
+            raise Conflict(
+                "the objection has not been decided",
+                where=f"request {request_id}",
+                hint=f"decide it with `steward request object {request_id}` first",
+            )
+    if told is not None:
+        with store.unit_of_work(actor, reads_only=True) as uow:
+            notices = notices_for(uow, request_id)
+        facts = replace(facts, steps=(*facts.steps, *(notify_evidence(n, now) for n in notices)))
+    certificate = signed_certificate(
+        facts, organisation=manifest.organisation.name, private_pem=private_pem
+    )
+    letter = response_letter(
+        facts,
+        manifest,
+        LetterFacts(
+            recipients_told=told.recipients if told is not None else (),
+            objection=objection,
+            sent_on=now.date(),
+        ),
+    )
+    return Answer(facts, certificate, exported_records(store, request_id), letter)
 
 
 def mark_completed(store: Store, nation: Nation, request_id: str, actor: str) -> None:

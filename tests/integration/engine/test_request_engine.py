@@ -115,8 +115,12 @@ def test_erasure_keeps_held_records_restricted_and_erases_the_rest(
     request_id = _planned(store, RequestKind.erasure)
     approve(store, request_id, "dpo")
     run_plan(store, request_id, estate.__getitem__, TaxHolds(), clock)
-    assert _ids(estate, "customers") == [2]
-    assert _ids(estate, "orders") == [12]
+    # invoice 100 is a tax record: it, the order it is for and that order's customer are kept
+    assert [(r["id"], r["held"]) for r in estate["crm"].data["customers"]] == [
+        (1, True),
+        (2, False),
+    ]
+    assert _ids(estate, "orders") == [10, 12]
     assert [(r["id"], r["held"]) for r in estate["crm"].data["invoices"]] == [
         (100, True),
         (102, False),
@@ -134,10 +138,17 @@ def test_a_kept_record_is_reported_with_the_holds_reason(
     run_plan(store, request_id, estate.__getitem__, TaxHolds(), clock)
     result = outcome(store, request_id, "dpo", clock())
     kept = [e for e in result.steps if e.action is StepAction.keep]
-    assert [(e.collection, e.records, e.affected) for e in kept] == [("invoices", 1, 1)]
+    assert [(e.collection, e.records, e.affected) for e in kept] == [
+        ("invoices", 1, 1),
+        ("orders", 1, 1),
+        ("customers", 1, 1),
+    ]
     assert TAX_HOLD.reason in kept[0].kept_because[0]
+    assert kept[1].kept_because[0].startswith("kept because 1 crm invoices record(s) that refer")
+    assert TAX_HOLD.reason in kept[1].kept_because[0]
+    assert "crm orders record(s) that refer to it are kept" in kept[2].kept_because[0]
     erased = [(e.collection, e.records) for e in result.steps if e.action is StepAction.erase]
-    assert erased == [("tickets", 2), ("invoices", 1), ("orders", 2), ("customers", 1)]
+    assert erased == [("tickets", 2), ("invoices", 1), ("orders", 1)]  # every customer kept
 
 
 def test_rerunning_a_finished_plan_changes_nothing(

@@ -13,7 +13,9 @@ from steward.errors import InvalidInput
 from steward.requests.objection import Balancing, ObjectionDecision
 from steward.services.objection import (
     decide_legitimate_interests_objection,
+    decide_request_objection,
     object_to_direct_marketing,
+    objection_decided,
 )
 from steward.store import audit, ledger, objections
 from steward.store.database import Store
@@ -116,3 +118,63 @@ def test_an_incomplete_21_1_balancing_records_nothing(store: Store) -> None:
         )
 
     assert actions(store) == []
+
+
+def _objection_request(store: Store, email: str = "ann@example.org") -> str:
+    from steward.law.calendar import Nation
+    from steward.manifest.datasets import IdentityKind
+    from steward.requests.kinds import RequestKind
+    from steward.requests.lifecycle import Channel
+    from steward.services.requests import new_request
+
+    return new_request(
+        store,
+        Nation.england,
+        kind=RequestKind.objection,
+        channel=Channel.letter,
+        received=date(2026, 12, 2),
+        identities=[(IdentityKind.email, email)],
+        actor="cli:ann",
+        details="please stop",
+    ).reference
+
+
+def test_an_objection_request_to_direct_marketing_is_upheld_and_suppressed_at_once(
+    store: Store,
+) -> None:
+    reference = _objection_request(store)
+    decision = decide_request_objection(
+        store, outserve(), reference, direct_marketing=True, balancing=None,
+        actor="cli:ann", now=NOW,
+    )  # fmt: skip
+    recorded = objection_decided(store, reference)
+    assert decision.upheld and decision.direct_marketing
+    assert recorded == decision
+    assert "consent.objected" in actions(store)
+
+
+def test_an_objection_request_under_21_1_keeps_the_balancing_it_was_decided_on(
+    store: Store,
+) -> None:
+    reference = _objection_request(store)
+    weighed = Balancing(
+        ("cctv",), "evidence in an open insurance claim", ObjectionDecision.refuse, REASONS, "ann"
+    )
+    decision = decide_request_objection(
+        store, outserve(), reference, direct_marketing=False, balancing=weighed,
+        actor="cli:ann", now=NOW,
+    )  # fmt: skip
+    recorded = objection_decided(store, reference)
+    assert recorded is not None and not recorded.upheld and not recorded.direct_marketing
+    assert recorded.reason == decision.reason
+
+
+def test_an_objection_request_needs_one_kind_of_decision_and_an_objection(store: Store) -> None:
+    reference = _objection_request(store)
+    weighed = Balancing(("cctv",), None, ObjectionDecision.uphold, REASONS, "ann")
+    with pytest.raises(InvalidInput, match="either"):
+        decide_request_objection(
+            store, outserve(), reference, direct_marketing=True, balancing=weighed,
+            actor="cli:ann", now=NOW,
+        )  # fmt: skip
+    assert objection_decided(store, reference) is None
