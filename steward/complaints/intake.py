@@ -1,6 +1,6 @@
 """What a valid complaint needs: a way to reach the person, what it is about, and a receipt day.
 
-DPA 2018 s.164A(3)-(4) oblige the controller to acknowledge receipt and tell the complainant
+DPA 2018 s.164A obliges the controller to acknowledge receipt and tell the complainant
 the outcome, so a complaint Steward records must carry an e-mail or a postal address to send
 them to (a phone number alone cannot carry a written acknowledgement). Addresses are normalised
 the way the people index normalises them (``steward.consent.identifiers``). The values hide

@@ -56,7 +56,7 @@ class AckMethod(StrEnum):
 
 class ClosureReason(StrEnum):
     """Why a complaint was closed: resolved once the outcome was given; withdrawn by the
-    complainant; or not a data-protection complaint at all (outside s.164A(1))."""
+    complainant; or not a data-protection complaint at all (outside s.164A)."""
 
     resolved = "resolved"
     withdrawn = "withdrawn"
@@ -241,7 +241,7 @@ def close(
     complaint: Complaint, reason: ClosureReason, on: date, note: str | None = None
 ) -> Transition:
     """Closed: ``resolved`` once the outcome was given; ``withdrawn`` or
-    ``not-data-protection`` (not about the complainant's personal data, so outside s.164A(1))
+    ``not-data-protection`` (not about the complainant's personal data, so outside s.164A)
     before that, with a note saying why."""
     _require(complaint, "close")
     _not_before(complaint, on, "on")
