@@ -396,9 +396,55 @@ download_tokens = Table(
 """A link to a response package: only the SHA-256 of its token is kept (a copy of the table
 cannot be turned into working links), with its expiry and the digest of the package it gives."""
 
+# --- Complaints to the controller (DPA 2018 s.164A; issue 12, docs/complaints.md) ---
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("received", Date, nullable=False),
+    Column("status", String(24), nullable=False, index=True),
+    Column("request_ref", String(20), ForeignKey("requests.reference"), nullable=True, index=True),
+    Column("complainant_cipher", LargeBinary, nullable=False),
+    Column("email_index", LargeBinary(32), nullable=True, index=True),
+    Column("text_cipher", LargeBinary, nullable=False),
+    Column("acknowledged_on", Date, nullable=True),
+    Column("acknowledged_by", String(16), nullable=True),
+    Column("progress_updates", Integer, nullable=False),
+    Column("last_told_on", Date, nullable=True),
+    Column("outcome_cipher", LargeBinary, nullable=True),
+    Column("outcome_told_on", Date, nullable=True),
+    Column("closed_on", Date, nullable=True),
+    Column("closure", String(24), nullable=True),
+    Column("due", Date, nullable=True, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+"""One row per complaint: lifecycle facts in the clear; who complained (name, addresses, phone),
+what they said and the outcome sealed; the e-mail's blind index to find a person's complaints.
+``due`` is the next step's day (null once nothing is owed), recomputed on every write."""
+
+complaint_events = Table(
+    "complaint_events",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column(
+        "complaint_ref", String(20), ForeignKey("complaints.reference"), nullable=False, index=True
+    ),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("note_cipher", LargeBinary, nullable=True),
+    Column("told_on", Date, nullable=True),
+)
+"""A complaint's timeline (notes sealed); ``told_on`` is the day the complainant was told."""
+
 __all__ = [
     "audit_events",
     "audit_head",
+    "complaint_events",
+    "complaints",
     "consent_events",
     "consent_states",
     "download_tokens",

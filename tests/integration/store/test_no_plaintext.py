@@ -1,6 +1,7 @@
-"""No plaintext identifier at rest or in logs: seed known people and data-subject requests about
-them (with a one-time code sent), then search the raw SQLite file, a pg_dump of the PostgreSQL
-database and every captured log line for them."""
+"""No plaintext identifier at rest or in logs: seed known people, data-subject requests about
+them (with a one-time code sent) and complaints from them (acknowledged by e-mail, with progress
+notes and an outcome), then search the raw SQLite file, a pg_dump of the PostgreSQL database and
+every captured log line for them."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
+from steward.complaints.lifecycle import ComplaintChannel
 from steward.consent.events import ConsentEvent, ConsentEventKind
 from steward.law.calendar import Nation
 from steward.mail import MemoryMailer
 from steward.manifest.datasets import IdentityKind
 from steward.requests.kinds import RequestKind
 from steward.requests.lifecycle import Channel
+from steward.services import complaints as complaint_service
 from steward.services import requests as request_service
 from steward.store.audit import verify_chain
 from steward.store.database import Store
@@ -27,6 +30,12 @@ PEOPLE = [
     ("Zelda.Quartermain@example.org", "07700 900461", "Zelda Quartermain"),
     ("ostrich-umbrella-42@example.net", "+44 20 7946 0321", "Barnaby Oxenford"),
 ]
+COMPLAINT_WORDS = [
+    "Xylophone Cottage, 17 Quillfeather Lane",  # a postal address
+    "my tax records were pinned to the canteen noticeboard",  # what the complaint says
+    "interviewed the canteen supervisor Ottoline",  # a progress note
+    "upheld: noticeboard cleared and apology from Ottoline",  # the outcome
+]
 
 
 def needles() -> list[bytes]:
@@ -34,6 +43,7 @@ def needles() -> list[bytes]:
     for email, phone, name in PEOPLE:
         values += [email, email.lower(), email.split("@")[0].lower(), name, "7700900461"]
         values += [phone.replace(" ", "")]
+    values += COMPLAINT_WORDS
     return [value.encode() for value in values]
 
 
@@ -57,6 +67,7 @@ def seed(store: Store) -> None:
             )
         uow.commit()
     seed_requests(store)
+    seed_complaints(store)
     with store.unit_of_work(actor="test") as uow:
         assert find_person(uow, email=PEOPLE[0][0]) is not None
         assert verify_chain(uow).intact
@@ -91,6 +102,36 @@ def seed_requests(store: Store) -> None:
     assert len(mailer.sent) == len(PEOPLE)
 
 
+def seed_complaints(store: Store) -> None:
+    """A complaint per person, naming them and their address in every field that takes text."""
+    mailer = MemoryMailer()
+    address, text, note, outcome = COMPLAINT_WORDS
+    for email, phone, name in PEOPLE:
+        complaint = complaint_service.receive_complaint(
+            store,
+            Nation.england,
+            channel=ComplaintChannel.letter,
+            received=store.clock().date(),
+            text=f"{name} ({email}, {phone}) says {text}",
+            actor="test",
+            name=name,
+            email=email,
+            postal_address=f"{name}\n{address}",
+            phone=phone,
+        )
+        reference = complaint.reference
+        complaint_service.acknowledge_by_email(
+            store, Nation.england, mailer, reference, organisation="Outserve", actor="test"
+        )
+        complaint_service.record_progress(
+            store, Nation.england, reference, note=f"{note} about {name}", told=True, actor="test"
+        )
+        complaint_service.record_outcome(
+            store, Nation.england, reference, outcome=f"{outcome} to {name}", actor="test"
+        )
+    assert [message.to for message in mailer.sent] == [email.lower() for email, _, _ in PEOPLE]
+
+
 def database_bytes(url: str) -> bytes:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -104,6 +145,8 @@ def database_bytes(url: str) -> bytes:
     )
     assert b"COPY public.person_identifiers" in dump.stdout  # the dump really holds the data
     assert b"COPY public.requests" in dump.stdout
+    assert b"COPY public.complaints" in dump.stdout
+    assert b"COPY public.complaint_events" in dump.stdout
     return dump.stdout
 
 
@@ -124,6 +167,7 @@ def test_known_identifiers_appear_nowhere_in_storage_or_logs(
     assert "INSERT INTO person_identifiers" in caplog.text  # statements were really logged
     assert b"Send me news" in stored  # the search sees plaintext that is meant to be there
     assert b"rectification" in stored
+    assert b"outcome_recorded" in stored  # the complaints' lifecycle facts are there in the clear
     for needle in needles():
         assert needle not in stored, needle
         assert needle.lower() not in stored.lower(), needle
