@@ -140,9 +140,9 @@ CONTROLS: dict[ControlId, Control] = {
         Control(
             ControlId.complaints_register,
             "Complaints register",
-            "steward.registers",
+            "steward.complaints",
             "complaints register with acknowledgement dates",
-            False,
+            True,
         ),
         Control(
             ControlId.identifier_encryption,
