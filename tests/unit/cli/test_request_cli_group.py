@@ -30,5 +30,6 @@ def test_the_group_holds_every_step_from_intake_to_answer() -> None:
         "approve",
         "run",
         "manual",
+        "object",
         "respond",
     }
