@@ -14,6 +14,7 @@ rare case that the send succeeds but recording fails, the error says so and how 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,7 @@ from steward.complaints.lifecycle import (
     ComplaintChannel,
     Transition,
 )
-from steward.errors import InvalidInput, StewardError, StoreError
+from steward.errors import InvalidInput, StewardError, StoreError, Unavailable
 from steward.law.calendar import Nation
 from steward.law.deadlines import LONDON
 from steward.mail import Mailer, OutgoingMessage
@@ -66,6 +67,9 @@ _Take = Callable[[Complaint, date], Transition]
 """A lifecycle step given the complaint and today's London date."""
 _Details = Callable[[Complaint, ComplaintClock], dict[str, object]]
 """What the audit link adds about a step, given the complaint after it and its clock."""
+
+
+_log = logging.getLogger("steward.complaints")
 
 
 def today(store: Store) -> date:
@@ -417,3 +421,61 @@ def show_complaint(store: Store, nation: Nation, reference: str, *, actor: str) 
         text=what.text,
         timeline=tuple(events),
     )
+
+
+@dataclass(frozen=True)
+class OnlineComplaint:
+    """What the person who complained online is told: the reference, whether the
+    acknowledgement e-mail went, and the day it is due by (s.164A(3))."""
+
+    reference: str
+    acknowledged: bool
+    acknowledgement_due: date
+
+
+def complain_online(
+    store: Store,
+    nation: Nation,
+    mailer: Mailer | None,
+    *,
+    organisation: str,
+    text: str | None,
+    name: str | None = None,
+    email: str | None = None,
+    postal_address: str | None = None,
+    phone: str | None = None,
+    request: str | None = None,
+) -> OnlineComplaint:
+    """Receive a complaint from the public form and acknowledge it by e-mail at once when the
+    person gave an address and a mail server is configured. The complaint is recorded first: a
+    mail server that is down leaves it recorded and unacknowledged, on the staff's list with
+    its due date, never lost."""
+    complaint = receive_from_form(
+        store,
+        nation,
+        text=text,
+        name=name,
+        email=email,
+        postal_address=postal_address,
+        phone=phone,
+        request=request,
+    )
+    acknowledged = False
+    if mailer is not None and email:
+        try:
+            acknowledge_by_email(
+                store,
+                nation,
+                mailer,
+                complaint.reference,
+                organisation=organisation,
+                actor=FORM_ACTOR,
+            )
+            acknowledged = True
+        except Unavailable:  # the mail server: staff acknowledge it from their list
+            acknowledged = False
+        except StoreError as error:  # sent, not recorded: the message says how to record it
+            _log.warning("complaint %s: %s (%s)", complaint.reference, error.message, error.hint)
+            acknowledged = True
+    clock = complaint_clock(complaint, nation, today(store))
+    return OnlineComplaint(complaint.reference, acknowledged, clock.acknowledgement.day)
