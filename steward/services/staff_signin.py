@@ -100,12 +100,13 @@ def login(
         opened = _decide(uow, key, name, seen, check, new_hash, code, now, policy)
         uow.commit()
     if opened is None:
+        minutes = int(policy.account_lockout.lock_for.total_seconds()) // 60
         raise SignInRefused(
             "the username, password or code is not right, or sign-in is paused after "
             "repeated failures",
             where="sign-in",
-            hint=f"check them and try again in {policy.account_lockout.lock_for.seconds // 60} "
-            "minutes; if it still fails, ask your privacy lead",
+            hint=f"check them and try again (after repeated failures, wait {minutes} minutes); "
+            "if it still fails, ask your privacy lead",
         )
     return opened
 
@@ -141,7 +142,7 @@ def _decide(
         _audit(uow, "staff.sign_in_refused", None, now, {"reason": "source throttled"})
         return None
     current = repository.credentials(uow, name, for_update=True) if name is not None else None
-    if current is None or seen is None:
+    if current is None:
         _fail_source(uow, key, source, now, policy)
         _audit(uow, "staff.sign_in_failed", None, now, {"reason": "no such account"})
         return None
@@ -152,8 +153,8 @@ def _decide(
         _audit(uow, "staff.sign_in_refused", account.id, now, {"reason": reason})
         return None
     failed: str | None = None
-    if not check.matches or current.password_hash != seen.password_hash:
-        failed = "password"
+    if seen is None or not check.matches or current.password_hash != seen.password_hash:
+        failed = "password"  # (no hash was checked, or the one checked has since changed)
     step: int | None = None
     recovery = False
     if failed is None:

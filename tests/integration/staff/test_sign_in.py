@@ -95,8 +95,8 @@ def test_every_refusal_reads_the_same_whatever_was_wrong(store: Store) -> None:
     assert len(set(answers.values())) == 1, answers
     assert answers["wrong code"] == (
         "sign-in: the username, password or code is not right, or sign-in is paused after "
-        "repeated failures\n  hint: check them and try again in 15 minutes; if it still "
-        "fails, ask your privacy lead"
+        "repeated failures\n  hint: check them and try again (after repeated failures, wait 15 "
+        "minutes); if it still fails, ask your privacy lead"
     )
 
 
