@@ -2,7 +2,8 @@
 disable, enable, unlock, change roles; and what a signed-in member of staff may do.
 
 This is the one module the web layer and the CLI call (sign-in and sessions come from
-``steward.services.staff_signin`` and are re-exported here). Account changes are asked for
+``steward.services.staff_signin``, changes to one's own sign-in from
+``steward.services.staff_self``; both are re-exported here). Account changes are asked for
 ``by`` a signed-in member of staff, whose role must hold ``staff.manage``, or by an
 ``Operator`` at the server's terminal (``steward staff ...``), who already holds the database
 and the key file. Each function is one unit of work ending in one commit; every change writes
@@ -15,7 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from steward.errors import Conflict, InvalidInput, NotFound, NotPermitted, SignInRefused
+from steward.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from steward.services.staff_self import (
+    PendingSecondFactor,
+    begin_second_factor_change,
+    change_own_password,
+    confirm_second_factor_change,
+)
 from steward.services.staff_signin import (
     SIGN_IN_ACTOR,
     StaffSession,
@@ -34,7 +41,7 @@ from steward.staff.accounts import (
     display_name_of,
     username_of,
 )
-from steward.staff.passwords import check_password, hash_password, verify_password
+from steward.staff.passwords import check_password, hash_password
 from steward.staff.roles import Decision, Permission, Role, allowed
 from steward.staff.second_factor import (
     new_recovery_codes,
@@ -46,6 +53,7 @@ from steward.staff.second_factor import (
 from steward.staff.sessions import SessionEnd
 from steward.store import audit
 from steward.store import staff as repository
+from steward.store import staff_sessions as session_rows
 from steward.store.database import Store, UnitOfWork
 
 __all__ = [
@@ -53,12 +61,15 @@ __all__ = [
     "Enrolment",
     "NewAccount",
     "Operator",
+    "PendingSecondFactor",
     "SignedIn",
     "StaffAccount",
     "StaffSession",
+    "begin_second_factor_change",
     "change_own_password",
     "change_role",
     "check",
+    "confirm_second_factor_change",
     "create_account",
     "csrf_matches",
     "csrf_token",
@@ -201,56 +212,10 @@ def set_password(
         account = _account(uow, name)
         repository.set_password_hash(uow, account.id, password_hash, now)
         repository.clear_lock(uow, account.id, now)
-        ended = repository.end_sessions_of(uow, account.id, SessionEnd.revoked, now)
+        ended = session_rows.end_sessions_of(uow, account.id, SessionEnd.revoked, now)
         _audit(uow, "staff.password_set", account.id, now, {"sessions_ended": ended})
         uow.commit()
     return account
-
-
-def change_own_password(
-    store: Store,
-    token: str,
-    current_password: str,
-    new_password: str,
-    now: datetime,
-    *,
-    policy: StaffPolicy = DEFAULT_POLICY,
-) -> SignedIn:
-    """A signed-in member of staff changes their own password, giving the current one; their
-    other sessions end. A wrong current password counts towards the account's lock."""
-    _require_aware(now)
-    who = session(store, token, now, policy=policy)
-    if who is None:
-        raise SignInRefused("the session has ended", where="session", hint="sign in again")
-    with store.unit_of_work(who.actor, reads_only=True) as uow:
-        seen = repository.credentials(uow, who.username)
-    if seen is None:
-        raise SignInRefused("the session has ended", where="session", hint="sign in again")
-    check_password(new_password, username=who.username, display_name=who.display_name)
-    matches = verify_password(seen.password_hash, current_password, policy.hashing).matches
-    new_hash = hash_password(new_password, policy.hashing) if matches else None
-    with store.unit_of_work(who.actor) as uow:
-        current = repository.credentials(uow, who.username, for_update=True)
-        if current is None or current.password_hash != seen.password_hash:
-            matches = False
-        if not matches or new_hash is None or current is None:
-            if current is not None:
-                record = current.failures.after_failure(now, policy.account_lockout)
-                repository.save_failures(uow, current.account.id, record, now)
-            _audit(uow, "staff.password_change_failed", who.account_id, now, {})
-            uow.commit()
-            raise InvalidInput(
-                "the current password is not right",
-                where="current password",
-                hint="type the password you signed in with",
-            )
-        repository.set_password_hash(uow, who.account_id, new_hash, now)
-        ended = repository.end_sessions_of(
-            uow, who.account_id, SessionEnd.revoked, now, keep=token_hash(token)
-        )
-        _audit(uow, "staff.password_changed", who.account_id, now, {"sessions_ended": ended})
-        uow.commit()
-    return who
 
 
 def reset_second_factor(
@@ -273,7 +238,7 @@ def reset_second_factor(
         repository.set_totp_secret(uow, account.id, secret, now)
         repository.replace_recovery_codes(uow, account.id, _keys(codes), now)
         repository.clear_lock(uow, account.id, now)
-        ended = repository.end_sessions_of(uow, account.id, SessionEnd.revoked, now)
+        ended = session_rows.end_sessions_of(uow, account.id, SessionEnd.revoked, now)
         _audit(uow, "staff.second_factor_reset", account.id, now, {"sessions_ended": ended})
         uow.commit()
     return _enrolment(secret, codes, name, policy)
@@ -301,7 +266,7 @@ def disable_account(store: Store, username: str, *, by: Manager, now: datetime) 
             )
         _keep_a_privacy_lead(uow, account, "disable")
         repository.set_disabled(uow, account.id, now, now)
-        ended = repository.end_sessions_of(uow, account.id, SessionEnd.revoked, now)
+        ended = session_rows.end_sessions_of(uow, account.id, SessionEnd.revoked, now)
         _audit(uow, "staff.account_disabled", account.id, now, {"sessions_ended": ended})
         changed = _account(uow, name)
         uow.commit()

@@ -37,6 +37,7 @@ from steward.staff.second_factor import check_totp, looks_like_totp, recovery_co
 from steward.staff.sessions import SessionEnd, expires_at, needs_touch, session_end
 from steward.store import audit
 from steward.store import staff as repository
+from steward.store import staff_sessions as session_rows
 from steward.store.database import Store, UnitOfWork
 from steward.store.staff import Credentials
 
@@ -92,8 +93,8 @@ def login(
     address = _source(source)
     name = _username_or_none(username)
     with store.unit_of_work(SIGN_IN_ACTOR, reads_only=True) as uow:
-        key = repository.source_key(uow, address)
-        throttled = repository.source_failures(uow, key).locked(now)
+        key = session_rows.source_key(uow, address)
+        throttled = session_rows.source_failures(uow, key).locked(now)
         seen = repository.credentials(uow, name) if name is not None and not throttled else None
     check, new_hash = _check_password(seen, password, skip=throttled, policy=policy)
     with store.unit_of_work(SIGN_IN_ACTOR) as uow:
@@ -137,7 +138,7 @@ def _decide(
     now: datetime,
     policy: StaffPolicy,
 ) -> StaffSession | None:
-    source = repository.lock_source(uow, key, now)
+    source = session_rows.lock_source(uow, key, now)
     if source.locked(now):
         _audit(uow, "staff.sign_in_refused", None, now, {"reason": "source throttled"})
         return None
@@ -213,7 +214,7 @@ def _fail_source(
     uow: UnitOfWork, key: bytes, record: FailureRecord, now: datetime, policy: StaffPolicy
 ) -> None:
     after = record.after_failure(now, policy.source_throttle)
-    repository.save_source_failures(uow, key, after, now)
+    session_rows.save_source_failures(uow, key, after, now)
     if after.locked(now):
         reference = f"login_source:{key.hex()[:16]}"
         audit.write(
@@ -235,7 +236,7 @@ def _open_session(
     token = secrets.token_urlsafe(TOKEN_BYTES)
     hashed = token_hash(token)
     rules = policy.sessions
-    repository.add_session(
+    session_rows.add_session(
         uow,
         token_hash=hashed,
         account_id=current.account.id,
@@ -272,7 +273,7 @@ def session(
         return None
     hashed = token_hash(token)
     with store.unit_of_work(SIGN_IN_ACTOR, reads_only=True) as uow:
-        found = repository.session(uow, hashed)
+        found = session_rows.session(uow, hashed)
     if found is None or found.ended_at is not None:
         return None
     account = found.account
@@ -283,7 +284,7 @@ def session(
         end = session_end(found.created_at, found.last_seen_at, now, rules)
     if end is not None:
         with store.unit_of_work(account.actor) as uow:
-            if repository.end_session(uow, hashed, end, now):
+            if session_rows.end_session(uow, hashed, end, now):
                 _audit(
                     uow,
                     "staff.session_ended",
@@ -296,7 +297,7 @@ def session(
     last_seen = found.last_seen_at
     if needs_touch(last_seen, now, rules):
         with store.unit_of_work(account.actor) as uow:
-            repository.touch_session(uow, hashed, now)
+            session_rows.touch_session(uow, hashed, now)
             uow.commit()
         last_seen = now
     return SignedIn(
@@ -316,8 +317,8 @@ def logout(store: Store, token: str, now: datetime) -> bool:
         return False
     hashed = token_hash(token)
     with store.unit_of_work(SIGN_IN_ACTOR) as uow:
-        found = repository.session(uow, hashed)
-        if found is None or not repository.end_session(uow, hashed, SessionEnd.logout, now):
+        found = session_rows.session(uow, hashed)
+        if found is None or not session_rows.end_session(uow, hashed, SessionEnd.logout, now):
             return False
         _audit(
             uow,

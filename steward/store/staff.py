@@ -1,4 +1,5 @@
-"""Staff accounts, recovery codes, sessions and sign-in failures: rows in, values out.
+"""Staff accounts and their recovery codes: rows in, values out (sessions and failures per
+source address are in ``steward.store.staff_sessions``).
 
 The display name and the TOTP secret are sealed with the key ring (UK GDPR Art 32(1)(a));
 recovery codes are kept as HMACs under the ring's index key and session tokens as SHA-256, so
@@ -12,30 +13,23 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from steward.staff.accounts import StaffAccount
 from steward.staff.lockout import FailureRecord
 from steward.staff.roles import Role
-from steward.staff.sessions import SessionEnd
 from steward.store.database import UnitOfWork
 from steward.store.tables import (
     staff_accounts,
-    staff_login_sources,
     staff_recovery_codes,
-    staff_sessions,
 )
 
 DISPLAY_NAME = "staff-display-name"
 TOTP_SECRET = "staff-totp-secret"
 RECOVERY_CODE = "staff-recovery-code"
-LOGIN_SOURCE = "staff-login-source"
-SOURCES_KEPT = timedelta(days=1)
-"""A source's failure row is dropped once it has been quiet this long (its lock long over)."""
 
 
 @dataclass(frozen=True)
@@ -47,20 +41,11 @@ class Credentials:
     totp_secret: str
     totp_last_step: int | None
     failures: FailureRecord
+    pending_secret: str | None = None
+    """A new TOTP secret the member of staff has been shown but not yet confirmed."""
 
     def __repr__(self) -> str:
         return f"Credentials(account={self.account.id}, secrets=<hidden>)"
-
-
-@dataclass(frozen=True)
-class StoredSession:
-    token_hash: str
-    account: StaffAccount
-    created_at: datetime
-    last_seen_at: datetime
-    expires_at: datetime
-    ended_at: datetime | None
-    end_reason: str | None
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -111,29 +96,36 @@ def username_taken(uow: UnitOfWork, username: str) -> bool:
 def credentials(uow: UnitOfWork, username: str, *, for_update: bool = False) -> Credentials | None:
     """The account and its secrets; ``for_update`` holds the row until the transaction ends
     (PostgreSQL; SQLite's writing transaction already holds the whole database)."""
-    query: Any = _accounts().where(staff_accounts.c.username == username)
+    query: Any = account_query().where(staff_accounts.c.username == username)
     if for_update:
         query = query.with_for_update(of=staff_accounts)
     row = uow.connection.execute(query).first()
     if row is None:
         return None
     return Credentials(
-        account=_account(uow, row),
+        account=account_value(uow, row),
         password_hash=row.password_hash,
         totp_secret=uow.keys.open(row.totp_secret_cipher, context=TOTP_SECRET),
         totp_last_step=None if row.totp_last_step is None else int(row.totp_last_step),
         failures=FailureRecord(int(row.failures), row.failures_since, row.locked_until),
+        pending_secret=(
+            None
+            if row.totp_pending_cipher is None
+            else uow.keys.open(row.totp_pending_cipher, context=TOTP_SECRET)
+        ),
     )
 
 
 def account(uow: UnitOfWork, username: str) -> StaffAccount | None:
-    row = uow.connection.execute(_accounts().where(staff_accounts.c.username == username)).first()
-    return None if row is None else _account(uow, row)
+    row = uow.connection.execute(
+        account_query().where(staff_accounts.c.username == username)
+    ).first()
+    return None if row is None else account_value(uow, row)
 
 
 def accounts(uow: UnitOfWork) -> list[StaffAccount]:
-    rows = uow.connection.execute(_accounts().order_by(staff_accounts.c.username))
-    return [_account(uow, row) for row in rows]
+    rows = uow.connection.execute(account_query().order_by(staff_accounts.c.username))
+    return [account_value(uow, row) for row in rows]
 
 
 def enabled_with_role(uow: UnitOfWork, role: Role) -> int:
@@ -195,8 +187,32 @@ def set_totp_secret(uow: UnitOfWork, account_id: int, secret: str, now: datetime
         account_id,
         now,
         totp_secret_cipher=sealed,
+        totp_pending_cipher=None,
         totp_confirmed_at=None,
         totp_last_step=None,
+    )
+
+
+def set_pending_totp(uow: UnitOfWork, account_id: int, secret: str, now: datetime) -> None:
+    """Keep (sealed) a new secret the member of staff is adding to their app; the current one
+    goes on working until the new one is confirmed with a code (``adopt_pending_totp``)."""
+    sealed = uow.keys.seal(secret, context=TOTP_SECRET).ciphertext
+    _update(uow, account_id, now, totp_pending_cipher=sealed)
+
+
+def adopt_pending_totp(
+    uow: UnitOfWork, account_id: int, secret: str, *, step: int, now: datetime
+) -> None:
+    """The confirmed new secret replaces the old one; ``step`` is the code that confirmed it."""
+    sealed = uow.keys.seal(secret, context=TOTP_SECRET).ciphertext
+    _update(
+        uow,
+        account_id,
+        now,
+        totp_secret_cipher=sealed,
+        totp_pending_cipher=None,
+        totp_confirmed_at=now,
+        totp_last_step=step,
     )
 
 
@@ -234,11 +250,12 @@ def _codes_left() -> Any:
     )
 
 
-def _accounts() -> Any:
+def account_query() -> Any:
+    """Accounts with their count of unused recovery codes (``account_value`` reads a row)."""
     return select(staff_accounts, _codes_left().label("codes_left"))
 
 
-def _account(uow: UnitOfWork, row: Row[Any]) -> StaffAccount:
+def account_value(uow: UnitOfWork, row: Row[Any]) -> StaffAccount:
     return StaffAccount(
         id=int(row.id),
         username=row.username,
@@ -309,146 +326,3 @@ def use_recovery_code(uow: UnitOfWork, account_id: int, key: str, now: datetime)
         .values(used_at=now)
     )
     return used.rowcount == 1
-
-
-# --- sessions --------------------------------------------------------------------------------
-
-
-def add_session(
-    uow: UnitOfWork, *, token_hash: str, account_id: int, now: datetime, expires_at: datetime
-) -> None:
-    uow.connection.execute(
-        insert(staff_sessions).values(
-            token_hash=token_hash,
-            account_id=account_id,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=expires_at,
-            ended_at=None,
-            end_reason=None,
-        )
-    )
-
-
-def session(uow: UnitOfWork, token_hash: str) -> StoredSession | None:
-    query = (
-        _accounts()
-        .add_columns(
-            staff_sessions.c.token_hash,
-            staff_sessions.c.created_at.label("session_created_at"),
-            staff_sessions.c.last_seen_at,
-            staff_sessions.c.expires_at,
-            staff_sessions.c.ended_at,
-            staff_sessions.c.end_reason,
-        )
-        .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
-        .where(staff_sessions.c.token_hash == token_hash)
-    )
-    row = uow.connection.execute(query).first()
-    if row is None:
-        return None
-    return StoredSession(
-        token_hash=row.token_hash,
-        account=_account(uow, row),
-        created_at=row.session_created_at,
-        last_seen_at=row.last_seen_at,
-        expires_at=row.expires_at,
-        ended_at=row.ended_at,
-        end_reason=row.end_reason,
-    )
-
-
-def touch_session(uow: UnitOfWork, token_hash: str, now: datetime) -> None:
-    uow.connection.execute(
-        update(staff_sessions)
-        .where(
-            staff_sessions.c.token_hash == token_hash,
-            staff_sessions.c.ended_at.is_(None),
-            staff_sessions.c.last_seen_at < now,
-        )
-        .values(last_seen_at=now)
-    )
-
-
-def end_session(uow: UnitOfWork, token_hash: str, reason: SessionEnd, now: datetime) -> bool:
-    """End one live session; False if it had already ended."""
-    ended = uow.connection.execute(
-        update(staff_sessions)
-        .where(staff_sessions.c.token_hash == token_hash, staff_sessions.c.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason.value)
-    )
-    return ended.rowcount == 1
-
-
-def end_sessions_of(
-    uow: UnitOfWork,
-    account_id: int,
-    reason: SessionEnd,
-    now: datetime,
-    *,
-    keep: str | None = None,
-) -> int:
-    """End every live session of the account (but ``keep``); how many were ended."""
-    query = update(staff_sessions).where(
-        staff_sessions.c.account_id == account_id, staff_sessions.c.ended_at.is_(None)
-    )
-    if keep is not None:
-        query = query.where(staff_sessions.c.token_hash != keep)
-    ended = uow.connection.execute(query.values(ended_at=now, end_reason=reason.value))
-    return int(ended.rowcount)
-
-
-# --- failures per source address ------------------------------------------------------------
-
-
-def source_key(uow: UnitOfWork, source: str) -> bytes:
-    """The blind index of a source address: rows can be found by it, not read back."""
-    return uow.keys.blind_index(source, context=LOGIN_SOURCE)
-
-
-def source_failures(uow: UnitOfWork, key: bytes) -> FailureRecord:
-    """The source's record as it stands (reading only)."""
-    row = uow.connection.execute(
-        select(staff_login_sources).where(staff_login_sources.c.source_hash == key)
-    ).first()
-    return _source_record(row)
-
-
-def lock_source(uow: UnitOfWork, key: bytes, now: datetime) -> FailureRecord:
-    """The source's record, held until the transaction ends (a row is made for a new source,
-    so two first failures at once from one address both count)."""
-    insert_for = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
-    uow.connection.execute(
-        insert_for(staff_login_sources)
-        .values(source_hash=key, failures=0, failures_since=None, locked_until=None, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["source_hash"])
-    )
-    row = uow.connection.execute(
-        select(staff_login_sources)
-        .where(staff_login_sources.c.source_hash == key)
-        .with_for_update()
-    ).first()
-    return _source_record(row)
-
-
-def save_source_failures(uow: UnitOfWork, key: bytes, record: FailureRecord, now: datetime) -> None:
-    """Write the record of a source ``lock_source`` holds; drop rows quiet for a day."""
-    uow.connection.execute(
-        update(staff_login_sources)
-        .where(staff_login_sources.c.source_hash == key)
-        .values(
-            failures=record.failures,
-            failures_since=record.since,
-            locked_until=record.locked_until,
-            updated_at=now,
-        )
-    )
-    uow.connection.execute(
-        delete(staff_login_sources).where(staff_login_sources.c.updated_at < now - SOURCES_KEPT)
-    )
-
-
-def _source_record(row: Row[Any] | None) -> FailureRecord:
-    if row is None:
-        return FailureRecord()
-    return FailureRecord(int(row.failures), row.failures_since, row.locked_until)

@@ -410,6 +410,7 @@ staff_accounts = Table(
     Column("password_hash", String(200), nullable=False),
     Column("password_changed_at", UtcDateTime, nullable=False),
     Column("totp_secret_cipher", LargeBinary, nullable=False),
+    Column("totp_pending_cipher", LargeBinary, nullable=True),
     Column("totp_confirmed_at", UtcDateTime, nullable=True),
     Column("totp_last_step", BigInteger, nullable=True),
     Column("failures", Integer, nullable=False),

@@ -10,7 +10,7 @@ import pytest
 from steward.errors import InvalidInput, SignInRefused
 from steward.services import staff as service
 from steward.staff.second_factor import totp_code
-from steward.store import staff as repository
+from steward.store import staff_sessions as session_rows
 from steward.store.database import Store
 from tests.integration.staff.accounts import NOON, OPERATOR, PASSWORD, audit_trail, enrol, sign_in
 
@@ -61,8 +61,8 @@ def test_an_unknown_or_malformed_token_is_no_session(store: Store, token: str) -
 def test_only_the_hash_of_a_session_token_is_stored(store: Store) -> None:
     opened = sign_in(store, enrol(store), NOON)
     with store.unit_of_work("test", reads_only=True) as uow:
-        assert repository.session(uow, opened.token) is None
-        assert repository.session(uow, service.token_hash(opened.token)) is not None
+        assert session_rows.session(uow, opened.token) is None
+        assert session_rows.session(uow, service.token_hash(opened.token)) is not None
 
 
 def test_disabling_an_account_ends_its_sessions_and_refuses_its_sign_in(store: Store) -> None:

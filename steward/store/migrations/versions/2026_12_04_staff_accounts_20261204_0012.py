@@ -1,7 +1,8 @@
 """Staff accounts, recovery codes, sessions and per-source sign-in failures (docs/staff.md).
 
-``staff_accounts``: username, sealed display name, role, argon2id hash, sealed TOTP secret and
-the last TOTP step accepted, failure count and lock. ``staff_recovery_codes``: keyed hashes,
+``staff_accounts``: username, sealed display name, role, argon2id hash, sealed TOTP secret (and
+a sealed new one waiting to be confirmed) and the last TOTP step accepted, failure count and
+lock. ``staff_recovery_codes``: keyed hashes,
 single use. ``staff_sessions``: the SHA-256 of each session token, its times and how it ended.
 ``staff_login_sources``: failures per source address, keyed by a blind index of the address.
 
@@ -36,6 +37,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(200), nullable=False),
         sa.Column("password_changed_at", Moment, nullable=False),
         sa.Column("totp_secret_cipher", sa.LargeBinary(), nullable=False),
+        sa.Column("totp_pending_cipher", sa.LargeBinary(), nullable=True),
         sa.Column("totp_confirmed_at", Moment, nullable=True),
         sa.Column("totp_last_step", sa.BigInteger(), nullable=True),
         sa.Column("failures", sa.Integer(), nullable=False),
