@@ -126,3 +126,12 @@ class ConnectorError(StewardError):
 
 class IntegrityError(StewardError):
     """Tamper evidence failed: the audit chain or a signed token does not verify."""
+
+
+class SignInRefused(StewardError):
+    """A staff sign-in that did not succeed. One message whatever the reason (unknown name,
+    wrong password or code, a code used before, a lock), so it tells a guesser nothing."""
+
+
+class NotPermitted(StewardError):
+    """A signed-in member of staff asked for something their role does not hold."""

@@ -43,6 +43,7 @@ COMMAND_MODULES: dict[str, str] = {
     "systems": "steward.cli.systems_commands",
     "serve": "steward.cli.serve_commands",
     "complaint": "steward.cli.complaint_commands",
+    "staff": "steward.cli.staff_commands",
 }
 
 

@@ -439,6 +439,71 @@ complaint_events = Table(
     Column("told_on", Date, nullable=True),
 )
 """A complaint's timeline (notes sealed); ``told_on`` is the day the complainant was told."""
+# --- Staff accounts and sessions (issue 12 item 4, steward.store.staff) ---------------------
+# Passwords as argon2id hashes, TOTP secrets sealed, recovery codes and session tokens kept only
+# as hashes: a copy of these tables opens no account.
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name_cipher", LargeBinary, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("password_changed_at", UtcDateTime, nullable=False),
+    Column("totp_secret_cipher", LargeBinary, nullable=False),
+    Column("totp_pending_cipher", LargeBinary, nullable=True),
+    Column("totp_confirmed_at", UtcDateTime, nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
+    Column("failures", Integer, nullable=False),
+    Column("failures_since", UtcDateTime, nullable=True),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("last_login_at", UtcDateTime, nullable=True),
+    Column("disabled_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint(
+        "role IN ('privacy_lead', 'hr', 'marketing', 'office', 'auditor')", name="role"
+    ),
+)
+"""One row per member of staff (steward.staff.accounts); ``totp_last_step`` refuses a replay."""
+
+staff_recovery_codes = Table(
+    "staff_recovery_codes",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("account_id", Serial, ForeignKey("staff_accounts.id"), nullable=False, index=True),
+    Column("code_hash", LargeBinary(32), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+)
+"""The keyed hash (HMAC under the key ring's index key) of each recovery code; single use."""
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", Serial, ForeignKey("staff_accounts.id"), nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime, nullable=True),
+    Column("end_reason", String(16), nullable=True),
+)
+"""Sessions by the SHA-256 of their token (never the token); ``expires_at`` is the absolute end."""
+
+staff_login_sources = Table(
+    "staff_login_sources",
+    metadata,
+    Column("source_hash", LargeBinary(32), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("failures_since", UtcDateTime, nullable=True),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False, index=True),
+)
+"""Failed sign-ins per source address, keyed by a blind index of the address (never the address)."""
 
 __all__ = [
     "audit_events",
@@ -464,5 +529,9 @@ __all__ = [
     "request_events",
     "request_plans",
     "requests",
+    "staff_accounts",
+    "staff_login_sources",
+    "staff_recovery_codes",
+    "staff_sessions",
     "verification_codes",
 ]

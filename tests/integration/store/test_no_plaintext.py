@@ -1,20 +1,21 @@
 """No plaintext identifier at rest or in logs: seed known people, data-subject requests about
 them (with a one-time code sent) and complaints from them (acknowledged by e-mail, with progress
 notes and an outcome), then search the raw SQLite file, a pg_dump of the PostgreSQL database and
-every captured log line for them."""
+every captured log line for them. The same for staff accounts' secrets."""
 
 from __future__ import annotations
 
 import logging
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import make_url, select
 
 from steward.complaints.lifecycle import ComplaintChannel
 from steward.consent.events import ConsentEvent, ConsentEventKind
+from steward.errors import SignInRefused
 from steward.law.calendar import Nation
 from steward.mail import MemoryMailer
 from steward.manifest.datasets import IdentityKind
@@ -22,9 +23,13 @@ from steward.requests.kinds import RequestKind
 from steward.requests.lifecycle import Channel
 from steward.services import complaints as complaint_service
 from steward.services import requests as request_service
+from steward.services import staff
+from steward.staff.roles import Role
+from steward.staff.second_factor import totp_code
 from steward.store.audit import verify_chain
 from steward.store.database import Store
 from steward.store.ledger import ensure_person, find_person, record
+from steward.store.tables import staff_accounts
 
 PEOPLE = [
     ("Zelda.Quartermain@example.org", "07700 900461", "Zelda Quartermain"),
@@ -172,3 +177,69 @@ def test_known_identifiers_appear_nowhere_in_storage_or_logs(
         assert needle not in stored, needle
         assert needle.lower() not in stored.lower(), needle
         assert needle not in logged, needle
+
+
+def test_staff_secrets_appear_nowhere_in_storage_or_logs(
+    committed_store: Store,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A staff account's password, TOTP secret, recovery codes, session token and CSRF token,
+    the codes typed and the address signed in from are kept nowhere and logged nowhere; its
+    display name is sealed; its password is an argon2id hash."""
+    store = committed_store
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    password = "ostrich umbrella velvet harbour"
+    created = staff.create_account(
+        store,
+        username="zelda",
+        display_name="Zelda Quartermain",
+        role=Role.privacy_lead,
+        password=password,
+        by=staff.Operator("cli:test"),
+        now=now,
+    )
+    secret, codes = created.enrolment.secret, created.enrolment.recovery_codes
+    typed = [totp_code(secret, now + timedelta(minutes=m)) for m in (1, 2)]
+    opened = staff.login(
+        store, "zelda", password, typed[0], "203.0.113.99", now + timedelta(minutes=1)
+    )
+    again = staff.login(
+        store, "zelda", password, codes[0], "203.0.113.99", now + timedelta(minutes=2)
+    )
+    for n in range(5):  # a wrong password typed, and a lock written to the log
+        with pytest.raises(SignInRefused):
+            staff.login(store, "zelda", f"wrong horse {n}", typed[1], "203.0.113.99", now)
+    staff.logout(store, opened.token, now + timedelta(minutes=3))
+    with store.unit_of_work("test", reads_only=True) as uow:
+        hashes = uow.connection.execute(select(staff_accounts.c.password_hash)).scalars().all()
+    store.engine.dispose()
+    stored = database_bytes(database_url)
+    captured = capfd.readouterr()
+    logged = (caplog.text + captured.out + captured.err).encode()
+
+    assert hashes and all(h.startswith("$argon2id$v=19$m=65536,t=3,p=4$") for h in hashes)
+    assert b"zelda" in stored  # the username is meant to be there: the search sees the table
+    assert "locked until" in caplog.text  # the lock was logged (by account id)
+    secrets_kept = [
+        password,
+        "wrong horse",
+        secret,
+        secret.lower(),
+        created.enrolment.spaced_secret,
+        opened.token,
+        again.token,
+        opened.signed_in.csrf_token,
+        "Zelda Quartermain",
+        "203.0.113.99",
+        *codes,
+        *(code.replace("-", "") for code in codes),
+    ]
+    for needle in (value.encode() for value in secrets_kept):
+        assert needle not in stored, needle
+        assert needle not in logged, needle
+    for code in typed:
+        assert code.encode() not in logged, code
