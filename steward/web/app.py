@@ -23,6 +23,8 @@ from steward.web.wiring import WebWiring
 ROUTERS: tuple[str, ...] = (
     "steward.web.public",
     "steward.web.notices",
+    "steward.web.unsubscribe",
+    "steward.web.preferences",
 )
 """Modules whose ``router()`` the app includes, in this order."""
 

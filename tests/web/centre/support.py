@@ -46,6 +46,37 @@ def state_of(store: Store, person: PersonRef, purpose: str, channel: str = "emai
     return None if found is None else found.status.value
 
 
+def chain_is_intact(store: Store) -> bool:
+    from steward.store.audit import verify_chain
+
+    with store.unit_of_work(actor="test", reads_only=True) as uow:
+        return verify_chain(uow).intact
+
+
+def consent_events(store: Store) -> list[tuple[str, str, str, str, str]]:
+    """Every ledger event's (kind, purpose, channel, source, opted_in), oldest first."""
+    from sqlalchemy import select
+
+    from steward.store.tables import consent_events as events
+
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                events.c.kind,
+                events.c.purpose,
+                events.c.channel,
+                events.c.source,
+                events.c.opted_in,
+            ).order_by(events.c.sequence)
+        )
+        return [(r.kind, r.purpose, r.channel, r.source, str(r.opted_in)) for r in rows]
+
+
+def form_token(page: str) -> str:
+    """The CSRF field's value in a page."""
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
 def audit_actions(store: Store) -> list[tuple[str, str]]:
     """Every audit link's (action, subject), oldest first."""
     from sqlalchemy import select
@@ -57,10 +88,3 @@ def audit_actions(store: Store) -> list[tuple[str, str]]:
             select(audit_events.c.action, audit_events.c.subject).order_by(audit_events.c.sequence)
         )
         return [(row.action, row.subject) for row in rows]
-
-
-def chain_is_intact(store: Store) -> bool:
-    from steward.store.audit import verify_chain
-
-    with store.unit_of_work(actor="test", reads_only=True) as uow:
-        return verify_chain(uow).intact
