@@ -43,6 +43,7 @@ COMMAND_MODULES: dict[str, str] = {
     "systems": "steward.cli.systems_commands",
     "serve": "steward.cli.serve_commands",
     "notice": "steward.cli.notice_commands",
+    "api-key": "steward.cli.api_key_commands",
 }
 
 

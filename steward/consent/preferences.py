@@ -253,9 +253,9 @@ class Change:
 def change_for(preference: Preference, opt_in: bool, shown_version: str | None = None) -> Change:
     """The event that records ``opt_in`` (True: agree; False: stop) for ``preference``.
 
-    Agreeing where it is not offered is refused, with the reason. ``shown_version``, when given
-    (the API), must be the version of the wording the caller showed: agreeing to words that have
-    since changed is not agreeing to these (Art 4(11), 7(1)).
+    Agreeing where it is not offered is refused, with the reason. To agree, ``shown_version``
+    must be the version of the wording the person was shown: agreeing to words that have since
+    changed is not agreeing to these (UK GDPR Art 4(11), 7(1)).
     """
     offer = preference.offer
     if not opt_in:
@@ -269,12 +269,13 @@ def change_for(preference: Preference, opt_in: bool, shown_version: str | None =
             hint=preference.give_blocked or NO_WORDING,
         )
     version = wording_version(offer.wording)
-    if shown_version is not None and shown_version != version:
+    if shown_version != version:
         raise InvalidInput(
-            f"the wording shown (version {shown_version!r}) is not the current wording "
-            f"(version {version!r})",
+            "the wording shown is not the current wording"
+            if shown_version
+            else "agreeing needs the version of the wording shown",
             where="wording_version",
-            hint="show the person the current wording (GET the preferences again) and send "
-            "its version",
+            hint=f"show the person the current wording (version {version}) and send its "
+            "version with the agreement",
         )
     return Change(ConsentEventKind.PREFERENCE_CHANGED, True, offer.wording, version)

@@ -25,6 +25,7 @@ ROUTERS: tuple[str, ...] = (
     "steward.web.notices",
     "steward.web.unsubscribe",
     "steward.web.preferences",
+    "steward.web.centre_api",
 )
 """Modules whose ``router()`` the app includes, in this order."""
 

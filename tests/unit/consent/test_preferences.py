@@ -62,7 +62,10 @@ def test_a_stop_for_individuals_is_a_channel_opt_out_and_for_companies_an_unsubs
 
 def test_agreeing_records_the_exact_wording_and_its_digest_version() -> None:
     row = preferences([offers()["contact_marketing"]], (), ON)[0]
-    change = change_for(row, opt_in=True)
+    version = offers()["contact_marketing"].wording_version
+    with pytest.raises(InvalidInput, match="needs the version"):
+        change_for(row, opt_in=True)
+    change = change_for(row, opt_in=True, shown_version=version)
     assert change.opted_in is True
     assert change.wording == offers()["contact_marketing"].wording
     assert change.wording_version == wording_version(change.wording)
