@@ -207,6 +207,7 @@ def test_the_api_is_in_the_openapi_document(centre_client: TestClient) -> None:
     ):
         assert path in paths
     assert paths["/api/consent/events"]["post"]["security"] == [{"HTTPBearer": []}]
-    assert "application/problem+json" in paths["/api/consent/events"]["post"]["responses"]["401"][
-        "content"
-    ]
+    assert (
+        "application/problem+json"
+        in paths["/api/consent/events"]["post"]["responses"]["401"]["content"]
+    )
