@@ -19,18 +19,22 @@ token's purpose and channel, which is never harmful to them and is recorded once
 it arrives. The landing page's own button does carry a CSRF token, like every form.
 
 A token that does not verify is a 404 page (or problem+json), and nothing is recorded. Pages
-about one person's link are never cached, and are not indexed.
+about one person's link are never cached, and are not indexed, and the server's access log
+shows ``[token]`` in place of the token (``steward.web.token_logs``, installed as the app starts).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse
 
 from steward.errors import InvalidInput
 from steward.services.marketing_links import landing, unsubscribe_by_link
+from steward.web import token_logs
 from steward.web.csrf import require_csrf
 from steward.web.templates import render
 from steward.web.wiring import wiring_of
@@ -43,8 +47,14 @@ PRIVATE = {"cache-control": "no-store", "x-robots-tag": "noindex"}
 OneClickField = Annotated[str | None, Form(alias=ONE_CLICK_FIELD)]
 
 
+@asynccontextmanager
+async def _redact_tokens(_app: FastAPI) -> AsyncIterator[None]:
+    token_logs.install()
+    yield
+
+
 def router() -> APIRouter:
-    routes = APIRouter()
+    routes = APIRouter(lifespan=_redact_tokens)
 
     def _landing(request: Request, token: str) -> HTMLResponse:
         wiring = wiring_of(request)

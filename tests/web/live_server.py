@@ -26,10 +26,18 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(app: FastAPI, *, startup_seconds: float = 20.0) -> Iterator[str]:
+def live_server(
+    app: FastAPI, *, startup_seconds: float = 20.0, access_log: bool = False
+) -> Iterator[str]:
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="info" if access_log else "warning",
+            access_log=access_log,
+        )
     )
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
