@@ -20,7 +20,14 @@ from steward.web import problems
 from steward.web.security import SecurityHeaders
 from steward.web.wiring import WebWiring
 
-ROUTERS: tuple[str, ...] = ("steward.web.public", "steward.web.complaints")
+ROUTERS: tuple[str, ...] = (
+    "steward.web.public",
+    "steward.web.notices",
+    "steward.web.unsubscribe",
+    "steward.web.preferences",
+    "steward.web.centre_api",
+    "steward.web.complaints",
+)
 """Modules whose ``router()`` the app includes, in this order."""
 
 
