@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
 from steward.errors import NotFound
 from steward.manifest.datasets import IdentityKind
@@ -307,6 +307,17 @@ def latest_code(uow: UnitOfWork, reference: str) -> tuple[int, IssuedCode] | Non
         attempts=row.attempts,
         used_at=row.used_at,
     )
+
+
+def codes_sent_since(uow: UnitOfWork, reference: str, since: datetime) -> int:
+    """How many codes were sent for the request at or after ``since``."""
+    count = uow.connection.execute(
+        select(func.count())
+        .select_from(verification_codes)
+        .where(verification_codes.c.request_ref == reference)
+        .where(verification_codes.c.issued_at >= since)
+    ).scalar_one()
+    return int(count)
 
 
 def save_code(uow: UnitOfWork, row_id: int, code: IssuedCode) -> None:
