@@ -163,7 +163,7 @@ def _send_code(
     verify_link: str | None = None,
 ) -> tuple[Request, CodeSent]:
     address = _code_address(
-        repository.subject(uow, request.reference).identities.get(IdentityKind.email, ()),
+        repository.identities(uow, request.reference).get(IdentityKind.email, ()),
         request.reference,
     )
     asked, event = lifecycle.ask_identity(request)

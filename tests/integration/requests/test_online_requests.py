@@ -223,3 +223,22 @@ def test_the_requester_sees_kind_progress_and_due_date_only(store: Store) -> Non
     assert status.days_left == 33
     assert not status.extended and not status.finished
     assert "ada" not in repr(status)
+
+
+def test_a_correction_of_something_else_is_recorded_coded_and_shown_for_staff_to_map(
+    store: Store,
+) -> None:
+    mailer = MemoryMailer()
+    receipt = receive(
+        store,
+        mailer,
+        kind="rectification",
+        correct_field="other",
+        currently="my postal address: 1 Old Road",
+        should_be="2 New Road",
+    )
+    assert receipt.delivery is CodeDelivery.sent
+    view = service.show_request(store, ENGLAND, receipt.reference, actor="staff:priya")
+    assert view.identity_kinds == ("email",)
+    request = online.verify_online(store, ENGLAND, receipt.reference, code_in(mailer), actor=ACTOR)
+    assert request.status is RequestStatus.verified
