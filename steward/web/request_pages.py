@@ -160,6 +160,11 @@ def router() -> APIRouter:
         nation_of(wiring_of(request))
         return _form_page(request, dict.fromkeys(FIELDS, ""), {}, 200)
 
+    @routes.get("/requests")
+    def requests_home() -> RedirectResponse:
+        """The form's own address, for anyone who reloads or bookmarks where it was sent."""
+        return RedirectResponse("/requests/new", status_code=303)
+
     @routes.post("/requests", dependencies=[Depends(require_csrf)])
     def make(
         request: Request,

@@ -359,3 +359,9 @@ def test_without_a_manifest_the_form_is_unavailable_and_says_how_else(
         page = client.get("/requests/new", headers={"accept": "text/html"})
     assert page.status_code == 503
     assert "e-mail, post or phone" in page.text
+
+
+def test_the_address_the_form_is_sent_to_leads_back_to_the_form(client: TestClient) -> None:
+    page = client.get("/requests", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/requests/new"
