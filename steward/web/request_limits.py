@@ -16,7 +16,7 @@ from fastapi import Request
 from steward.web.limits import RateLimit
 from steward.web.wiring import wiring_of
 
-INTAKE = (5, 3600.0)  # requests made, per source per hour
+INTAKE = (10, 3600.0)  # requests made, per source per hour
 CODE_TRIES = (10, 900.0)  # codes entered, per source per 15 minutes
 NEW_CODES = (5, 3600.0)  # new codes asked for, per source per hour
 STATUS = (120, 60.0)  # status pages, per source per minute
