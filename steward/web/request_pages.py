@@ -94,10 +94,12 @@ def page_context(request: Request) -> dict[str, Any]:
     }
 
 
-def verify_link(request: Request) -> str:
-    """The verify page's full address, for the code's e-mail (``{reference}`` filled later)."""
-    base = wiring_of(request).public_url or str(request.base_url)
-    return base.rstrip("/") + "/requests/{reference}/verify"
+def verify_link(request: Request) -> str | None:
+    """The code page's full address for the code's e-mail (``{reference}`` filled in later), only
+    when the deployment declares its address (``STEWARD_WEB_PUBLIC_URL``): a link built from the
+    request's own Host header could be pointed at another site by whoever sends the form."""
+    base = wiring_of(request).public_url
+    return None if base is None else base.rstrip("/") + "/requests/{reference}/verify"
 
 
 def checked_reference(reference: str) -> str:

@@ -120,7 +120,7 @@ def test_a_request_is_made_confirmed_and_followed_to_its_due_date(
     assert "We have sent a six-digit code" in page.text
     assert page.headers["cache-control"] == "no-store"
     assert mailer.sent[-1].to == "ada@example.org"
-    assert f"http://testserver/requests/{reference}/verify" in mailer.sent[-1].text
+    assert "Enter it at" not in mailer.sent[-1].text  # no public address declared: no link
 
     confirmed = enter_code(client, reference, last_code(mailer))
     assert confirmed.status_code == 303
@@ -365,3 +365,22 @@ def test_the_address_the_form_is_sent_to_leads_back_to_the_form(client: TestClie
     page = client.get("/requests", follow_redirects=False)
     assert page.status_code == 303
     assert page.headers["location"] == "/requests/new"
+
+
+def test_the_codes_mail_links_to_the_declared_address_whatever_host_the_form_names(
+    web_wiring: WebWiring, mailer: MemoryMailer
+) -> None:
+    public = dataclasses.replace(web_wiring, public_url="https://privacy.outserve.example/")
+    with TestClient(create_app(public), base_url="http://testserver") as client:
+        token = csrf_token(client.get("/requests/new").text)
+        sent = client.post(
+            "/requests",
+            data={"csrf_token": token, "kind": "access", "email": "ada@example.org"},
+            headers={"host": "evil.example"},
+            follow_redirects=False,
+        )
+    found = REFERENCE.search(sent.headers["location"])
+    assert found is not None
+    text = mailer.sent[-1].text
+    assert f"Enter it at https://privacy.outserve.example/requests/{found.group(0)}/verify" in text
+    assert "evil.example" not in text

@@ -20,7 +20,9 @@ SENDER = "privacy@outserve.example"
 def test_a_request_is_confirmed_with_the_code_delivered_by_smtp(web_wiring: WebWiring) -> None:
     with smtp_server() as (inbox, port):
         mailer = SmtpMailer("127.0.0.1", port, SENDER, starttls=False)
-        app = create_app(dataclasses.replace(web_wiring, mailer=mailer))
+        app = create_app(
+            dataclasses.replace(web_wiring, mailer=mailer, public_url="https://privacy.example")
+        )
         with TestClient(app, base_url="http://testserver") as client:
             reference = make_request(client, kind="portability", email="Ada@Example.org")
             assert len(inbox.messages) == 1
@@ -32,7 +34,7 @@ def test_a_request_is_confirmed_with_the_code_delivered_by_smtp(web_wiring: WebW
             assert isinstance(body, bytes)
             found = re.search(r"Your code is (\d{6})", body.decode())
             assert found is not None
-            assert f"http://testserver/requests/{reference}/verify" in body.decode()
+            assert f"https://privacy.example/requests/{reference}/verify" in body.decode()
 
             assert enter_code(client, reference, found.group(1)).status_code == 303
             status = client.get(f"/requests/{reference}")
