@@ -27,6 +27,8 @@ ROUTERS: tuple[str, ...] = (
     "steward.web.preferences",
     "steward.web.centre_api",
     "steward.web.complaints",
+    "steward.web.request_pages",
+    "steward.web.request_api",
 )
 """Modules whose ``router()`` the app includes, in this order."""
 
