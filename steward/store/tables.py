@@ -396,6 +396,19 @@ download_tokens = Table(
 """A link to a response package: only the SHA-256 of its token is kept (a copy of the table
 cannot be turned into working links), with its expiry and the digest of the package it gives."""
 
+# --- The contact-form relay's counters (issue 12 item 6, docs/relay.md) ---
+
+relay_counts = Table(
+    "relay_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("outcome", String(16), primary_key=True),
+    Column("count", Integer, nullable=False),
+    CheckConstraint("outcome IN ('sent', 'spam', 'refused', 'mail_failed')", name="outcome"),
+)
+"""How many contact-form posts had each outcome on each UK day, and nothing else: no submitted
+value, no address, no time of day (the relay stores no personal data)."""
+
 __all__ = [
     "audit_events",
     "audit_head",
@@ -415,6 +428,7 @@ __all__ = [
     "person_merges",
     "plan_steps",
     "recipient_notices",
+    "relay_counts",
     "request_events",
     "request_plans",
     "requests",
