@@ -54,7 +54,10 @@ class RelayPolicy:
 class Verdict(StrEnum):
     PASS = "pass"
     SPAM = "spam"
-    REFUSED = "refused"
+    WRONG_SITE = "wrong_site"
+    """Refused: from a page that is not on the allow-list, or one that names no page."""
+    STALE_FORM = "stale_form"
+    """Refused: Steward's hosted form, served too long ago or altered."""
 
 
 @dataclass(frozen=True)
@@ -81,17 +84,17 @@ def screen(
     why), then the honeypot and the fill time (a robot is answered as if its post were sent, so
     it learns nothing to adapt to)."""
     if origin is None:
-        return Screening(Verdict.REFUSED, "no Origin or Referer header")
+        return Screening(Verdict.WRONG_SITE, "no Origin or Referer header")
     if origin not in allowed:
-        return Screening(Verdict.REFUSED, "origin not on the allow-list")
+        return Screening(Verdict.WRONG_SITE, "origin not on the allow-list")
     if honeypot:
         return Screening(Verdict.SPAM, "honeypot field filled")
     if started:
         taken = seconds_since_served(key, started, now)
         if taken is None:
-            return Screening(Verdict.REFUSED, "form timing field not signed by this Steward")
+            return Screening(Verdict.STALE_FORM, "form timing field not signed by this Steward")
         if taken > FORM_LIFETIME_SECONDS:
-            return Screening(Verdict.REFUSED, "form served more than a day ago")
+            return Screening(Verdict.STALE_FORM, "form served more than a day ago")
         if taken < min_fill_seconds:
             return Screening(Verdict.SPAM, "form sent faster than a person can fill it")
     return Screening(Verdict.PASS, "passed screening")

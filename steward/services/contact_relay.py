@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 from enum import StrEnum
 
-from steward.errors import StewardError, Unavailable
+from steward.errors import InvalidInput, StewardError, Unavailable
 from steward.mail import Mailer, OutgoingMessage
 from steward.relay.enquiry import Enquiry, InvalidEnquiry, read_enquiry
 from steward.relay.screening import (
@@ -74,6 +74,10 @@ class OriginRefused(StewardError):
     """The post came from a page that is not on the relay's allow-list (or named no page)."""
 
 
+class StaleForm(InvalidInput):
+    """Steward's hosted form was served more than a day ago, or its timing field altered."""
+
+
 class NotSent(Unavailable):
     """The enquiry was NOT sent (the mail server is down or refused it, or no inbox is set);
     ``write_to`` is the address the person may write to instead, when there is one."""
@@ -99,9 +103,9 @@ def relay_enquiry(
 ) -> Accepted:
     """Screen, check and forward one post; count its outcome.
 
-    Raises OriginRefused (counted as refused), InvalidEnquiry (refused: every field to fix) or
-    NotSent (mail_failed). ``key`` checks the hosted form's signed fill time; ``own_origin``
-    is Steward's own address, allowed for that form.
+    Raises OriginRefused or StaleForm (counted as refused), InvalidEnquiry (refused: every
+    field to fix) or NotSent (mail_failed). ``key`` checks the hosted form's signed fill time;
+    ``own_origin`` is Steward's own address, allowed for that form.
     """
     now = store.clock()
     origin = request_origin(submission.origin_header, submission.referer_header)
@@ -115,14 +119,21 @@ def relay_enquiry(
         now=now,
         min_fill_seconds=policy.min_fill_seconds,
     )
-    if screening.verdict is Verdict.REFUSED:
+    if screening.verdict is Verdict.WRONG_SITE:
         _count(store, Outcome.REFUSED, screening.reason)
         raise OriginRefused(
-            "this form may not send through this relay",
+            "this form may not send through this relay: the page it is on is not one of the "
+            "sites allowed to use it",
             where="Origin",
-            hint="the site's owner must add the page's address to STEWARD_RELAY_ORIGINS"
-            if origin is not None and origin not in allowed
-            else "reload the page that has the form and send it again",
+            hint="the site's owner must add the page's address to STEWARD_RELAY_ORIGINS; a "
+            "page sent with 'Referrer-Policy: no-referrer' names no site (docs/relay.md)",
+        )
+    if screening.verdict is Verdict.STALE_FORM:
+        _count(store, Outcome.REFUSED, screening.reason)
+        raise StaleForm(
+            "this form has expired or was altered: nothing was sent",
+            where=STARTED,
+            hint="reload the page with the form, and send your message again",
         )
     assert origin is not None
     if screening.verdict is Verdict.SPAM:

@@ -43,6 +43,7 @@ from steward.services.contact_relay import (
     Accepted,
     NotSent,
     OriginRefused,
+    StaleForm,
     Submission,
     relay_enquiry,
 )
@@ -147,7 +148,7 @@ def router() -> APIRouter:
             if wants_json(request):
                 return _problem(request, error)
             return _page_for(request, wiring, error, message)
-        except (OriginRefused, TooMany) as error:
+        except (OriginRefused, StaleForm, TooMany) as error:
             return _problem(request, error)
         if wants_json(request):
             return JSONResponse(_answer(wiring), headers=NO_STORE)
@@ -177,7 +178,7 @@ def router() -> APIRouter:
         try:
             limits.hit(wiring, _source(request))
             _relay(request, wiring, enquiry.model_dump())
-        except (InvalidEnquiry, NotSent, OriginRefused, TooMany) as error:
+        except (InvalidEnquiry, NotSent, OriginRefused, StaleForm, TooMany) as error:
             return _problem(request, error, cors)
         return JSONResponse(_answer(wiring), headers={**NO_STORE, **cors})
 
