@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "evidence": "steward.cli.evidence_commands",
     "systems": "steward.cli.systems_commands",
     "serve": "steward.cli.serve_commands",
+    "relay": "steward.cli.relay_commands",
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from email.utils import formataddr
 from enum import StrEnum
 
@@ -212,3 +213,29 @@ def _count(store: Store, outcome: Outcome, reason: str) -> None:
         _log.warning(
             "contact relay: the %s count was not written (%s)", outcome.value, type(error).__name__
         )
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """One UK day's counts, every outcome present (0 when none)."""
+
+    day: date
+    counts: Mapping[str, int]
+
+
+def daily_totals(store: Store, *, days: int) -> list[DayTotals]:
+    """The counts of the last ``days`` UK days (today included), oldest first; days with no
+    post are left out."""
+    if not 1 <= days <= 3660:
+        raise InvalidInput(
+            f"cannot show {days} days of counts", where="days", hint="give 1 to 3660 days"
+        )
+    first = counted_day(store.clock()) - timedelta(days=days - 1)
+    with store.unit_of_work(actor=ACTOR, reads_only=True) as uow:
+        rows = relay_counts.counts_since(uow, first)
+    by_day: dict[date, dict[str, int]] = {}
+    for row in rows:
+        by_day.setdefault(row.day, {outcome.value: 0 for outcome in Outcome})[row.outcome] = (
+            row.count
+        )
+    return [DayTotals(day, counts) for day, counts in sorted(by_day.items())]
