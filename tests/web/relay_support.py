@@ -39,12 +39,17 @@ class Relay:
     store: Store
 
     def counts(self) -> dict[str, int]:
-        with self.store.unit_of_work(actor="test", reads_only=True) as uow:
-            rows = relay_counts.counts_since(uow, date(2000, 1, 1))
-        totals: dict[str, int] = {}
-        for row in rows:
-            totals[row.outcome] = totals.get(row.outcome, 0) + row.count
-        return totals
+        return counts_in(self.store)
+
+
+def counts_in(store: Store) -> dict[str, int]:
+    """Every count the relay has written, by outcome (all days together)."""
+    with store.unit_of_work(actor="test", reads_only=True) as uow:
+        rows = relay_counts.counts_since(uow, date(2000, 1, 1))
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.outcome] = totals.get(row.outcome, 0) + row.count
+    return totals
 
 
 def mailer_to(port: int) -> SmtpMailer:
