@@ -10,6 +10,7 @@ from email.policy import default
 
 import pytest
 
+from steward.relay.enquiry import MESSAGE_MAX
 from steward.relay.screening import fill_key, fill_token
 from steward.web.problems import PROBLEM_JSON
 from steward.web.wiring import WebWiring
@@ -261,3 +262,13 @@ def test_an_altered_or_expired_hosted_form_is_refused_with_a_reload_hint(
             assert "reload" in answer.json()["hint"]
         assert relay.inbox.messages == []
         assert relay.counts() == {"refused": 2}
+
+
+def test_the_longest_message_in_a_three_byte_script_fits_the_body_limit(
+    web_wiring: WebWiring,
+) -> None:
+    longest = {**FORM, "name": "語" * 100, "topic": "語" * 150, "message": "語" * MESSAGE_MAX}
+    with running_relay(web_wiring) as relay:
+        answer = relay.client.post("/relay/contact", data=longest, headers=FROM_SITE)
+        assert answer.status_code == 200
+        assert len(relay.inbox.messages) == 1
