@@ -46,6 +46,7 @@ COMMAND_MODULES: dict[str, str] = {
     "staff": "steward.cli.staff_commands",
     "notice": "steward.cli.notice_commands",
     "api-key": "steward.cli.api_key_commands",
+    "relay": "steward.cli.relay_commands",
 }
 
 

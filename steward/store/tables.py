@@ -534,6 +534,18 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime, nullable=True),
 )
 """Keys for the consent API (``POST /api/consent/events``): only the SHA-256 of each key is kept."""
+# --- The contact-form relay's counters (issue 12 item 6, docs/relay.md) ---
+
+relay_counts = Table(
+    "relay_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("outcome", String(16), primary_key=True),
+    Column("count", Integer, nullable=False),
+    CheckConstraint("outcome IN ('sent', 'spam', 'refused', 'mail_failed')", name="outcome"),
+)
+"""How many contact-form posts had each outcome on each UK day, and nothing else: no submitted
+value, no address, no time of day (the relay stores no personal data)."""
 
 __all__ = [
     "api_keys",
@@ -558,6 +570,7 @@ __all__ = [
     "person_merges",
     "plan_steps",
     "recipient_notices",
+    "relay_counts",
     "request_events",
     "request_plans",
     "requests",

@@ -29,6 +29,7 @@ ROUTERS: tuple[str, ...] = (
     "steward.web.complaints",
     "steward.web.request_pages",
     "steward.web.request_api",
+    "steward.web.relay",
 )
 """Modules whose ``router()`` the app includes, in this order."""
 
