@@ -518,6 +518,7 @@ def web_app(settings: Settings) -> FastAPI:
             public_url=public_url,
             https=public_url is not None and public_url.startswith("https://"),
             close=store.engine.dispose,
+            banner_origins=settings.web.banner_origins or (),
         )
     except BaseException:
         store.engine.dispose()

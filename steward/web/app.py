@@ -20,7 +20,11 @@ from steward.web import problems
 from steward.web.security import SecurityHeaders
 from steward.web.wiring import WebWiring
 
-ROUTERS: tuple[str, ...] = ("steward.web.public", "steward.web.complaints")
+ROUTERS: tuple[str, ...] = (
+    "steward.web.public",
+    "steward.web.complaints",
+    "steward.web.banner",
+)
 """Modules whose ``router()`` the app includes, in this order."""
 
 

@@ -50,6 +50,7 @@ class WebWiring:
     https: bool = False  # served behind https: HSTS and Secure cookies
     max_body_bytes: int = 64 * 1024
     close: Callable[[], None] = field(default=_nothing)
+    banner_origins: tuple[str, ...] = ()  # sites that embed banner.js and post its receipts
 
 
 def wiring_of(connection: HTTPConnection) -> WebWiring:
