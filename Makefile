@@ -26,6 +26,10 @@ demo: $(STAMP)
 	@echo "Two data-subject requests across the Outserve estate (PostgreSQL CRM, MariaDB HR,"
 	@echo "SQLite tickets, CSV visitor log, HubSpot/Zendesk/Mailchimp contract servers):"
 	$(BIN)/python -m examples.outserve.demo_request --out build/demo --people 500
+	@echo
+	@echo "The web: the privacy centre, the staff console and a company page with the cookie banner"
+	@echo "(Ctrl-C stops them):"
+	$(BIN)/python -m examples.outserve.demo_web --data build/demo/steward
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
