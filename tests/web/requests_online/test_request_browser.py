@@ -2,36 +2,32 @@
 code and reads the due date; axe-core finds no serious or critical WCAG 2.2 AA violation on any
 request page (issue 12 item 2: "keyboard-only use works"; WCAG 2.1.1, 2.4.3, 2.4.7, 3.3.1).
 
-The app runs under uvicorn on 127.0.0.1 over a real, migrated store; Chromium is the machine's own
-/usr/bin/chromium (no browser is downloaded). Without it the test is skipped, except under
-CI=true, where it fails loudly.
+The app runs under uvicorn on 127.0.0.1 (``tests.web.live_server``) over a real, migrated
+store, and axe-core runs through ``tests.web.axe`` (WCAG A/AA and best practices). Chromium is
+the machine's own /usr/bin/chromium (no browser is downloaded). Without it the test is skipped,
+except under CI=true, where it fails loudly.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from steward.mail import MemoryMailer
 from steward.web.app import create_app
 from steward.web.wiring import WebWiring
+from tests.web.axe import serious_violations
+from tests.web.live_server import live_server
 from tests.web.requests_online.conftest import REFERENCE, last_code
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 pytestmark = pytest.mark.slow
 
@@ -56,49 +52,10 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, for as long as the block runs."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def site(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as base:
+    with live_server(web_app) as base:
         yield base
-
-
-def serious_violations(page: Any) -> list[str]:
-    """axe-core's serious and critical WCAG 2.2 A/AA violations on the page, one line each."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-        ".violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))",
-        WCAG,
-    )
-    return [
-        f"{item['id']} ({item['impact']}): {item['nodes']}"
-        for item in found
-        if item["impact"] in ("serious", "critical")
-    ]
 
 
 def tab_to(page: Any, selector: str, limit: int = 40) -> None:
@@ -186,7 +143,7 @@ def test_the_private_page_and_the_recorded_page_pass_axe(
     finally:
         page.close()
     offline = create_app(dataclasses.replace(web_wiring, mailer=None))
-    with serving(offline) as base:
+    with live_server(offline) as base:
         page = browser.new_page()
         try:
             page.goto(f"{base}/requests/new")
