@@ -20,7 +20,7 @@ from steward.web import problems
 from steward.web.security import SecurityHeaders
 from steward.web.wiring import WebWiring
 
-ROUTERS: tuple[str, ...] = ("steward.web.public", "steward.web.complaints")
+ROUTERS: tuple[str, ...] = ("steward.web.public", "steward.web.complaints", "steward.web.console")
 """Modules whose ``router()`` the app includes, in this order."""
 
 
