@@ -20,6 +20,7 @@ from steward.errors import SignInRefused
 from steward.services import staff
 from steward.staff.accounts import SignedIn
 from steward.web.console.access import (
+    COOKIE,
     LOGIN,
     PATH,
     Needs,
@@ -109,7 +110,7 @@ def router() -> APIRouter:
     @routes.post("/staff/logout", include_in_schema=False)
     async def logout(request: Request, who: Annotated[SignedIn, Depends(Needs(None))]) -> Response:
         wiring = wiring_of(request)
-        token = request.cookies.get("steward_staff", "")
+        token = request.cookies.get(COOKIE, "")
         await run_in_threadpool(staff.logout, wiring.store, token, wiring.clock())
         response = see_other(f"{LOGIN}?signed_out=true")
         response.headers.append("set-cookie", cleared_cookie(wiring))
