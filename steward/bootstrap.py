@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from steward.law.calendar import Nation
     from steward.manifest.datasets import DatasetMap
     from steward.manifest.schema import Manifest
+    from steward.relay.screening import RelayPolicy
     from steward.services.request_wiring import RequestEngineWiring
 
 MANIFEST_VARIABLE = "STEWARD_MANIFEST"
@@ -518,8 +519,34 @@ def web_app(settings: Settings) -> FastAPI:
             public_url=public_url,
             https=public_url is not None and public_url.startswith("https://"),
             close=store.engine.dispose,
+            relay=relay_policy(settings, manifest),
         )
     except BaseException:
         store.engine.dispose()
         raise
     return create_app(wiring)
+
+
+def relay_policy(settings: Settings, manifest: Manifest | None) -> RelayPolicy:
+    """The contact-form relay's set-up (docs/relay.md). Without STEWARD_RELAY_ORIGINS the
+    manifest's ``organisation.website`` is the one site whose forms may post."""
+    from steward.relay.screening import RelayPolicy, origin_of, parse_origins, parse_thanks_url
+
+    relay = settings.relay
+    origins: tuple[str, ...] = ()
+    if relay.origins is not None:
+        origins = parse_origins(relay.origins, where="STEWARD_RELAY_ORIGINS")
+    elif manifest is not None and manifest.organisation.website is not None:
+        website = origin_of(manifest.organisation.website)
+        origins = () if website is None else (website,)
+    thanks = relay.thanks_url
+    return RelayPolicy(
+        inbox=relay.inbox,
+        origins=origins,
+        thanks_url=None
+        if thanks is None
+        else parse_thanks_url(thanks, where="STEWARD_RELAY_THANKS_URL"),
+        per_source_per_hour=relay.per_source_per_hour,
+        per_hour=relay.per_hour,
+        min_fill_seconds=relay.min_fill_seconds,
+    )

@@ -271,6 +271,44 @@ class JobSettings(_Group):
     )
 
 
+class RelaySettings(_Group):
+    """The contact-form relay: where enquiries go and which sites may post (docs/relay.md)."""
+
+    inbox: str | None = _variable(
+        "STEWARD_RELAY_INBOX",
+        None,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="Address enquiries are forwarded to; unset: the relay sends nothing.",
+    )
+    origins: str | None = _variable(
+        "STEWARD_RELAY_ORIGINS",
+        None,
+        description="Sites whose forms may post, comma-separated; default: the manifest's website.",
+    )
+    thanks_url: str | None = _variable(
+        "STEWARD_RELAY_THANKS_URL",
+        None,
+        description="Page on the organisation's site a sent form is redirected to.",
+    )
+    per_source_per_hour: int = _variable(
+        "STEWARD_RELAY_PER_SOURCE_PER_HOUR",
+        10,
+        ge=1,
+        le=1000,
+        description="Posts accepted from one address per hour.",
+    )
+    per_hour: int = _variable(
+        "STEWARD_RELAY_PER_HOUR", 200, ge=1, le=100_000, description="Posts accepted per hour."
+    )
+    min_fill_seconds: int = _variable(
+        "STEWARD_RELAY_MIN_FILL_SECONDS",
+        3,
+        ge=0,
+        le=600,
+        description="Quickest a person fills Steward's hosted form; faster counts as spam.",
+    )
+
+
 _GROUPS: dict[str, type[_Group]] = {
     "database": DatabaseSettings,
     "keys": KeySettings,
@@ -280,6 +318,7 @@ _GROUPS: dict[str, type[_Group]] = {
     "web": WebSettings,
     "jobs": JobSettings,
     "mail": MailSettings,
+    "relay": RelaySettings,
 }
 
 
@@ -296,6 +335,7 @@ class Settings(BaseModel):
     web: WebSettings
     jobs: JobSettings
     mail: MailSettings
+    relay: RelaySettings
 
     @property
     def data_dir(self) -> Path:

@@ -44,6 +44,9 @@ COMMAND_MODULES: dict[str, str] = {
     "serve": "steward.cli.serve_commands",
     "complaint": "steward.cli.complaint_commands",
     "staff": "steward.cli.staff_commands",
+    "notice": "steward.cli.notice_commands",
+    "api-key": "steward.cli.api_key_commands",
+    "relay": "steward.cli.relay_commands",
 }
 
 

@@ -44,6 +44,17 @@ def render_html(document: Document, organisation: str) -> str:
     )
 
 
+def render_html_body(document: Document) -> str:
+    """The page's body, from its h1 to its last section, for a site that has its own layout
+    (the privacy centre): the same words and markup as ``render_html``'s ``main``."""
+    return _environment().get_template("document.html.j2").render(doc=document)
+
+
+def render_section_html(section: Section, level: int = 2) -> str:
+    """One section (with its subsections) as the notice pages render it."""
+    return _environment().get_template("section.html.j2").render(s=section, level=level)
+
+
 _WHITESPACE = re.compile(r"\s+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -85,6 +96,11 @@ def _section(section: Section, level: int) -> list[str]:
     for sub in section.subsections:
         parts.extend(_section(sub, level + 1))
     return parts
+
+
+def section_markdown(section: Section) -> str:
+    """One top-level section (with its subsections) as ``render_markdown`` writes it."""
+    return "\n\n".join(_section(section, 2))
 
 
 def render_markdown(document: Document) -> str:

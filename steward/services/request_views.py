@@ -74,7 +74,7 @@ def show_request(store: Store, nation: Nation, reference: str, *, actor: str) ->
         day = today(store)
         request = repository.get(uow, reference)
         events = repository.timeline(uow, reference)
-        kinds = tuple(sorted(kind.value for kind in repository.subject(uow, reference).identities))
+        kinds = tuple(sorted(kind.value for kind in repository.identities(uow, reference)))
     return RequestView(
         request=request,
         deadline=deadline(request, nation, day),

@@ -141,22 +141,29 @@ def send_code(
     actor: str,
     *,
     why: str | None = None,
+    verify_link: str | None = None,
 ) -> CodeSent:
     """Send a new one-time code to the request's e-mail address; an earlier code stops
     counting. The answer is the same whoever the address belongs to (RULES.md §12). ``why``
-    records the reasonable doubt that made identity worth asking for (RULES.md R1.1)."""
+    records the reasonable doubt that made identity worth asking for (RULES.md R1.1);
+    ``verify_link``, when given, is the page where the person can type the code."""
     with store.unit_of_work(actor) as uow:
         request = repository.get(uow, reference, for_update=True)
-        _, sent = _send_code(uow, nation, request, mailer, free_text(why, "note"))
+        _, sent = _send_code(uow, nation, request, mailer, free_text(why, "note"), verify_link)
         uow.commit()
     return sent
 
 
 def _send_code(
-    uow: UnitOfWork, nation: Nation, request: Request, mailer: Mailer, why: str | None = None
+    uow: UnitOfWork,
+    nation: Nation,
+    request: Request,
+    mailer: Mailer,
+    why: str | None = None,
+    verify_link: str | None = None,
 ) -> tuple[Request, CodeSent]:
     address = _code_address(
-        repository.subject(uow, request.reference).identities.get(IdentityKind.email, ()),
+        repository.identities(uow, request.reference).get(IdentityKind.email, ()),
         request.reference,
     )
     asked, event = lifecycle.ask_identity(request)
@@ -174,7 +181,8 @@ def _send_code(
         text=(
             f"Someone asked us to act on a data protection request ({request.reference}) "
             f"using this address.\n\nYour code is {code}. It works once, for 15 minutes.\n\n"
-            "If you did not make this request, ignore this message.\n"
+            + (f"Enter it at {verify_link}\n\n" if verify_link else "")
+            + "If you did not make this request, ignore this message.\n"
         ),
     )
     uow.after_commit(lambda: mailer.send(message))

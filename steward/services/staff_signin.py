@@ -95,11 +95,13 @@ def login(
     with store.unit_of_work(SIGN_IN_ACTOR, reads_only=True) as uow:
         key = session_rows.source_key(uow, address)
         throttled = session_rows.source_failures(uow, key).locked(now)
-        seen = repository.credentials(uow, name) if name is not None and not throttled else None
-    check, new_hash = _check_password(seen, password, skip=throttled, policy=policy)
-    with store.unit_of_work(SIGN_IN_ACTOR) as uow:
-        opened = _decide(uow, key, name, seen, check, new_hash, code, now, policy)
-        uow.commit()
+        seen = repository.credentials(uow, name) if name is not None else None
+    opened: StaffSession | None = None
+    if not throttled:  # its start is in the audit chain; attempts meanwhile write nothing
+        check, new_hash = _check_password(seen, password, policy=policy)
+        with store.unit_of_work(SIGN_IN_ACTOR) as uow:
+            opened = _decide(uow, key, name, seen, check, new_hash, code, now, policy)
+            uow.commit()
     if opened is None:
         minutes = int(policy.account_lockout.lock_for.total_seconds()) // 60
         raise SignInRefused(
@@ -113,11 +115,11 @@ def login(
 
 
 def _check_password(
-    seen: Credentials | None, password: str, *, skip: bool, policy: StaffPolicy
+    seen: Credentials | None, password: str, *, policy: StaffPolicy
 ) -> tuple[PasswordCheck, str | None]:
     """One argon2id verification, against the account's hash or a dummy (and, the first time
     after the parameters change, the new hash)."""
-    if skip or len(password) > MAX_LENGTH:  # never a password anyone could have set
+    if len(password) > MAX_LENGTH:  # never a password anyone could have set
         return PasswordCheck(False), None
     if seen is None:
         dummy_verify(password, policy.hashing)
@@ -139,8 +141,7 @@ def _decide(
     policy: StaffPolicy,
 ) -> StaffSession | None:
     source = session_rows.lock_source(uow, key, now)
-    if source.locked(now):
-        _audit(uow, "staff.sign_in_refused", None, now, {"reason": "source throttled"})
+    if source.locked(now):  # throttled since the check before the password was verified
         return None
     current = repository.credentials(uow, name, for_update=True) if name is not None else None
     if current is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
 from steward.errors import NotFound
 from steward.manifest.datasets import IdentityKind
@@ -223,15 +223,26 @@ def get(uow: UnitOfWork, reference: str, *, for_update: bool = False) -> Request
     return _request(uow, _row(uow, reference, lock=for_update))
 
 
+def _identities(uow: UnitOfWork, values: Any) -> dict[IdentityKind, tuple[str, ...]]:
+    found = json.loads(_open(uow, values["identities_cipher"], IDENTITIES) or "{}")
+    return {IdentityKind(kind): tuple(given) for kind, given in found.items()}
+
+
+def identities(uow: UnitOfWork, reference: str) -> Identities:
+    """The identifiers a request carries, decrypted: where a code is sent, and which kinds
+    staff see. Unlike ``subject`` it reads a request the engine could not yet act on (a
+    rectification whose corrections staff have still to map)."""
+    return _identities(uow, _row(uow, reference)._mapping)
+
+
 def subject(uow: UnitOfWork, reference: str) -> RequestSubject:
-    """Who the request is about, decrypted, for the engine and for sending a code."""
+    """Who the request is about, decrypted, for the engine."""
     values = _row(uow, reference)._mapping
-    identities = json.loads(_open(uow, values["identities_cipher"], IDENTITIES) or "{}")
     changes = json.loads(_open(uow, values["changes_cipher"], CHANGES) or "{}")
     return RequestSubject(
         request_id=reference,
         kind=RequestKind(values["kind"]),
-        identities={IdentityKind(kind): tuple(found) for kind, found in identities.items()},
+        identities=_identities(uow, values),
         changes=changes,
         details=_open(uow, values["details_cipher"], DETAILS),
         received=values["received"],
@@ -307,6 +318,17 @@ def latest_code(uow: UnitOfWork, reference: str) -> tuple[int, IssuedCode] | Non
         attempts=row.attempts,
         used_at=row.used_at,
     )
+
+
+def codes_sent_since(uow: UnitOfWork, reference: str, since: datetime) -> int:
+    """How many codes were sent for the request at or after ``since``."""
+    count = uow.connection.execute(
+        select(func.count())
+        .select_from(verification_codes)
+        .where(verification_codes.c.request_ref == reference)
+        .where(verification_codes.c.issued_at >= since)
+    ).scalar_one()
+    return int(count)
 
 
 def save_code(uow: UnitOfWork, row_id: int, code: IssuedCode) -> None:

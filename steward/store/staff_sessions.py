@@ -142,7 +142,10 @@ def source_failures(uow: UnitOfWork, key: bytes) -> FailureRecord:
 
 def lock_source(uow: UnitOfWork, key: bytes, now: datetime) -> FailureRecord:
     """The source's record, held until the transaction ends (a row is made for a new source,
-    so two first failures at once from one address both count)."""
+    so two first failures at once from one address both count). Rows quiet for a day go."""
+    uow.connection.execute(
+        delete(staff_login_sources).where(staff_login_sources.c.updated_at < now - SOURCES_KEPT)
+    )
     insert_for = postgresql.insert if uow.dialect == "postgresql" else sqlite.insert
     uow.connection.execute(
         insert_for(staff_login_sources)
@@ -158,7 +161,7 @@ def lock_source(uow: UnitOfWork, key: bytes, now: datetime) -> FailureRecord:
 
 
 def save_source_failures(uow: UnitOfWork, key: bytes, record: FailureRecord, now: datetime) -> None:
-    """Write the record of a source ``lock_source`` holds; drop rows quiet for a day."""
+    """Write the record of a source ``lock_source`` holds."""
     uow.connection.execute(
         update(staff_login_sources)
         .where(staff_login_sources.c.source_hash == key)
@@ -168,9 +171,6 @@ def save_source_failures(uow: UnitOfWork, key: bytes, record: FailureRecord, now
             locked_until=record.locked_until,
             updated_at=now,
         )
-    )
-    uow.connection.execute(
-        delete(staff_login_sources).where(staff_login_sources.c.updated_at < now - SOURCES_KEPT)
     )
 
 

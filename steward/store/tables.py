@@ -505,8 +505,51 @@ staff_login_sources = Table(
     Column("updated_at", UtcDateTime, nullable=False, index=True),
 )
 """Failed sign-ins per source address, keyed by a blind index of the address (never the address)."""
+# --- Privacy centre: notice versions and API keys (issue 12, docs/web.md) ---
+
+notice_versions = Table(
+    "notice_versions",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("digest", String(80), nullable=False),
+    Column("last_updated", Date, nullable=False),
+    Column("first_published_at", UtcDateTime, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("outline", Text, nullable=False),
+    Column("markdown", Text, nullable=False),
+    UniqueConstraint("kind", "position"),
+    Index("ix_notice_versions_kind_digest", "kind", "digest"),
+)
+"""Each version of the privacy and cookie notices as first published: its digest (the Markdown's
+SHA-256, ``steward.notice.fingerprint``), its place in its kind's history, what changed against the
+version before (``summary``), the outline that comparison used, and the words themselves."""
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+"""Keys for the consent API (``POST /api/consent/events``): only the SHA-256 of each key is kept."""
+# --- The contact-form relay's counters (issue 12 item 6, docs/relay.md) ---
+
+relay_counts = Table(
+    "relay_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("outcome", String(16), primary_key=True),
+    Column("count", Integer, nullable=False),
+    CheckConstraint("outcome IN ('sent', 'spam', 'refused', 'mail_failed')", name="outcome"),
+)
+"""How many contact-form posts had each outcome on each UK day, and nothing else: no submitted
+value, no address, no time of day (the relay stores no personal data)."""
 
 __all__ = [
+    "api_keys",
     "audit_events",
     "audit_head",
     "complaint_events",
@@ -521,12 +564,14 @@ __all__ = [
     "mailchimp_runs",
     "mailchimp_watermarks",
     "metadata",
+    "notice_versions",
     "objection_balancings",
     "people",
     "person_identifiers",
     "person_merges",
     "plan_steps",
     "recipient_notices",
+    "relay_counts",
     "request_events",
     "request_plans",
     "requests",

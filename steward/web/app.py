@@ -20,7 +20,18 @@ from steward.web import problems
 from steward.web.security import SecurityHeaders
 from steward.web.wiring import WebWiring
 
-ROUTERS: tuple[str, ...] = ("steward.web.public", "steward.web.complaints", "steward.web.console")
+ROUTERS: tuple[str, ...] = (
+    "steward.web.public",
+    "steward.web.notices",
+    "steward.web.unsubscribe",
+    "steward.web.preferences",
+    "steward.web.centre_api",
+    "steward.web.complaints",
+    "steward.web.request_pages",
+    "steward.web.request_api",
+    "steward.web.relay",
+    "steward.web.console",
+)
 """Modules whose ``router()`` the app includes, in this order."""
 
 

@@ -26,6 +26,8 @@ from steward.errors import (
     IntegrityError,
     InvalidInput,
     NotFound,
+    NotPermitted,
+    SignInRefused,
     StewardError,
     StoreError,
     Unavailable,
@@ -35,6 +37,8 @@ PROBLEM_JSON = "application/problem+json"
 _log = logging.getLogger("steward.web")
 
 _STATUS: tuple[tuple[type[StewardError], int, str], ...] = (
+    (SignInRefused, 401, "sign-in-refused"),
+    (NotPermitted, 403, "forbidden"),
     (InvalidInput, 422, "invalid-input"),
     (NotFound, 404, "not-found"),
     (Conflict, 409, "conflict"),

@@ -17,17 +17,20 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from steward.web.csrf import hidden_field
+from steward.web.dates import london_date, long_date, long_moment
 
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    built = Environment(
         loader=PackageLoader("steward.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    built.globals.update(long_date=long_date, long_moment=long_moment, london_date=london_date)
+    return built
 
 
 def render(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 
+from steward.relay.screening import RelayPolicy
 from steward.store.database import Clock, Store
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class WebWiring:
     (session and CSRF tokens); it is never the key ring's own key. ``public_url`` is the
     https:// address people reach Steward at (None: the address the request came in on).
     ``mailer`` is None when no mail server is configured: routes that must send mail say so.
+    ``relay`` is the contact-form relay's set-up (off, with no inbox, by default).
     """
 
     store: Store
@@ -50,6 +52,7 @@ class WebWiring:
     https: bool = False  # served behind https: HSTS and Secure cookies
     max_body_bytes: int = 64 * 1024
     close: Callable[[], None] = field(default=_nothing)
+    relay: RelayPolicy = field(default_factory=RelayPolicy)
 
 
 def wiring_of(connection: HTTPConnection) -> WebWiring:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from steward.errors import Conflict, InvalidInput, NotFound
+from steward.errors import Conflict, InvalidInput, NotFound, NotPermitted, SignInRefused
 from steward.web.problems import PROBLEM_JSON, TooMany
 
 
@@ -35,6 +35,14 @@ def _failing_routes(app: FastAPI) -> None:
     @routes.get("/api/test/busy")
     def busy() -> None:
         raise TooMany("too many codes asked for", retry_after=30)
+
+    @routes.get("/api/test/refused")
+    def refused() -> None:
+        raise SignInRefused("the name, password or code is not right")
+
+    @routes.get("/api/test/not-permitted")
+    def not_permitted() -> None:
+        raise NotPermitted("your role does not allow this", where="requests.approve")
 
     @routes.get("/api/test/defect")
     def defect() -> None:
@@ -70,6 +78,8 @@ def test_health_answers_without_the_database(client: TestClient) -> None:
         ("/api/test/missing", 404, "not-found", "no request r-9"),
         ("/api/test/conflict", 409, "conflict", "already closed"),
         ("/api/test/busy", 429, "too-many-requests", "too many codes asked for"),
+        ("/api/test/refused", 401, "sign-in-refused", "the name, password or code is not right"),
+        ("/api/test/not-permitted", 403, "forbidden", "your role does not allow this"),
     ],
 )
 def test_a_steward_error_is_a_problem_document(

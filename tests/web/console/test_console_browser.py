@@ -35,7 +35,7 @@ from steward.web.app import create_app
 from steward.web.console.access import COOKIE
 from steward.web.wiring import WebWiring
 from tests.web.console.conftest import PASSWORD
-from tests.web.console.live import serving
+from tests.web.live_server import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
@@ -134,7 +134,7 @@ def test_staff_sign_in_with_a_totp_code_and_sign_out(
     browser: Any, live: WebWiring, secret: str, references: tuple[str, str]
 ) -> None:
     request_ref, complaint_ref = references
-    with serving(create_app(live)) as base:
+    with live_server(create_app(live)) as base:
         context = browser.new_context()
         page = context.new_page()
         try:
@@ -183,7 +183,7 @@ def test_console_pages_have_no_serious_or_critical_axe_violation(
         "/staff/consent",
         "/staff/audit",
     )
-    with serving(create_app(live)) as base:
+    with live_server(create_app(live)) as base:
         context = browser.new_context()
         page = context.new_page()
         try:

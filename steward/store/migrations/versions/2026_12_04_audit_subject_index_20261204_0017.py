@@ -2,7 +2,7 @@
 without scanning the whole chain (the staff console's request detail, docs/staff.md).
 
 Revision ID: 20261204_0017
-Revises: 20261204_0012
+Revises: 20261204_0015
 Create Date: 2026-12-04 14:00:00
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261204_0017"
-down_revision: str | Sequence[str] | None = "20261204_0012"
+down_revision: str | Sequence[str] | None = "20261204_0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
