@@ -1,6 +1,6 @@
 """The staff console in Chromium: a member of staff signs in with the keyboard alone, with a
-real TOTP code from pyotp for the current time, works through the pages and signs out; the
-pages have no serious or critical axe-core violation (when the shared axe helper is present).
+real TOTP code from pyotp for the current time, works through the pages and signs out; no
+console page has a serious or critical axe-core violation (``tests/web/axe.py``).
 
 The machine's own /usr/bin/chromium is driven by Playwright (no browser is downloaded); without
 it the tests are skipped, except under CI=true, where they fail. The app runs on a real socket
@@ -9,7 +9,6 @@ over SQLite with the real clock (TOTP codes are for now).
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -34,6 +33,7 @@ from steward.store.database import FixedKeys, Store
 from steward.web.app import create_app
 from steward.web.console.access import COOKIE
 from steward.web.wiring import WebWiring
+from tests.web.axe import serious_violations
 from tests.web.console.conftest import PASSWORD
 from tests.web.live_server import live_server
 
@@ -161,17 +161,9 @@ def test_staff_sign_in_with_a_totp_code_and_sign_out(
             context.close()
 
 
-def _axe() -> Any:
-    try:
-        return importlib.import_module("tests.web.axe")
-    except ImportError:
-        pytest.skip("the shared axe-core helper (tests/web/axe.py) is not on this branch")
-
-
 def test_console_pages_have_no_serious_or_critical_axe_violation(
     browser: Any, live: WebWiring, secret: str, references: tuple[str, str]
 ) -> None:
-    axe = _axe()
     request_ref, complaint_ref = references
     pages = (
         "/staff",
@@ -188,11 +180,11 @@ def test_console_pages_have_no_serious_or_critical_axe_violation(
         page = context.new_page()
         try:
             page.goto(base + "/staff/login")
-            found = {"/staff/login": axe.serious_violations(page)}
+            found = {"/staff/login": serious_violations(page)}
             sign_in_by_keyboard(page, base, secret, "/staff")
             for path in pages:
                 page.goto(base + path)
-                found[path] = axe.serious_violations(page)
+                found[path] = serious_violations(page)
         finally:
             context.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
