@@ -136,6 +136,7 @@ audit_events = Table(
     Column("payload_digest", String(64), nullable=False),
     Column("previous_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Index("ix_audit_events_subject_sequence", "subject", "sequence"),
 )
 
 audit_head = Table(

@@ -31,6 +31,7 @@ ROUTERS: tuple[str, ...] = (
     "steward.web.request_api",
     "steward.web.relay",
     "steward.web.banner",
+    "steward.web.console",
 )
 """Modules whose ``router()`` the app includes, in this order."""
 
