@@ -24,27 +24,31 @@ from examples.outserve.estate.servers.__main__ import start
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1/postgres"
 MARIADB_ADMIN = "mysql+pymysql://root@127.0.0.1/"
-CRM_DB = "outserve_demo_crm"
-HR_DB = "outserve_demo_hr"
+DATABASES = "outserve_demo"
+"""The demo's databases are ``<name>_crm`` (PostgreSQL) and ``<name>_hr`` (MariaDB)."""
 STEWARD = str(Path(sys.executable).with_name("steward"))
 
 
-def _fresh_databases() -> tuple[str, str]:
+def _fresh_databases(name: str = DATABASES) -> tuple[str, str]:
     from sqlalchemy import create_engine, text
+
+    if not name.replace("_", "").isalnum() or not name[:1].isalpha():
+        raise SystemExit(f"--databases {name!r}: letters, digits and '_' only")
+    crm_db, hr_db = f"{name}_crm", f"{name}_hr"
 
     pg = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with pg.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {CRM_DB}"))
-        connection.execute(text(f"CREATE DATABASE {CRM_DB}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {crm_db}"))
+        connection.execute(text(f"CREATE DATABASE {crm_db}"))
     pg.dispose()
     maria = create_engine(MARIADB_ADMIN)
     with maria.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {HR_DB}"))
-        connection.execute(text(f"CREATE DATABASE {HR_DB}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {hr_db}"))
+        connection.execute(text(f"CREATE DATABASE {hr_db}"))
     maria.dispose()
     return (
-        f"postgresql+psycopg://postgres@127.0.0.1/{CRM_DB}",
-        f"mysql+pymysql://root@127.0.0.1/{HR_DB}",
+        f"postgresql+psycopg://postgres@127.0.0.1/{crm_db}",
+        f"mysql+pymysql://root@127.0.0.1/{hr_db}",
     )
 
 
@@ -87,11 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m examples.outserve.demo_request")
     parser.add_argument("--out", type=Path, default=Path("build/demo"))
     parser.add_argument("--people", type=int, default=500)
+    parser.add_argument(
+        "--databases", default=DATABASES, help="name stem of the demo's CRM and HR databases"
+    )
     arguments = parser.parse_args(argv)
     out: Path = arguments.out.resolve()
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    crm, hr = _fresh_databases()
+    crm, hr = _fresh_databases(arguments.databases)
     from examples.outserve.estate.generate import main as generate
 
     generate(["generate", "--people", str(arguments.people), "--postgres", crm, "--mariadb", hr,

@@ -7,23 +7,48 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+POSTGRES = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.mariadb, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from tests.integration.conftest import _require_mariadb, _require_postgres
 
     _require_postgres()
     _require_mariadb()
     out = tmp_path_factory.mktemp("demo")
+    databases = f"outserve_test_{uuid.uuid4().hex[:10]}"  # its own: runs may overlap
+    try:
+        yield _run_demo(out, databases)
+    finally:
+        _drop(databases)
+
+
+def _drop(databases: str) -> None:
+    import psycopg
+    import pymysql
+
+    with psycopg.connect(POSTGRES, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {databases}_crm WITH (FORCE)")
+    maria = pymysql.connect(host="127.0.0.1", user="root")
+    try:
+        with maria.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {databases}_hr")
+    finally:
+        maria.close()
+
+
+def _run_demo(out: Path, databases: str) -> Path:
     done = subprocess.run(
         [
             sys.executable,
@@ -33,6 +58,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(out),
             "--people",
             "60",
+            "--databases",
+            databases,
         ],
         cwd=ROOT,
         capture_output=True,
