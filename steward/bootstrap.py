@@ -520,6 +520,7 @@ def web_app(settings: Settings) -> FastAPI:
             https=public_url is not None and public_url.startswith("https://"),
             close=store.engine.dispose,
             relay=relay_policy(settings, manifest),
+            banner_origins=settings.web.banner_origins or (),
         )
     except BaseException:
         store.engine.dispose()

@@ -11,13 +11,14 @@ type, default and an example, in docs/configuration.md (a test keeps the two in 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from steward.errors import ConfigError
 
@@ -197,6 +198,29 @@ class WebSettings(_Group):
         None,
         description="The https:// address people reach the privacy centre at.",
     )
+    banner_origins: Annotated[tuple[str, ...] | None, NoDecode] = _variable(
+        "STEWARD_WEB_BANNER_ORIGINS",
+        None,
+        description="Comma-separated origins of the organisation's sites that embed banner.js "
+        "and may post its receipts (CORS).",
+    )
+
+    @field_validator("banner_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        origins = tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+        for origin in origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: give scheme and host (and port if not the "
+                    "default), like https://www.outserve.example, with no path"
+                )
+        return origins
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class MailSettings(_Group):

@@ -10,7 +10,9 @@ or it is recorded and changes nothing. The rules (docs/security.md, "Normalisati
 - email: the whole address lower-cased (``str.lower``, not ``casefold``: ``ß`` stays ``ß``); a
   punycode domain label (``xn--…``) becomes its Unicode form; a trailing dot or an empty label in
   the domain is refused;
-- phone: ``+`` and ASCII digits, E.164-style, UK national numbers gaining ``+44``.
+- phone: ``+`` and ASCII digits, E.164-style, UK national numbers gaining ``+44``;
+- visitor: the anonymous id the cookie banner makes for a browser (docs/banner.md), 22
+  base64url characters, kept exactly as given (it is random, so case matters).
 
 ``NORMALISATION_VERSION`` names these rules; a stored index made under older rules is rebuilt
 by ``steward db reindex`` (steward.store.reindex).
@@ -31,6 +33,7 @@ _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _WHITESPACE = re.compile(r"\s")
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _EMAIL_HINT = "give one address like name@example.org, without spaces"
+_VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
 class IdentifierKind(StrEnum):
@@ -38,6 +41,7 @@ class IdentifierKind(StrEnum):
 
     EMAIL = "email"
     PHONE = "phone"
+    VISITOR = "visitor"
 
 
 def normalise_email(raw: str) -> str:
@@ -85,8 +89,24 @@ def normalise_phone(raw: str) -> str:
     return compact
 
 
+def normalise_visitor_id(raw: str) -> str:
+    """A banner visitor id as it is: 128 random bits in 22 base64url characters. It is an online
+    identifier (UK GDPR Art 4(1), Recital 30), so it is sealed and blind-indexed like the rest."""
+    if not _VISITOR_ID.match(raw):
+        raise InvalidInput(
+            "not a visitor id",
+            where="visitor",
+            hint="give the 22 base64url characters the cookie banner keeps in its cookie",
+        )
+    return raw
+
+
 def normalise(kind: IdentifierKind, raw: str) -> str:
-    return normalise_email(raw) if kind is IdentifierKind.EMAIL else normalise_phone(raw)
+    if kind is IdentifierKind.EMAIL:
+        return normalise_email(raw)
+    if kind is IdentifierKind.VISITOR:
+        return normalise_visitor_id(raw)
+    return normalise_phone(raw)
 
 
 def _visible(raw: str, kind: IdentifierKind) -> str:

@@ -30,6 +30,7 @@ ROUTERS: tuple[str, ...] = (
     "steward.web.request_pages",
     "steward.web.request_api",
     "steward.web.relay",
+    "steward.web.banner",
 )
 """Modules whose ``router()`` the app includes, in this order."""
 

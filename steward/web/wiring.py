@@ -53,6 +53,7 @@ class WebWiring:
     max_body_bytes: int = 64 * 1024
     close: Callable[[], None] = field(default=_nothing)
     relay: RelayPolicy = field(default_factory=RelayPolicy)
+    banner_origins: tuple[str, ...] = ()  # sites that embed banner.js and post its receipts
 
 
 def wiring_of(connection: HTTPConnection) -> WebWiring:
