@@ -41,6 +41,8 @@
     return btoa(String.fromCharCode.apply(0, b)).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 22);
   }
   function choosable() { return C.categories.filter(function (c) { return c.choice != 'always'; }); }
+  // The first layer stays until every optional category has an answer (GPC is one for all).
+  function asking() { return !gpc && choosable().some(function (c) { return !st || !(c.id in st.c); }); }
 
   // Is the category allowed now? Exempt ones always; objection ones until switched off;
   // consent ones only once agreed (GPC or no choice: not agreed).
@@ -117,7 +119,7 @@
     while (p.length > 1) cookie(c.name, '', 0, p.join('.')), p.shift();
   }
   function send(b, n) {
-    fetch(api('receipts'), {
+    return fetch(api('receipts'), {
       method: 'POST', keepalive: true, credentials: 'omit',
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b)
     }).then(function (r) {
@@ -134,17 +136,19 @@
     for (k in o) c[k] = o[k] ? 1 : 0;
     st = { i: id, d: dig, c: c, t: Date.now() };
     cookie(C.cookie.name, encodeURIComponent(JSON.stringify(st)), C.cookie.days * 86400);
-    send({ receipt: rid(), visitor: id, digest: C.digest, variant: C.variant, via: via, gpc: gpc, choices: o }, 0);
+    var sent = send({ receipt: rid(), visitor: id, digest: C.digest, variant: C.variant, via: via, gpc: gpc, choices: o }, 0);
     for (k in cats) if (was[k] && !on(k)) cats[k].cookies.forEach(erase), gone |= ran[k];
     if (dlg && dlg.open) dlg.close();
-    if (bar) bar.remove(), gap.remove(), bar = 0;
+    if (!asking()) {
+      if (bar) bar.remove(), gap.remove(), bar = 0;
+      reopen();
+    }
     apply();
     gtag('consent', 'update', signals());
-    reopen();
     live.textContent = T.saved;
-    if (!d.activeElement || d.activeElement == d.body) btn && btn.focus();
     d.dispatchEvent(new CustomEvent('steward:consent', { detail: c }));
-    if (gone) location.reload();
+    // Scripts that ran cannot be unloaded: once the receipt is sent, start the page afresh.
+    if (gone) sent.then(function () { location.reload(); });
   }
   function every(v) {
     return function () {
@@ -233,7 +237,7 @@
     apply();
     gtag('consent', 'update', signals());
     if (!choosable().length) return;
-    st || gpc ? reopen() : first();
+    asking() ? first() : reopen();
     d.addEventListener('focusin', unhide);
     w.addEventListener('resize', fit);
     d.addEventListener('click', function (e) {
