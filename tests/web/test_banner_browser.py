@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from examples.outserve.site.serve import SiteServer
+from examples.outserve.site.serve import SiteServer, ThreadedApp
 from steward.consent.cookie_receipts import COOKIE_CHANNEL
 from steward.consent.state import ConsentStatus
 from steward.manifest.load import load_manifest
@@ -32,7 +32,6 @@ from tests.web.banner_browser import (
     VIMEO,
     YOUTUBE,
     Browser,
-    Served,
     Visit,
     steward_app,
     unavailable,
@@ -78,7 +77,7 @@ def banner_store(
 def site(banner_store: Store, manifest: Manifest) -> Iterator[SiteServer]:
     """The sample page, and the Steward it takes its banner from (``site.steward``)."""
     page = SiteServer("http://127.0.0.1:1").start()
-    steward = Served(steward_app(banner_store, manifest, page.url)).start()
+    steward = ThreadedApp(steward_app(banner_store, manifest, page.url)).start()
     page.steward = steward.url
     try:
         yield page
@@ -280,7 +279,7 @@ def test_the_banner_asks_again_when_the_declared_cookies_change(
         visit.open()
         _click(visit, "Accept all")
         visitor = visit.consent_cookie()["i"]
-        newer = Served(steward_app(banner_store, changed, site.url)).start()
+        newer = ThreadedApp(steward_app(banner_store, changed, site.url)).start()
         site.steward, earlier = newer.url, site.steward
         try:
             before = len(visit.requests)

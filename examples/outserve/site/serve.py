@@ -11,10 +11,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import socket
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+import uvicorn
 
 HERE = Path(__file__).resolve().parent
 WRITTEN_STEWARD = "http://127.0.0.1:8000"
@@ -93,3 +98,31 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+class ThreadedApp:
+    """An ASGI app (Steward's, from ``create_app``) on a free loopback port, in a thread, until
+    ``stop``: for the browser tests and the banner benchmark, which drive both servers at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    def start(self) -> ThreadedApp:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+        self.socket.close()

@@ -129,6 +129,8 @@
     });
   }
 
+  // The click is answered (state, cookie, Consent Mode, the banner's own change) at once;
+  // the receipt and loading what was allowed wait until that answer is painted.
   function choose(o, via) {
     var was = {}, c = {}, k, gone = 0;
     for (k in cats) was[k] = on(k);
@@ -136,19 +138,26 @@
     for (k in o) c[k] = o[k] ? 1 : 0;
     st = { i: id, d: dig, c: c, t: Date.now() };
     cookie(C.cookie.name, encodeURIComponent(JSON.stringify(st)), C.cookie.days * 86400);
-    var sent = send({ receipt: rid(), visitor: id, digest: C.digest, variant: C.variant, via: via, gpc: gpc, choices: o }, 0);
     for (k in cats) if (was[k] && !on(k)) cats[k].cookies.forEach(erase), gone |= ran[k];
+    gtag('consent', 'update', signals());
     if (dlg && dlg.open) dlg.close();
     if (!asking()) {
       if (bar) bar.remove(), gap.remove(), bar = 0;
       reopen();
     }
-    apply();
-    gtag('consent', 'update', signals());
     live.textContent = T.saved;
-    d.dispatchEvent(new CustomEvent('steward:consent', { detail: c }));
-    // Scripts that ran cannot be unloaded: once the receipt is sent, start the page afresh.
-    if (gone) sent.then(function () { location.reload(); });
+    after(function () {
+      var sent = send({ receipt: rid(), visitor: id, digest: C.digest, variant: C.variant, via: via, gpc: gpc, choices: o }, 0);
+      apply();
+      d.dispatchEvent(new CustomEvent('steward:consent', { detail: c }));
+      // Scripts that ran cannot be unloaded: once the receipt is sent, start the page afresh.
+      if (gone) sent.then(function () { location.reload(); });
+    });
+  }
+  function after(fn) {
+    var done = 0, go = function () { done++ || fn(); };
+    requestAnimationFrame(function () { setTimeout(go); });
+    setTimeout(go, 100);
   }
   function every(v) {
     return function () {
