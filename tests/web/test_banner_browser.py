@@ -24,6 +24,8 @@ from steward.store import ledger
 from steward.store.cookie_receipts import find_visitor
 from steward.store.crypto import KeyRing, KeyVersion
 from steward.store.database import FixedKeys, Store, create_store_engine
+from steward.web.app import create_app
+from steward.web.wiring import WebWiring
 from tests.web.axe import run_axe, serious_violations
 from tests.web.banner_browser import (
     ARGS,
@@ -115,7 +117,7 @@ def _click(visit: Visit, name: str, *, within: str = ".stw") -> None:
 
 def _loaded_players(visit: Visit) -> list[str]:
     found: list[str] = visit.page.evaluate(
-        "[...document.querySelectorAll('iframe[data-src]')].filter(f => !f.hidden)"
+        "[...document.querySelectorAll('iframe[data-src]')].filter(f => f.style.display != 'none')"
         ".map(f => f.getAttribute('src'))"
     )
     return found
@@ -332,12 +334,27 @@ def test_escape_closes_the_settings_without_a_choice(visit: Visit) -> None:
 
 
 _OBSCURED = """() => {
-  const bar = document.querySelector('.stw'), el = document.activeElement;
+  const bar = document.querySelector('.stw, .stw-r'), el = document.activeElement;
   if (!bar || !el || el === document.body || bar.contains(el)) return null;
   const a = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
   const hidden = a.bottom > b.top && a.top < b.bottom && a.right > b.left && a.left < b.right;
   return hidden ? (el.textContent || el.tagName).trim() : '';
 }"""
+
+
+def _tab_through(visit: Visit, presses: int = 40) -> tuple[int, list[str]]:
+    """Press Tab again and again: how many focused elements were outside the banner, and
+    which of them were left under it."""
+    checked, hidden = 0, []
+    for _ in range(presses):
+        visit.page.keyboard.press("Tab")
+        found: Any = visit.page.evaluate(_OBSCURED)
+        if found is None:
+            continue
+        checked += 1
+        if found:
+            hidden.append(found)
+    return checked, hidden
 
 
 @pytest.mark.parametrize("viewport", [(390, 664), (1280, 720)])
@@ -346,17 +363,46 @@ def test_no_focused_element_is_hidden_behind_the_banner(
 ) -> None:
     with browser.visit(site.url, site.steward, viewport=viewport) as visit:
         visit.open()
-        checked, hidden = 0, []
-        for _ in range(40):
-            visit.page.keyboard.press("Tab")
-            found: Any = visit.page.evaluate(_OBSCURED)
-            if found is None:
-                continue
-            checked += 1
-            if found:
-                hidden.append(found)
+        checked, hidden = _tab_through(visit)
         assert checked > 15  # the page's own links were reached, down to the footer
         assert hidden == []
+
+
+def test_without_a_settings_link_the_banner_keeps_its_own_button(
+    browser: Browser, site: SiteServer
+) -> None:
+    def without_link(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(" data-steward-open", ""))
+
+    with browser.visit(site.url, site.steward, viewport=(390, 664)) as visit:
+        visit.context.route(site.url + "/", without_link)
+        visit.open()
+        assert visit.page.get_by_role("link", name="Cookie settings").count() == 0
+        _click(visit, "Reject all")
+        button = visit.page.get_by_role("button", name="Cookie settings")
+        checked, hidden = _tab_through(visit)
+        assert checked > 15 and hidden == []  # the small button never covers the focus either
+        button.click()
+        assert visit.page.get_by_role("dialog", name="Cookie settings").is_visible()
+
+
+def test_without_its_configuration_the_banner_shows_nothing_and_loads_nothing(
+    browser: Browser, site: SiteServer, banner_store: Store
+) -> None:
+    wiring = WebWiring(store=banner_store, clock=banner_store.clock, secret=b"c" * 32)
+    broken = ThreadedApp(create_app(wiring)).start()  # no manifest: the configuration is a 503
+    site.steward, earlier = broken.url, site.steward
+    try:
+        with browser.visit(site.url, site.steward) as visit:
+            visit.page.goto(site.url + "/")
+            visit.page.wait_for_load_state("networkidle")
+            assert visit.page.locator(".stw, .stw-ph, .stw-r").count() == 0
+            assert visit.third_party() == [] and visit.posted == []
+            assert visit.consent_calls()[0][:2] == ["consent", "default"]
+    finally:
+        site.steward = earlier
+        broken.stop()
 
 
 @pytest.mark.parametrize("state", ["first layer", "settings", "after a choice"])

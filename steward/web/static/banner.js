@@ -54,6 +54,7 @@
   function apply() {
     d.querySelectorAll('[data-steward-category]').forEach(function (e) {
       var k = e.getAttribute('data-steward-category');
+      if (!cats[k]) return console.warn('Steward cookie banner: the manifest declares no ' + k + ' cookies, so this stays off', e);
       if (e.tagName == 'SCRIPT') {
         if (e.type == 'text/plain' && on(k)) run(e, k);
       } else if (e.hasAttribute('data-src')) {
@@ -74,7 +75,7 @@
   function show(f) {
     if (f.stw) f.stw.remove();
     f.stw = 0;
-    f.hidden = false;
+    f.style.display = '';
     if (f.getAttribute('src') != f.dataset.src) f.src = f.dataset.src;
   }
   // An embedded player waits behind a placeholder that says whose cookies it would set.
@@ -83,7 +84,7 @@
     if (f.stw) return;
     var u = new URL(f.dataset.src, location.href), host = u.hostname.replace(/^www\./, '');
     var who = /youtu/.test(host) ? 'YouTube' : /vimeo/.test(host) ? 'Vimeo' : host;
-    var all = cats[k] ? cats[k].cookies : [], mine = all.filter(function (c) {
+    var all = cats[k].cookies, mine = all.filter(function (c) {
       return c.provider.toLowerCase().indexOf(who.toLowerCase()) > -1;
     });
     var names = (mine.length ? mine : all).map(function (c) { return c.name || c.provider; }).join(', ');
@@ -99,7 +100,7 @@
     if (wd > 0) p.style.width = wd + 'px';
     if (wd > 0 && ht > 0) p.style.aspectRatio = wd + '/' + ht;
     f.stw = p;
-    f.hidden = true;
+    f.style.display = 'none';
     f.before(p);
   }
 
@@ -254,7 +255,10 @@
     });
   }
 
-  fetch(api('config'), { credentials: 'omit' }).then(function (r) { return r.json(); }).then(function (c) {
+  fetch(api('config'), { credentials: 'omit' }).then(function (r) {
+    if (!r.ok) throw r.status;
+    return r.json();
+  }).then(function (c) {
     C = c;
     T = c.texts;
     c.categories.forEach(function (x) { cats[x.id] = x; });
@@ -263,11 +267,16 @@
     id = p && /^[\w-]{22}$/.test(p.i) ? p.i : rid();
     st = p && p.d == dig && p.c ? p : null;
     d.readyState == 'loading' ? d.addEventListener('DOMContentLoaded', start) : start();
+  }).catch(function (e) {
+    // Without its configuration the banner shows nothing, and nothing marked loads.
+    console.warn('Steward cookie banner: no configuration from ' + api('config'), e);
   });
 
+  // For the site's own scripts: open the settings, ask about a category, mark what was added late.
   w.StewardConsent = {
     open: function () { C && settings(); },
-    allowed: on
+    allowed: on,
+    apply: function () { C && apply(); }
   };
 
   var CSS = '.stw,.stw-d,.stw-ph,.stw-r{font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;box-sizing:border-box;text-align:left}' +
