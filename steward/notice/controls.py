@@ -126,8 +126,9 @@ CONTROLS: dict[ControlId, Control] = {
             ControlId.cookie_banner,
             "Cookie banner",
             "steward.web.banner",
-            "banner configuration and consent records",
-            False,
+            "banner configuration from the manifest; a receipt per choice in the consent ledger "
+            "(channel cookies) and the audit chain",
+            True,
         ),
         Control(
             ControlId.small_cell_suppression,
