@@ -96,7 +96,8 @@ function request()
       DIGEST, VARIANT, (string.gsub(CHOICES, "X", yes)))
     headers["Content-Type"] = "application/json"
     headers["Origin"] = "ORIGIN"
-    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id, math.floor(n / 256) % 256, n % 256)
+    local third = math.floor(n / 256) % 256
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id, third, n % 256)
   end
   return wrk.format(nil, path, headers, body)
 end
@@ -365,10 +366,7 @@ def script_for(folder: Path, digest: str, variant: str, choices: str) -> Path:
 def measure_store(store: str, folder: Path) -> list[tuple[int, Endpoint, Result, Result]]:
     """For each worker count and endpoint: (workers, endpoint, bare, Steward)."""
     found: list[tuple[int, Endpoint, Result, Result]] = []
-    if store == "postgresql":
-        context = postgres_url()
-    else:
-        context = _no_url()
+    context = postgres_url() if store == "postgresql" else _no_url()
     with context as url:
         env = prepared_env(folder / store, url)
         for workers in WORKERS:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from steward.consent.cookie_receipts import CookieOffer, CookieReceipt, receipt_events
 from steward.consent.events import PersonRef
+from steward.services.notice_versions import NoticeKind, version_with_digest
 from steward.store import audit, ledger
 from steward.store.cookie_receipts import ensure_visitor, recorded_receipt
 from steward.store.database import UnitOfWork
@@ -25,7 +26,8 @@ AUDIT_ACTION = "cookie_receipt.recorded"
 @dataclass(frozen=True)
 class ReceiptOutcome:
     """What was recorded. ``notice_current`` False: the visitor chose on an older cookie notice
-    than today's (``current_digest``), so the banner should ask again."""
+    than today's (``current_digest``), so the banner should ask again. ``notice_published``: the
+    digest shown names a cookie notice version the privacy centre published (its history)."""
 
     receipt_id: str
     person: PersonRef
@@ -33,6 +35,7 @@ class ReceiptOutcome:
     replayed: bool
     notice_current: bool
     current_digest: str
+    notice_published: bool
 
 
 def record_receipt(uow: UnitOfWork, receipt: CookieReceipt, offer: CookieOffer) -> ReceiptOutcome:
@@ -48,6 +51,7 @@ def record_receipt(uow: UnitOfWork, receipt: CookieReceipt, offer: CookieOffer) 
     results = [ledger.record(uow, event) for event in events]
     replayed = all(result.replayed for result in results)
     current = receipt.notice_digest == offer.notice_digest
+    published = version_with_digest(uow, NoticeKind.COOKIE, receipt.notice_digest) is not None
     if not replayed:
         audit.append(
             uow,
@@ -57,6 +61,7 @@ def record_receipt(uow: UnitOfWork, receipt: CookieReceipt, offer: CookieOffer) 
                 "receipt": receipt.receipt_id,
                 "notice": receipt.notice_digest,
                 "notice_current": current,
+                "notice_published": published,
                 "variant": receipt.variant,
                 "via": receipt.via.value,
                 "gpc": receipt.gpc,
@@ -71,4 +76,5 @@ def record_receipt(uow: UnitOfWork, receipt: CookieReceipt, offer: CookieOffer) 
         replayed=replayed,
         notice_current=current,
         current_digest=offer.notice_digest,
+        notice_published=published,
     )

@@ -38,7 +38,7 @@ from steward.web.limits import RateLimit
 from steward.web.problems import Forbidden
 from steward.web.wiring import WebWiring, wiring_of
 
-COOKIE_NOTICE_PATH = "/cookie-notice"
+COOKIE_NOTICE_PATH = "/cookies"
 """Where the privacy centre shows the cookie notice; the banner links to it."""
 
 RECEIPTS_PER_MINUTE = 60
@@ -82,6 +82,9 @@ class ReceiptAnswer(BaseModel):
         description="False: the visitor chose on an older cookie notice; the banner asks again"
     )
     digest: str = Field(description="Today's cookie notice digest")
+    notice_published: bool = Field(
+        description="The digest shown names a cookie notice version the privacy centre published"
+    )
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,7 @@ def router() -> APIRouter:
             replayed=outcome.replayed,
             notice_current=outcome.notice_current,
             digest=outcome.current_digest,
+            notice_published=outcome.notice_published,
         )
 
     routes.include_router(receipts)

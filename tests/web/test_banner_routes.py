@@ -126,7 +126,7 @@ def test_the_configuration_is_the_manifests_with_the_notice_url(
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["cache-control"] == "public, max-age=300"
     expected = banner_config(
-        manifest, notice_url="https://privacy.outserve.example/cookie-notice"
+        manifest, notice_url="https://privacy.outserve.example/cookies"
     ).to_json()
     assert response.json() == expected
 
@@ -231,6 +231,21 @@ def test_a_receipt_id_reused_for_another_choice_is_refused(
     assert response.status_code == 422
     assert response.json()["where"] == "event_id"
     assert response.headers["access-control-allow-origin"] == SITE  # the banner can read it
+
+
+def test_the_answer_says_whether_the_digest_shown_was_ever_published(
+    banner_client: TestClient, manifest: Manifest
+) -> None:
+    banner_client.get("/cookies")  # the privacy centre records the version it serves
+    shown = _post(banner_client, _receipt(manifest))
+    invented = _post(
+        banner_client, _receipt(manifest, receipt="receipt-invented-00001", digest=_OTHER)
+    )
+    assert shown.json()["notice_published"] is True
+    assert invented.json()["notice_published"] is False
+
+
+_OTHER = "sha256:" + "0" * 64
 
 
 def test_a_receipt_on_an_older_notice_is_kept_and_the_banner_told_to_ask_again(

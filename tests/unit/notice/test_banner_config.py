@@ -16,7 +16,7 @@ from steward.notice.banner_config import DEFAULT_CONSENT_DAYS, banner_config
 from steward.notice.fingerprint import cookie_notice_digest
 
 OUTSERVE = Path(__file__).resolve().parents[3] / "examples" / "outserve" / "fixed"
-NOTICE_URL = "https://privacy.outserve.example/cookie-notice"
+NOTICE_URL = "https://privacy.outserve.example/cookies"
 
 
 @pytest.fixture(scope="module")
