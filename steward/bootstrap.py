@@ -382,9 +382,13 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
     ring = store.keys.ring()
     first = ring.key(ring.versions[0])
     pseudonym_key = hmac.new(first.index_key, b"steward connector pseudonyms", hashlib.sha256)
-    opened: list[Connector] = []
+    opened: dict[str, Connector] = {}
 
     def connector(system_id: str) -> Connector:
+        # one per system for the whole request: its connections and reflected tables are
+        # reused from step to step instead of being rebuilt by every step
+        if system_id in opened:
+            return opened[system_id]
         system = manifest.system(system_id)
         connection = {
             key: environment_value(reference, where=f"system {system_id} connection.{key}")
@@ -400,11 +404,11 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
                 pseudonym_key=pseudonym_key.digest(),
             ),
         )
-        opened.append(built)
+        opened[system_id] = built
         return built
 
     def close() -> None:
-        for built in opened:
+        for built in opened.values():
             built.close()
         store.engine.dispose()
 
