@@ -9,6 +9,7 @@ service loads the manifest itself: it is given the ``PurposeCatalogue`` built he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ from steward.store.keyfile import KeyFile
 from steward.store.schema import require_current
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from steward.connectors.mailchimp_settings import MailchimpSettings
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
@@ -60,6 +63,17 @@ def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
         engine.dispose()
         raise
     return store
+
+
+def derived_key(store: Store, label: str) -> bytes:
+    """A 32-byte key for one use (``label``), derived from the key ring's first key by HMAC, so
+    the ring's own keys never leave the store and two uses never share a key."""
+    import hashlib
+    import hmac
+
+    ring = store.keys.ring()
+    first = ring.key(ring.versions[0])
+    return hmac.new(first.index_key, label.encode(), hashlib.sha256).digest()
 
 
 def purpose_catalogue(settings: Settings) -> PurposeCatalogue:
@@ -336,21 +350,20 @@ OPTIONAL_CONNECTION = frozenset({"base_url"})
 """Connection values a system may leave unset: the vendor's own address is the default."""
 
 
-def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
+def engine_wiring(
+    settings: Settings, request_id: str, *, store: Store | None = None
+) -> RequestEngineWiring:
     """What the request engine needs for one request: the store, the person's subject, the
     dataset maps (``STEWARD_DATASETS``, else ``datasets/`` beside the manifest), the manifest's
     systems, a connector per system (connection values from the ``env:`` names the manifest
-    gives), and the holds on that person's records (retention, staff holds)."""
-    import hashlib
-    import hmac
-
+    gives), and the holds on that person's records (retention, staff holds). ``store``: the
+    store to use (a job's own); by default one is opened, and closed with the wiring."""
     from steward.config import environment_has, environment_value
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
-    from steward.engine.subject import RequestSubject
     from steward.manifest.dataset_load import default_maps_folder, load_dataset_maps
     from steward.services.holds import StoreHoldCheck
-    from steward.services.request_views import subject_of
+    from steward.services.request_views import open_requests_for, subject_of
     from steward.services.request_wiring import RequestEngineWiring
 
     manifest = declared_manifest(settings)
@@ -369,19 +382,11 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
             "`steward systems discover`",
         )
     maps = load_dataset_maps(folder, manifest)
-    store = open_store(settings)
+    owns_store = store is None
+    if store is None:
+        store = open_store(settings)
     found = subject_of(store, request_id)
-    subject = RequestSubject(
-        request_id=found.reference,
-        kind=found.kind,
-        identities=found.identities,
-        changes=found.changes,
-        received=found.received,
-        due=found.due,
-    )
-    ring = store.keys.ring()
-    first = ring.key(ring.versions[0])
-    pseudonym_key = hmac.new(first.index_key, b"steward connector pseudonyms", hashlib.sha256)
+    pseudonym_key = derived_key(store, "steward connector pseudonyms")
     opened: dict[str, Connector] = {}
 
     def connector(system_id: str) -> Connector:
@@ -401,7 +406,7 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
                 system_id,
                 connection,
                 dict(system.options),
-                pseudonym_key=pseudonym_key.digest(),
+                pseudonym_key=pseudonym_key,
             ),
         )
         opened[system_id] = built
@@ -410,16 +415,61 @@ def engine_wiring(settings: Settings, request_id: str) -> RequestEngineWiring:
     def close() -> None:
         for built in opened.values():
             built.close()
-        store.engine.dispose()
+        if owns_store:
+            store.engine.dispose()
 
     return RequestEngineWiring(
         store=store,
-        subject=lambda _reference: subject,
+        subject=lambda _reference: found,
         maps=maps,
         systems=manifest.systems,
         connectors=connector,
-        holds=StoreHoldCheck(store, manifest, found.person_ref, answering=found.reference),
+        holds=StoreHoldCheck(
+            store,
+            manifest,
+            found.person_ref,
+            open_requests=open_requests_for(store, found.person_ref),
+            answering=found.request_id,
+        ),
         clock=store.clock,
         actor="staff:cli",
         close=close,
+        jobs=jobs(settings, store),
+        queued=settings.jobs.runner is JobRunner.procrastinate,
+        stuck_after=timedelta(seconds=settings.jobs.stalled_after_seconds),
+        heartbeat_every=settings.jobs.heartbeat_seconds,
     )
+
+
+def web_app(settings: Settings) -> FastAPI:
+    """The web app (privacy centre, staff console, API, banner) over the deployment's store and
+    manifest. Mail is optional here: without a mail server the pages that must send mail say so."""
+    from steward.consent.purposes import PurposeCatalogue
+    from steward.web.app import create_app
+    from steward.web.wiring import WebWiring
+
+    store = open_store(settings)
+    try:
+        manifest = declared_manifest(settings)
+        outgoing = mailer(settings) if settings.mail.smtp_host and settings.mail.sender else None
+        public_url = settings.web.public_url
+        wiring = WebWiring(
+            store=store,
+            clock=store.clock,
+            secret=derived_key(store, "steward web signing"),
+            manifest=manifest,
+            manifest_path=settings.manifest.path,
+            purposes=None
+            if manifest is None
+            else PurposeCatalogue.of(manifest, origin=f"the manifest {settings.manifest.path}"),
+            nation=manifest.organisation.nation if manifest is not None else None,
+            mailer=outgoing,
+            jobs=jobs(settings, store),
+            public_url=public_url,
+            https=public_url is not None and public_url.startswith("https://"),
+            close=store.engine.dispose,
+        )
+    except BaseException:
+        store.engine.dispose()
+        raise
+    return create_app(wiring)

@@ -186,7 +186,7 @@ class UnsubscribeSettings(_Group):
 
 
 class WebSettings(_Group):
-    """For the web app still to come (privacy centre, staff console); read by nothing yet."""
+    """Where `steward serve` listens and the address people reach it at (docs/web.md)."""
 
     host: str = _variable(
         "STEWARD_WEB_HOST", "127.0.0.1", min_length=1, description="Interface to listen on."

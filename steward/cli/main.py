@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, str] = {
     "hold": "steward.cli.hold_commands",
     "evidence": "steward.cli.evidence_commands",
     "systems": "steward.cli.systems_commands",
+    "serve": "steward.cli.serve_commands",
 }
 
 

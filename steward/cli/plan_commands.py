@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
 import typer
 
 from steward.cli.progress import PhaseProgressBar
+from steward.errors import ConfigError
+from steward.requests.outcome import StepAction
 from steward.services.request_engine import (
     DryRun,
     PlanView,
@@ -22,7 +25,8 @@ from steward.services.request_engine import (
     approve,
     dry_run,
     make_plan,
-    run_plan,
+    queue_run,
+    show_plan,
 )
 from steward.services.request_reports import STUCK_AFTER
 from steward.services.request_wiring import RequestEngineWiring
@@ -65,31 +69,81 @@ def register_into(request_app: typer.Typer, wiring: Wiring) -> None:
         typer.echo(f"plan for request {request_id} approved by {view.approved_by}")
 
     @request_app.command("run")
-    def run_command(request_id: str = typer.Argument(..., help="The request's id.")) -> None:
-        """Run the plan's steps; a finished step is never run again."""
+    def run_command(
+        request_id: str = typer.Argument(..., help="The request's id."),
+        wait: bool = typer.Option(
+            False,
+            "--wait",
+            help="With a job queue, wait until the workers have run every step they can.",
+        ),
+    ) -> None:
+        """Run the plan's steps as jobs; a finished step is never run again, a failed one is
+        retried. On SQLite they run here and now; with a queue, `steward worker` runs them."""
         wired = wiring(request_id)
         try:
-            with PhaseProgressBar() as bar:
-
-                def progress(step: StepView, done: int, total: int) -> None:
-                    bar.update("running the plan", done, total)
-
-                view = run_plan(
-                    wired.store,
-                    request_id,
-                    wired.connectors,
-                    wired.holds,
-                    wired.clock,
-                    worker=_worker(wired.actor),
-                    progress=progress,
-                )
+            view = _run(wired, request_id, wait=wait)
         finally:
             wired.close()
+        if view is None:
+            return
         typer.echo(render_run(view))
         if view.status == "failed":
             raise typer.Exit(1)
 
     del plan_command, approve_command, run_command
+
+
+POLL_SECONDS = 0.25
+
+
+def _run(wired: RequestEngineWiring, request_id: str, *, wait: bool) -> PlanView | None:
+    """Queue the run; follow it on a progress bar while this process runs it (inline jobs) or,
+    with ``wait``, while workers do. None when it was queued and not waited for."""
+    if wired.jobs is None:
+        raise ConfigError("no job runner is configured", where="STEWARD_JOBS_RUNNER")
+    jobs = wired.jobs
+    if wired.queued and not wait:
+        run_id = queue_run(wired.store, request_id, jobs, wired.actor)
+        typer.echo(
+            f"queued request {request_id}'s steps (job {run_id}); `steward worker` runs them; "
+            f"follow with `steward request show {request_id}`"
+        )
+        return None
+    failure: list[BaseException] = []
+
+    def queue() -> None:
+        try:
+            queue_run(wired.store, request_id, jobs, wired.actor)
+        except BaseException as error:
+            failure.append(error)
+
+    worker = threading.Thread(target=queue, name=f"run-{request_id}")
+    worker.start()
+    with PhaseProgressBar() as bar:
+        while True:
+            worker.join(POLL_SECONDS)
+            view = show_plan(wired.store, request_id)
+            done = sum(1 for s in view.steps if s.status in ("done", "skipped"))
+            bar.update("running the plan", done, len(view.steps))
+            if failure:
+                raise failure[0]
+            if worker.is_alive():
+                continue
+            if not wired.queued or _settled(view):
+                return view
+
+
+def _settled(view: PlanView) -> bool:
+    """Nothing left for a worker: no step is running, and every automatic step still pending
+    waits for a step that is not done (failed, or for staff)."""
+    status = {s.number: s.status for s in view.steps}
+    for step in view.steps:
+        if step.status == "running":
+            return False
+        waiting = step.status == "pending" and step.action is not StepAction.manual
+        if waiting and all(status[n] == "done" for n in step.needs):
+            return False
+    return True
 
 
 def _worker(actor: str) -> str:

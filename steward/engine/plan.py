@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from steward.connectors.masking import fields_masked
 from steward.engine.graph import Address, TraversalGraph, build_graph, split_path
-from steward.engine.subject import RequestSubject
 from steward.errors import InvalidInput
 from steward.manifest.datasets import CollectionMap, DatasetMap, Erase, IdentityKind
 from steward.requests.kinds import RequestKind
 from steward.requests.outcome import StepAction
+from steward.requests.subject import RequestSubject
 
 NO_IDENTIFIER = "not searched: no identifier for it"
 

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from steward.connectors.protocol import ChangeReceipt, Connector, FieldValue, Record, RecordKey
 from steward.engine.evidence import Decision, keys_digest, records_digest
 from steward.engine.plan import ByIdentity, ByReference, Plan, PlanStep
-from steward.engine.subject import RequestSubject
 from steward.manifest.datasets import CollectionMap, RestrictBy
 from steward.requests.holds import Hold, HoldCheck
 from steward.requests.outcome import StepAction, StepEvidence
+from steward.requests.subject import RequestSubject
 
 Connectors = Callable[[str], Connector]
 """system id -> its connector (the composition root wires the registry and settings)."""

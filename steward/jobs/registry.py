@@ -23,8 +23,8 @@ from steward.errors import InvalidInput
 TaskFunction = Callable[..., None]
 """``(context: TaskContext, **ids) -> None``."""
 
-TASK_MODULES: tuple[str, ...] = ()
-"""Modules whose ``@task`` functions make up the deployment's tasks (the engine adds its own)."""
+TASK_MODULES: tuple[str, ...] = ("steward.tasks.engine",)
+"""Modules whose ``@task`` functions make up the deployment's tasks."""
 
 RESERVED_ARGUMENTS = frozenset({"run_id", "context"})
 _TASK_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")

@@ -125,7 +125,7 @@ CONTROLS: dict[ControlId, Control] = {
         Control(
             ControlId.cookie_banner,
             "Cookie banner",
-            "steward.web",
+            "steward.web.banner",
             "banner configuration and consent records",
             False,
         ),

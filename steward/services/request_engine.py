@@ -11,9 +11,13 @@ The lifecycle of a plan (docs/requests.md, "How a request is planned and run"):
    in another. After a crash between the two, running it again acts on exactly the recorded keys;
    connectors are idempotent by key, so the effect happens once. A ``done`` step never runs
    again, so re-running a finished plan changes nothing.
-4. ``run_plan`` runs every step that can run, in order, in this process (the jobs layer calls
-   ``run_step`` one step at a time). A system that cannot be reached fails its step, naming the
-   system; the steps that depend on it wait, and the request stays open.
+4. ``queue_run`` hands the plan to the jobs layer: one ``engine.advance`` job runs one step (the
+   first that can run, from a given step on) and queues the next, so the steps of a request run
+   one at a time, in order, on whichever worker takes them, and different requests run side by
+   side. A step that fails is not tried again in the same run; ``queue_run`` again starts from
+   the first step, so it retries. ``run_plan`` runs every step that can run in this process
+   (tests, benchmarks). A system that cannot be reached fails its step, naming the system; the
+   steps that depend on it wait, and the request stays open.
 
 Every transition writes one audit event in the same transaction (UK GDPR Art 5(2)).
 """
@@ -21,7 +25,7 @@ Every transition writes one audit event in the same transaction (UK GDPR Art 5(2
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from steward.connectors.protocol import RecordKey, SystemUnavailable
 from steward.engine.evidence import (
@@ -34,6 +38,7 @@ from steward.engine.evidence import (
 )
 from steward.engine.steps import Connectors, act, decide, search, search_evidence
 from steward.errors import ConfigError, Conflict, ConnectorError, InvalidInput, StewardError
+from steward.jobs.protocol import Jobs
 from steward.requests.holds import HoldCheck
 from steward.requests.outcome import StepAction, StepEvidence
 from steward.services.request_planning import approve, audit_request, make_plan, refuse_unapproved
@@ -62,11 +67,13 @@ __all__ = [
     "PlanView",
     "StepView",
     "StuckStep",
+    "advance",
     "approve",
     "dry_run",
     "exported_records",
     "make_plan",
     "outcome",
+    "queue_run",
     "record_manual",
     "run_plan",
     "run_step",
@@ -75,6 +82,8 @@ __all__ = [
 ]
 
 IN_PROCESS = "in-process"
+ADVANCE = "engine.advance"
+"""The task that runs one step of a request and queues the next (``steward.tasks.engine``)."""
 StepProgress = Callable[[StepView, int, int], None]
 """Called after each step ``run_plan`` runs: (step, steps finished, steps in the plan)."""
 
@@ -89,9 +98,11 @@ def run_step(
     *,
     worker: str = IN_PROCESS,
     heartbeat_every: float = HEARTBEAT_EVERY,
+    stuck_after: timedelta = STUCK_AFTER,
 ) -> StepView:
     """Run one step (see the module's docstring). A done step is left as it is. While the
-    step's connector works, its heartbeat is recorded every ``heartbeat_every`` seconds."""
+    step's connector works, its heartbeat is recorded every ``heartbeat_every`` seconds; a step
+    another worker claimed is taken over once its heartbeat is ``stuck_after`` old."""
     with store.unit_of_work(worker, reads_only=True) as uow:
         loaded = load(uow, request_id)
     step = loaded.plan.step(step_no)
@@ -113,14 +124,14 @@ def run_step(
             where=f"request {request_id}",
             hint="run the plan in order (`steward request run`)",
         )
-    _refuse_live_claim(stored, worker, clock())
+    _refuse_live_claim(stored, worker, clock(), stuck_after)
 
     def found(number: int) -> tuple[RecordKey, ...]:
         return decision_from_json(loaded.step(number).keys_json or '{"act":[],"keep":[]}').act
 
     try:
         if step.action is StepAction.search:
-            _claim(store, loaded, step_no, worker, clock, Decision(()))
+            _claim(store, loaded, step_no, worker, clock, Decision(()), stuck_after)
             with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
                 keys = search(step, loaded.plan, loaded.subject, found, connectors)
             _finish(
@@ -138,7 +149,7 @@ def run_step(
             else:
                 keys = found(step.acts_on) if step.acts_on is not None else ()
                 decision = decide(step, loaded.plan, keys, connectors, holds, clock().date())
-            _claim(store, loaded, step_no, worker, clock, decision)
+            _claim(store, loaded, step_no, worker, clock, decision, stuck_after)
             with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
                 result = act(step, loaded.plan, loaded.subject, decision, connectors, clock())
             exported = (
@@ -152,24 +163,33 @@ def run_step(
     return _view(store, request_id, step_no)
 
 
-def _refuse_live_claim(stored: plans.StoredStep, worker: str, now: datetime) -> None:
+def _refuse_live_claim(
+    stored: plans.StoredStep, worker: str, now: datetime, stuck_after: timedelta
+) -> None:
     """Two live workers never run one step: a running step is taken over only by the worker
     that claimed it, or once its heartbeat is a minute old (its worker is taken to be dead)."""
     if (
         stored.status == "running"
         and stored.claimed_by != worker
         and stored.heartbeat_at is not None
-        and now - stored.heartbeat_at < STUCK_AFTER
+        and now - stored.heartbeat_at < stuck_after
     ):
         raise Conflict(
             f"step {stored.step_no} is being run by {stored.claimed_by}",
             where=f"request {stored.request_id}",
-            hint="wait for it; a step whose worker died is taken over after a minute",
+            hint="wait for it; a step whose worker died is taken over once its heartbeat is "
+            f"{int(stuck_after.total_seconds())} s old",
         )
 
 
 def _claim(
-    store: Store, loaded: Loaded, step_no: int, worker: str, clock: Clock, decision: Decision
+    store: Store,
+    loaded: Loaded,
+    step_no: int,
+    worker: str,
+    clock: Clock,
+    decision: Decision,
+    stuck_after: timedelta,
 ) -> None:
     request_id = loaded.stored.request_id
     with store.unit_of_work(worker) as uow:
@@ -179,7 +199,7 @@ def _claim(
                 f"step {step_no} was finished by {current.claimed_by} meanwhile",
                 where=f"request {request_id}",
             )
-        _refuse_live_claim(current, worker, clock())
+        _refuse_live_claim(current, worker, clock(), stuck_after)
         plans.claim(
             uow,
             request_id,
@@ -339,4 +359,61 @@ def record_manual(
         )
         view = view_of(load(uow, request_id))
         uow.commit()
+    return view
+
+
+def _runnable(store: Store, request_id: str, start: int, worker: str) -> list[int]:
+    """The steps from ``start`` on that can run now: not finished, not for staff, every step
+    they need done."""
+    with store.unit_of_work(worker, reads_only=True) as uow:
+        loaded = load(uow, request_id)
+    return [
+        step.number
+        for step in loaded.plan.steps
+        if step.number >= start
+        and loaded.step(step.number).status not in ("done", "skipped")
+        and step.action is not StepAction.manual
+        and all(loaded.step(n).status == "done" for n in step.needs)
+    ]
+
+
+def queue_run(store: Store, request_id: str, jobs: Jobs, actor: str) -> str:
+    """Queue the plan's steps to run as jobs, from the first (so failed steps are retried);
+    refused, before anything is queued, for a plan that changes data and is not approved.
+    Returns the first job's run id."""
+    with store.unit_of_work(actor) as uow:
+        loaded = load(uow, request_id)
+        refuse_unapproved(loaded)
+        run_id = jobs.enqueue(uow, ADVANCE, request_id=request_id, start=1)
+        audit_request(uow, "request.run_queued", request_id, run=run_id)
+        uow.commit()
+    return run_id
+
+
+def advance(
+    store: Store,
+    request_id: str,
+    start: int,
+    connectors: Connectors,
+    holds: HoldCheck,
+    clock: Clock,
+    jobs: Jobs,
+    *,
+    worker: str,
+    heartbeat_every: float = HEARTBEAT_EVERY,
+    stuck_after: timedelta = STUCK_AFTER,
+) -> StepView | None:
+    """One job's work: run the first step from ``start`` on that can run, then queue the next
+    job from the step after it (whether this one finished or failed: a failed step waits for
+    the next ``queue_run``, the steps that need it wait with it). None when nothing is left."""
+    runnable = _runnable(store, request_id, start, worker)
+    if not runnable:
+        return None
+    view = run_step(store, request_id, runnable[0], connectors, holds, clock, worker=worker,
+                    heartbeat_every=heartbeat_every, stuck_after=stuck_after)  # fmt: skip
+    following = view.number + 1
+    if _runnable(store, request_id, following, worker):
+        with store.unit_of_work(worker) as uow:
+            jobs.enqueue(uow, ADVANCE, request_id=request_id, start=following)
+            uow.commit()
     return view

@@ -13,10 +13,10 @@ from steward.connectors.registry import has_driver
 from steward.engine.plan import SystemReach
 from steward.engine.plan import make_plan as plan_for
 from steward.engine.plan_json import plan_to_json
-from steward.engine.subject import RequestSubject, subject_to_json
 from steward.errors import Conflict
 from steward.manifest.datasets import DatasetMap
 from steward.manifest.schema import System
+from steward.requests.subject import RequestSubject, subject_to_json
 from steward.services.request_reports import Loaded, PlanView, load, plan_status, view_of
 from steward.store import audit, plans
 from steward.store.database import Store, UnitOfWork

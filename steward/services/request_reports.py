@@ -14,7 +14,6 @@ from steward.engine.evidence import evidence_from_json, records_from_json
 from steward.engine.plan import NotSearched, Plan, PlanStep
 from steward.engine.plan_json import plan_from_json
 from steward.engine.steps import Connectors, decide, search
-from steward.engine.subject import RequestSubject, subject_from_json
 from steward.errors import ConnectorError
 from steward.requests.holds import HoldCheck
 from steward.requests.kinds import RequestKind
@@ -25,6 +24,7 @@ from steward.requests.outcome import (
     StepAction,
     StepEvidence,
 )
+from steward.requests.subject import RequestSubject, subject_from_json
 from steward.store import plans
 from steward.store.database import Store, UnitOfWork
 
@@ -47,6 +47,7 @@ class StepView:
     heartbeat_at: datetime | None
     error: str | None
     evidence: tuple[StepEvidence, ...]
+    needs: tuple[int, ...] = ()  # the steps that must be done first
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def _step_view(step: PlanStep, stored: plans.StoredStep) -> StepView:
         heartbeat_at=stored.heartbeat_at,
         error=stored.error,
         evidence=evidence_from_json(stored.evidence_json) if stored.evidence_json else (),
+        needs=step.needs,
     )
 
 

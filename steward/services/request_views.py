@@ -13,6 +13,7 @@ from datetime import date
 from steward.law.calendar import Nation
 from steward.law.deadlines import LONDON, Deadline
 from steward.requests.clock import ClockState, clock_state, deadline
+from steward.requests.hold_rules import OpenRequest
 from steward.requests.lifecycle import Request, RequestStatus
 from steward.requests.subject import RequestSubject
 from steward.store import requests as repository
@@ -81,6 +82,17 @@ def show_request(store: Store, nation: Nation, reference: str, *, actor: str) ->
         timeline=tuple(events),
         identity_kinds=kinds,
     )
+
+
+def open_requests_for(
+    store: Store, person_ref: str | None, *, actor: str = "engine"
+) -> list[OpenRequest]:
+    """The person's open requests, whose records must be kept while they are answered (an
+    access request is answered from the data an erasure would delete: RULES.md, holds)."""
+    if person_ref is None:
+        return []
+    with store.unit_of_work(actor, reads_only=True) as uow:
+        return repository.open_requests_of(uow, person_ref)
 
 
 def subject_of(store: Store, reference: str, *, actor: str = "engine") -> RequestSubject:

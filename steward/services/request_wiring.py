@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from steward.engine.steps import Connectors
-from steward.engine.subject import RequestSubject
+from steward.jobs.protocol import Jobs
 from steward.manifest.datasets import DatasetMap
 from steward.manifest.schema import System
 from steward.requests.holds import HoldCheck
+from steward.requests.subject import RequestSubject
+from steward.services.request_reports import STUCK_AFTER
+from steward.services.step_heartbeat import HEARTBEAT_EVERY
 from steward.store.database import Clock, Store
 
 
@@ -33,3 +37,7 @@ class RequestEngineWiring:
     clock: Clock
     actor: str  # the person (or service account) at the command line
     close: Callable[[], None] = field(default=_nothing)  # connectors, engines
+    jobs: Jobs | None = None  # where the plan's steps run (``queue_run``)
+    queued: bool = False  # True: a queue that `steward worker` processes drain
+    stuck_after: timedelta = STUCK_AFTER  # a step's heartbeat this old: its worker is dead
+    heartbeat_every: float = HEARTBEAT_EVERY  # seconds between a running step's heartbeats

@@ -19,6 +19,7 @@ from sqlalchemy import Row, insert, select, update
 
 from steward.errors import NotFound
 from steward.manifest.datasets import IdentityKind
+from steward.requests.hold_rules import OpenRequest
 from steward.requests.kinds import RequestKind
 from steward.requests.lifecycle import (
     Channel,
@@ -228,7 +229,7 @@ def subject(uow: UnitOfWork, reference: str) -> RequestSubject:
     identities = json.loads(_open(uow, values["identities_cipher"], IDENTITIES) or "{}")
     changes = json.loads(_open(uow, values["changes_cipher"], CHANGES) or "{}")
     return RequestSubject(
-        reference=reference,
+        request_id=reference,
         kind=RequestKind(values["kind"]),
         identities={IdentityKind(kind): tuple(found) for kind, found in identities.items()},
         changes=changes,
@@ -237,6 +238,19 @@ def subject(uow: UnitOfWork, reference: str) -> RequestSubject:
         due=values["due"],
         person_ref=values["person_ref"],
     )
+
+
+_FINISHED = tuple(status.value for status in RequestStatus if status.finished)
+
+
+def open_requests_of(uow: UnitOfWork, person_ref: str) -> list[OpenRequest]:
+    """The person's requests still open (not completed, refused or closed), oldest first."""
+    rows = uow.connection.execute(
+        select(requests.c.reference, requests.c.kind)
+        .where(requests.c.person_ref == person_ref, requests.c.status.not_in(_FINISHED))
+        .order_by(requests.c.received, requests.c.created_at, requests.c.reference)
+    )
+    return [OpenRequest(row.reference, RequestKind(row.kind), person_ref) for row in rows]
 
 
 def all_requests(uow: UnitOfWork, status: RequestStatus | None = None) -> list[Request]:

@@ -10,7 +10,10 @@ import typer
 from steward.cli.main import execute
 from steward.cli.plan_commands import register_into
 from steward.connectors.memory import MemoryConnector
+from steward.jobs.inline import InlineJobs
+from steward.jobs.registry import TaskRegistry
 from steward.requests.kinds import RequestKind
+from steward.services.request_tasks import register_engine_tasks
 from steward.services.request_wiring import RequestEngineWiring
 from steward.store.database import Store
 from tests.integration.conftest import ManualClock
@@ -25,6 +28,9 @@ Run = Callable[..., tuple[int, str, str]]
 def cli(
     committed_store: Store, estate: Estate, clock: ManualClock, capsys: pytest.CaptureFixture[str]
 ) -> Run:
+    registry = TaskRegistry()
+    jobs = InlineJobs(committed_store, registry)
+
     def wiring(_request_id: str) -> RequestEngineWiring:
         return RequestEngineWiring(
             store=committed_store,
@@ -35,7 +41,10 @@ def cli(
             holds=TaxHolds(),
             clock=clock,
             actor="dpo",
+            jobs=jobs,
         )
+
+    register_engine_tasks(registry, lambda _store, request_id: wiring(request_id))
 
     request = typer.Typer()
     register_into(request, wiring)

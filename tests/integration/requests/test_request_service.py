@@ -13,6 +13,7 @@ from steward.errors import Conflict, InvalidInput, NotFound
 from steward.law.calendar import Nation
 from steward.mail import MemoryMailer
 from steward.manifest.datasets import IdentityKind
+from steward.requests.hold_rules import open_request_holds
 from steward.requests.kinds import RequestKind
 from steward.requests.lifecycle import Channel, Request, RequestStatus, VerificationMethod
 from steward.services import requests as service
@@ -400,3 +401,22 @@ def test_why_identity_was_asked_for_is_kept(store: Store) -> None:
     )
     last = service.show_request(store, ENGLAND, request.reference, actor=ACTOR).timeline[-1]
     assert last.note == "one-time code sent: health records asked for"
+
+
+def test_the_persons_other_open_requests_hold_their_records_until_answered(store: Store) -> None:
+    with store.unit_of_work("test") as uow:
+        person = ensure_person(uow, email="ada@example.org")
+        uow.commit()
+    access = new(store)
+    erasure = new(store, kind=RequestKind.erasure)
+    new(store, email="bo@example.org")  # somebody else's: not theirs to hold
+    found = service.open_requests_for(store, person)
+    assert [(r.reference, r.kind) for r in found] == [
+        (access.reference, RequestKind.access),
+        (erasure.reference, RequestKind.erasure),
+    ]
+    holds = open_request_holds(person, found, answering=erasure.reference)
+    assert [hold.reference for hold in holds] == [access.reference]
+    service.close(store, ENGLAND, access.reference, outcome="answered by letter", actor=ACTOR)
+    assert [r.reference for r in service.open_requests_for(store, person)] == [erasure.reference]
+    assert service.open_requests_for(store, None) == []

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from steward.connectors.memory import MemoryConnector
-from steward.engine.subject import RequestSubject
 from steward.manifest.datasets import DatasetMap, IdentityKind
 from steward.manifest.schema import System
 from steward.requests.kinds import RequestKind
+from steward.requests.subject import RequestSubject
 
 CRM: dict[str, Any] = {
     "system": "crm",

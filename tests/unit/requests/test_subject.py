@@ -60,8 +60,8 @@ def test_a_subject_hides_its_identifiers_from_repr() -> None:
         RequestKind.access,
         {IdentityKind.email: ("ada@example.org",)},
         {},
-        None,
         date(2026, 9, 1),
         date(2026, 10, 1),
+        details="Ada Lovelace asked by letter",
     )
     assert "ada" not in repr(subject)
