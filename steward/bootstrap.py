@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from steward.jobs.queue import ProcrastinateJobs
     from steward.jobs.registry import TaskRegistry
     from steward.law.calendar import Nation
+    from steward.manifest.datasets import DatasetMap
     from steward.manifest.schema import Manifest
     from steward.services.request_wiring import RequestEngineWiring
 
@@ -240,8 +242,6 @@ def organisation_nation(settings: Settings) -> Nation:
 def declared_manifest(settings: Settings) -> Manifest | None:
     """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
     that check ids against it when they can, such as ``steward hold add --system``)."""
-    from steward.manifest.load import load_manifest
-
     path = settings.manifest.path
     if path is None:
         return None
@@ -251,7 +251,39 @@ def declared_manifest(settings: Settings) -> Manifest | None:
             where=MANIFEST_VARIABLE,
             hint="point it at the manifest file or the folder of its files",
         )
+    return _parsed_manifest(path, _files_stamp(path))
+
+
+_Stamp = tuple[tuple[str, bytes], ...]
+
+
+def _files_stamp(path: Path) -> _Stamp:
+    """The file, or each file directly in the folder, with the digest of its bytes: a parse kept
+    by a long-running process (a worker runs a job per step) is reused only for the very same
+    files, so an edited manifest or map is read again (reading and hashing them is a small
+    fraction of parsing and validating them)."""
+    import hashlib
+
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    return tuple(
+        (file.name, hashlib.sha256(file.read_bytes()).digest()) for file in files if file.is_file()
+    )
+
+
+@lru_cache(maxsize=4)
+def _parsed_manifest(path: Path, stamp: _Stamp) -> Manifest:
+    from steward.manifest.load import load_manifest
+
     return load_manifest(path)
+
+
+@lru_cache(maxsize=4)
+def _parsed_maps(
+    folder: Path, stamp: _Stamp, manifest_path: Path, manifest_stamp: _Stamp
+) -> tuple[DatasetMap, ...]:
+    from steward.manifest.dataset_load import load_dataset_maps
+
+    return load_dataset_maps(folder, _parsed_manifest(manifest_path, manifest_stamp))
 
 
 def jobs(settings: Settings, store: Store, registry: TaskRegistry | None = None) -> Jobs:
@@ -361,7 +393,7 @@ def engine_wiring(
     from steward.config import environment_has, environment_value
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
-    from steward.manifest.dataset_load import default_maps_folder, load_dataset_maps
+    from steward.manifest.dataset_load import default_maps_folder
     from steward.services.holds import StoreHoldCheck
     from steward.services.request_views import open_requests_for, subject_of
     from steward.services.request_wiring import RequestEngineWiring
@@ -381,7 +413,8 @@ def engine_wiring(
             hint="set STEWARD_DATASETS to the folder of maps, or draft one with "
             "`steward systems discover`",
         )
-    maps = load_dataset_maps(folder, manifest)
+    path = settings.manifest.path
+    maps = _parsed_maps(folder, _files_stamp(folder), path, _files_stamp(path))
     owns_store = store is None
     if store is None:
         store = open_store(settings)
