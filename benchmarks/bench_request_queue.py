@@ -16,6 +16,7 @@ visitor log, see the section above, not by the queue).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -27,12 +28,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from benchmarks.bench_requests import _ordinary
+from benchmarks.bench_requests import ordinary
 from benchmarks.request_estate import (
     ROOT,
     STEWARD,
     contract_servers,
     ensure_estate,
+    load_average,
     steward_desk,
     steward_environment,
     verified_request,
@@ -156,8 +158,9 @@ def _run_workers(workers: int, environment: dict[str, str], store: Store, folder
 
 
 def run() -> str:
+    load_before = load_average()
     estate = ensure_estate(PEOPLE)
-    stream = _ordinary(PEOPLE)
+    stream = ordinary(PEOPLE)
     emails = [person_at(SEED, next(stream)).email for _ in range(REQUESTS)]
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as name:
         folder = Path(name)
@@ -166,6 +169,7 @@ def run() -> str:
             one = drain(1, where, servers, folder, emails)
             two = drain(2, where, servers, folder, emails)
     ratio = two.per_second / one.per_second
+    load_after = load_average()
     lines = [
         "## Data-subject requests on the job queue: one worker and two",
         "",
@@ -176,7 +180,9 @@ def run() -> str:
         "by request). The same requests are re-created on a fresh store for the second round. "
         f"Creating, planning and queueing them took {one.setup:.0f} s and {two.setup:.0f} s "
         "(not timed). Window = first step started to last step finished, as the store "
-        "recorded them.",
+        f"recorded them. Measured on {dt.date.today().isoformat()}. The machine's load "
+        "average (1 min) was "
+        f"{load_before} when the section started and {load_after} when it ended.",
         "",
         "| workers | requests | steps | jobs | window s | wall s | mean job s | requests/s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",

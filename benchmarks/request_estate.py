@@ -263,3 +263,11 @@ def verified_request(store: Store, nation: Nation, kind: RequestKind, email: str
         on=RECEIVED,
     )
     return request.reference
+
+
+def load_average() -> str:
+    """The machine's one-minute load average (other work on it slows every figure alike)."""
+    try:
+        return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0]
+    except OSError:
+        return "unknown"
