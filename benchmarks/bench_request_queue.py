@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -80,6 +81,10 @@ class Drain:
     """A job's mean run time (its step and the next job's queueing)."""
     setup: float
     """Seconds to create, verify, plan and queue the requests (not timed)."""
+    busy: float
+    """The share of the machine's CPU time (all cores) that was busy during the drain."""
+    worker_cpu: float
+    """CPU seconds the worker processes used."""
 
     @property
     def per_second(self) -> float:
@@ -114,18 +119,31 @@ def drain(
                 close()
         setup = time.perf_counter() - started
         print(f"draining {len(emails)} requests with {workers} worker(s)", file=sys.stderr)
-        wall = _run_workers(workers, environment, store, folder)
+        wall, busy, cpu = _run_workers(workers, environment, store, folder)
         with store.engine.connect() as connection:
             steps, first, last = connection.execute(WINDOW).one()
             jobs_done, job_seconds = connection.execute(JOBS).one()
     return Drain(
         workers, len(emails), steps, jobs_done, (last - first).total_seconds(), wall,
-        float(job_seconds), setup,
+        float(job_seconds), setup, busy, cpu,
     )  # fmt: skip
 
 
-def _run_workers(workers: int, environment: dict[str, str], store: Store, folder: Path) -> float:
+def _machine_cpu() -> tuple[int, int]:
+    """(busy, all) CPU time of the whole machine so far, in clock ticks (/proc/stat)."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and waiting for I/O
+    return sum(ticks) - idle, sum(ticks)
+
+
+def _run_workers(
+    workers: int, environment: dict[str, str], store: Store, folder: Path
+) -> tuple[float, float, float]:
+    """(wall seconds to the last step, the machine's busy share meanwhile, the workers' CPU
+    seconds)."""
     logs = [(folder / f"worker-{workers}-{n}.log").open("w") for n in range(workers)]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy_before, all_before = _machine_cpu()
     started = time.perf_counter()
     children = [
         subprocess.Popen(
@@ -141,7 +159,9 @@ def _run_workers(workers: int, environment: dict[str, str], store: Store, folder
             if failed:
                 raise RuntimeError(f"{failed} steps failed; see {folder}/worker-*.log")
             if not left:
-                return time.perf_counter() - started
+                wall = time.perf_counter() - started
+                busy_after, all_after = _machine_cpu()
+                break
             if time.perf_counter() - started > LIMIT or any(c.poll() is not None for c in children):
                 raise RuntimeError(f"the workers stopped with {left} steps left; see {folder}")
     finally:
@@ -155,6 +175,11 @@ def _run_workers(workers: int, environment: dict[str, str], store: Store, folder
                 child.wait()
         for log in logs:
             log.close()
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(
+        getattr(children_after, f) - getattr(children_before, f) for f in ("ru_utime", "ru_stime")
+    )
+    return wall, (busy_after - busy_before) / (all_after - all_before), cpu
 
 
 def run() -> str:
@@ -184,16 +209,26 @@ def run() -> str:
         "average (1 min) was "
         f"{load_before} when the section started and {load_after} when it ended.",
         "",
-        "| workers | requests | steps | jobs | window s | wall s | mean job s | requests/s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| workers | requests | steps | jobs | window s | wall s | mean job s "
+        "| workers' CPU ms per job | machine CPU busy | requests/s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for measured in (one, two):
         lines.append(
             f"| {measured.workers} | {measured.requests:,} | {measured.steps:,} "
             f"| {measured.jobs:,} | {measured.window:.0f} | {measured.wall:.0f} "
-            f"| {measured.job_seconds:.3f} | {measured.per_second:.2f} |"
+            f"| {measured.job_seconds:.3f} | {measured.worker_cpu / measured.jobs * 1000:.0f} "
+            f"| {measured.busy:.0%} | {measured.per_second:.2f} |"
         )
-    lines += ["", f"Two workers: {ratio:.2f}× the throughput of one (target ≥ 1.7×)."]
+    lines += [
+        "",
+        f"Two workers: {ratio:.2f}× the throughput of one (target ≥ 1.7×). The machine has "
+        f"{os.cpu_count()} cores, shared by the workers, PostgreSQL (Steward's store and queue, "
+        "and the CRM), MariaDB, the contract servers' process and whatever else runs on it; "
+        "'machine CPU busy' is the share of all cores' time that was busy during each drain, "
+        f"so one worker already kept the machine {one.busy:.0%} busy and a second could add at "
+        f"most the {1 - one.busy:.0%} left.",
+    ]
     return "\n".join(lines) + "\n"
 
 
