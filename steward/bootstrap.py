@@ -67,23 +67,29 @@ def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:
     return store
 
 
-def _files_state(path: Path) -> tuple[tuple[str, int, int], ...]:
-    """What a file or folder of YAML files is now: each file's name, size and change time."""
+def _files_state(path: Path) -> tuple[tuple[str, bytes], ...]:
+    """What a file or folder of YAML files holds now: each file's name and the digest of its
+    bytes (an edit that keeps the size and the time stamp still shows; reading and hashing the
+    files costs a small fraction of parsing and validating them)."""
+    import hashlib
+
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     state = []
     for file in files:
         try:
-            stat = file.stat()
+            content = file.read_bytes()
         except OSError:
             continue
-        state.append((str(file), stat.st_size, stat.st_mtime_ns))
+        state.append((str(file), hashlib.sha256(content).digest()))
     return tuple(state)
 
 
 _LOADED: dict[tuple[str, object], object] = {}
-"""Manifests and dataset maps this process has loaded, by path and the files' state: a worker
-builds the engine's parts for every step it runs, and re-reading an unchanged manifest each
-time would cost more than the step. A changed file changes the state, so it is read again."""
+"""Manifests and dataset maps this process has loaded, by path and the files' contents: a
+worker builds the engine's parts for every step it runs, and parsing an unchanged manifest each
+time would cost more than the step. A changed file changes the key, so it is read again (and a
+file made invalid is refused, never served from memory). At most ``_KEEP`` entries are kept."""
+_KEEP = 16
 
 
 def _manifest_at(path: Path) -> Manifest:
@@ -94,7 +100,7 @@ def _manifest_at(path: Path) -> Manifest:
     found = _LOADED.get(key)
     if not isinstance(found, Manifest):
         found = load_manifest(path)
-        _LOADED[key] = found
+        _remember(key, found)
     return found
 
 
@@ -105,8 +111,14 @@ def _maps_at(folder: Path, manifest: Manifest) -> tuple[DatasetMap, ...]:
     found = _LOADED.get(key)
     if not isinstance(found, tuple):
         found = tuple(load_dataset_maps(folder, manifest))
-        _LOADED[key] = found
+        _remember(key, found)
     return found
+
+
+def _remember(key: tuple[str, object], value: object) -> None:
+    while len(_LOADED) >= _KEEP:
+        del _LOADED[next(iter(_LOADED))]
+    _LOADED[key] = value
 
 
 def derived_key(store: Store, label: str) -> bytes:
@@ -292,7 +304,6 @@ def organisation_nation(settings: Settings) -> Nation:
 def declared_manifest(settings: Settings) -> Manifest | None:
     """The deployment's manifest when ``STEWARD_MANIFEST`` names one, else None (for commands
     that check ids against it when they can, such as ``steward hold add --system``)."""
-
     path = settings.manifest.path
     if path is None:
         return None
@@ -440,11 +451,16 @@ def engine_wiring(
         store = open_store(settings)
     found = subject_of(store, request_id)
     pseudonym_key = derived_key(store, "steward connector pseudonyms")
-    opened: list[Connector] = []
+    opened: dict[str, Connector] = {}
 
     def connector(system_id: str) -> Connector:
+        # one per system for the whole request: its connections and reflected tables are
+        # reused from step to step instead of being rebuilt by every step
+        if system_id in opened:
+            return opened[system_id]
         if system_id == STEWARD_SYSTEM:  # Steward's own store: the people and their consent
-            return StewardStoreConnector(store)
+            opened[system_id] = StewardStoreConnector(store)
+            return opened[system_id]
         system = manifest.system(system_id)
         connection = {
             key: environment_value(reference, where=f"system {system_id} connection.{key}")
@@ -460,11 +476,11 @@ def engine_wiring(
                 pseudonym_key=pseudonym_key,
             ),
         )
-        opened.append(built)
+        opened[system_id] = built
         return built
 
     def close() -> None:
-        for built in opened:
+        for built in opened.values():
             built.close()
         if owns_store:
             store.engine.dispose()

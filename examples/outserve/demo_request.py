@@ -19,6 +19,12 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from examples.outserve.estate.environment import (
+    MANIFEST,
+    MAPS,
+    EstateLocations,
+    estate_environment,
+)
 from examples.outserve.estate.people import FORMER_EMPLOYEE_CLIENT_EMAIL, HELD_CLIENT_EMAIL
 from examples.outserve.estate.servers.__main__ import start
 
@@ -107,30 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     servers = start(Namespace(hubspot=out / "saas" / "hubspot.json",
                               zendesk=out / "saas" / "zendesk.json",
                               mailchimp=out / "saas" / "mailchimp.json", port=0))  # fmt: skip
+    for _, server, _ in servers:
+        server.serve_in_background()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     environment.update(
-        STEWARD_DATA_DIR=str(out / "steward"),
-        STEWARD_MANIFEST="examples/outserve/fixed",
-        STEWARD_DATASETS="examples/outserve/estate/maps",
-        OUTSERVE_CRM_URL=crm,
-        OUTSERVE_HR_URL=hr,
-        OUTSERVE_SUPPORT_URL=f"sqlite:///{out / 'support.sqlite3'}",
-        OUTSERVE_VISITOR_LOG_DIR=str(out / "visitors"),
-        OUTSERVE_HR_FILES=str(out / "hr-files"),
+        STEWARD_DATA_DIR=str(out / "steward"), STEWARD_MANIFEST=MANIFEST, STEWARD_DATASETS=MAPS
     )
-    names = {"hubspot": "HUBSPOT", "zendesk": "ZENDESK", "mailchimp": "MAILCHIMP"}
-    secrets = {
-        "access_token": "TOKEN",
-        "api_token": "TOKEN",
-        "email": "EMAIL",
-        "api_key": "API_KEY",
-    }
-    for vendor, server, connection in servers:
-        server.serve_in_background()
-        environment[f"OUTSERVE_{names[vendor]}_URL"] = server.base_url
-        for key, value in connection.items():
-            environment[f"OUTSERVE_{names[vendor]}_{secrets[key]}"] = value
-    environment["OUTSERVE_ZENDESK_SUBDOMAIN"] = "outserve"
+    where = EstateLocations(crm, hr, out / "support.sqlite3", out / "visitors", out / "hr-files")
+    environment.update(estate_environment(where, [(v, s.base_url, c) for v, s, c in servers]))
     _run(environment, "keys", "init")
     _run(environment, "keys", "signing", "init")
     _run(environment, "db", "upgrade")

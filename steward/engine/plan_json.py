@@ -4,6 +4,7 @@ steps name systems, collections and fields, never a person's identifiers)."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from steward.engine.plan import ByIdentity, ByReference, Finder, NotSearched, Plan, PlanStep
@@ -33,7 +34,10 @@ def plan_to_json(plan: Plan) -> str:
     )
 
 
+@lru_cache(maxsize=64)
 def plan_from_json(text: str) -> Plan:
+    """The stored plan, parsed once per text: a plan never changes once stored, and a run
+    loads it at every step (the plan and its maps are immutable, so sharing one is safe)."""
     data = json.loads(text)
     if data.get("format") != FORMAT:
         raise IntegrityError(

@@ -76,17 +76,19 @@ class CsvFormat:
             raise TableError(str(error), line=1) from error
 
         def rows() -> Iterator[Row]:
+            width = len(header)
             try:
                 for cells in reader:
-                    if not cells:
-                        continue
-                    if len(cells) > len(header):
-                        raise TableError(
-                            f"the row has {len(cells)} cells, the header {len(header)}",
-                            line=reader.line_num,
-                        )
-                    padded = [*cells, *([""] * (len(header) - len(cells)))]
-                    yield dict(zip(header, padded, strict=True))
+                    if len(cells) != width:  # a full row (nearly all of them) is used as read
+                        if not cells:
+                            continue
+                        if len(cells) > width:
+                            raise TableError(
+                                f"the row has {len(cells)} cells, the header {width}",
+                                line=reader.line_num,
+                            )
+                        cells = [*cells, *([""] * (width - len(cells)))]
+                    yield dict(zip(header, cells, strict=True))
             except csv.Error as error:
                 raise TableError(str(error), line=reader.line_num) from error
 
