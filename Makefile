@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck layers pytest bench clean chromium
+.PHONY: demo test lint typecheck layers pytest bench clean chromium wrk
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -53,7 +53,14 @@ pytest: $(STAMP) $(if $(filter true,$(CI)),chromium)
 
 test: lint typecheck layers pytest
 
-bench: $(STAMP)
+# The web benchmark (benchmarks/bench_web.py) loads the server with wrk; it fails when wrk is
+# missing. Idempotent.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
+	fi
+
+bench: $(STAMP) wrk
 	$(BIN)/python -m benchmarks
 
 clean:
