@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from steward.connectors.mailchimp_settings import MailchimpSettings
+    from steward.connectors.pool import ConnectorPool
     from steward.consent.purposes import PurposeCatalogue
     from steward.consent.unsubscribe_headers import UnsubscribeEndpoints
     from steward.jobs.protocol import Jobs
@@ -413,14 +414,21 @@ OPTIONAL_CONNECTION = frozenset({"base_url"})
 
 
 def engine_wiring(
-    settings: Settings, request_id: str, *, store: Store | None = None
+    settings: Settings,
+    request_id: str,
+    *,
+    store: Store | None = None,
+    pool: ConnectorPool | None = None,
 ) -> RequestEngineWiring:
     """What the request engine needs for one request: the store, the person's subject, the
     dataset maps (``STEWARD_DATASETS``, else ``datasets/`` beside the manifest), the manifest's
     systems, a connector per system (connection values from the ``env:`` names the manifest
     gives), and the holds on that person's records (retention, staff holds). ``store``: the
-    store to use (a job's own); by default one is opened, and closed with the wiring."""
+    store to use (a job's own); by default one is opened, and closed with the wiring. ``pool``:
+    connectors kept between jobs in this process (``steward.connectors.pool``), borrowed here and
+    given back by ``close`` (or closed by ``discard``, after a failed step)."""
     from steward.config import environment_has, environment_value
+    from steward.connectors.pool import pool_key
     from steward.connectors.protocol import Connector, ConnectorContext
     from steward.connectors.registry import open_connector
     from steward.connectors.steward_store import STEWARD_STORE_MAP, StewardStoreConnector
@@ -452,6 +460,7 @@ def engine_wiring(
     found = subject_of(store, request_id)
     pseudonym_key = derived_key(store, "steward connector pseudonyms")
     opened: dict[str, Connector] = {}
+    borrowed: dict[str, str] = {}  # system id -> its key in the pool
 
     def connector(system_id: str) -> Connector:
         # one per system for the whole request: its connections and reflected tables are
@@ -467,21 +476,27 @@ def engine_wiring(
             for key, reference in system.connection.items()
             if key not in OPTIONAL_CONNECTION or environment_has(reference)
         }
-        built = open_connector(
-            system.kind,
-            ConnectorContext(
-                system_id,
-                connection,
-                dict(system.options),
-                pseudonym_key=pseudonym_key,
-            ),
+        context = ConnectorContext(
+            system_id, connection, dict(system.options), pseudonym_key=pseudonym_key
         )
+        if pool is None:
+            built = open_connector(system.kind, context)
+        else:
+            key = pool_key(system_id, system.kind.value, connection, system.options, pseudonym_key)
+            built = pool.take(key, lambda: open_connector(system.kind, context))
+            borrowed[system_id] = key
         opened[system_id] = built
         return built
 
-    def close() -> None:
-        for built in opened.values():
-            built.close()
+    def release(broken: bool) -> None:
+        for system_id, built in opened.items():
+            key = borrowed.get(system_id)
+            if pool is None or key is None:
+                built.close()
+            else:
+                pool.give_back(key, built, broken=broken)
+        opened.clear()
+        borrowed.clear()
         if owns_store:
             store.engine.dispose()
 
@@ -500,7 +515,8 @@ def engine_wiring(
         ),
         clock=store.clock,
         actor="staff:cli",
-        close=close,
+        close=lambda: release(False),
+        discard=lambda: release(True),
         jobs=jobs(settings, store),
         queued=settings.jobs.runner is JobRunner.procrastinate,
         stuck_after=timedelta(seconds=settings.jobs.stalled_after_seconds),

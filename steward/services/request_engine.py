@@ -11,19 +11,21 @@ The lifecycle of a plan (docs/requests.md, "How a request is planned and run"):
    in another. After a crash between the two, running it again acts on exactly the recorded keys;
    connectors are idempotent by key, so the effect happens once. A ``done`` step never runs
    again, so re-running a finished plan changes nothing.
-4. ``queue_run`` hands the plan to the jobs layer: one ``engine.advance`` job runs one step (the
-   first that can run, from a given step on) and queues the next, so the steps of a request run
-   one at a time, in order, on whichever worker takes them, and different requests run side by
-   side. A step that fails is not tried again in the same run; ``queue_run`` again starts from
-   the first step, so it retries. ``run_plan`` runs every step that can run in this process
-   (tests, benchmarks). A system that cannot be reached fails its step, naming the system; the
-   steps that depend on it wait, and the request stays open.
+4. ``queue_run`` hands the plan to the jobs layer: one ``engine.advance`` job runs the steps that
+   can run, from a given step on, each claimed and recorded on its own, for up to
+   ``SLICE_SECONDS``, then queues a job for the rest, so the steps of a request run one at a time,
+   in order, on whichever worker takes them, and different requests run side by side. A step that
+   fails is not tried again in the same run; ``queue_run`` again starts from the first step, so it
+   retries. ``run_plan`` runs every step that can run in this process (tests, benchmarks). A system
+   that cannot be reached fails its step, naming the system; the steps that depend on it wait, and
+   the request stays open.
 
 Every transition writes one audit event in the same transaction (UK GDPR Art 5(2)).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -83,7 +85,12 @@ __all__ = [
 
 IN_PROCESS = "in-process"
 ADVANCE = "engine.advance"
-"""The task that runs one step of a request and queues the next (``steward.tasks.engine``)."""
+"""The task that runs a request's next steps and queues the rest (``steward.tasks.engine``)."""
+SLICE_SECONDS = 5.0
+"""How long one ``engine.advance`` job goes on taking a request's next step before it hands the
+rest to a new job: long enough that a request's 30-odd short steps need few jobs (each job
+builds the engine's wiring and records a ``job_runs`` row), short enough that a long request
+does not hold a worker while others wait."""
 StepProgress = Callable[[StepView, int, int], None]
 """Called after each step ``run_plan`` runs: (step, steps finished, steps in the plan)."""
 
@@ -408,18 +415,26 @@ def advance(
     worker: str,
     heartbeat_every: float = HEARTBEAT_EVERY,
     stuck_after: timedelta = STUCK_AFTER,
-) -> StepView | None:
-    """One job's work: run the first step from ``start`` on that can run, then queue the next
-    job from the step after it (whether this one finished or failed: a failed step waits for
-    the next ``queue_run``, the steps that need it wait with it). None when nothing is left."""
+    slice_seconds: float = SLICE_SECONDS,
+    timer: Callable[[], float] = time.monotonic,
+) -> tuple[StepView, ...]:
+    """One job's work: run the steps that can run from ``start`` on, one after another, until
+    none is left or ``slice_seconds`` have passed; then queue the next job from the first step
+    still to run (a failed step is passed over: it waits for the next ``queue_run``, and the
+    steps that need it wait with it). Each step is claimed and recorded on its own
+    (``run_step``), so a crash in the middle of a slice loses at most the step it was in. The
+    steps run, in order; none when nothing was left."""
+    began = timer()
+    ran: list[StepView] = []
     runnable = _runnable(store, request_id, start, worker)
-    if not runnable:
-        return None
-    view = run_step(store, request_id, runnable[0], connectors, holds, clock, worker=worker,
-                    heartbeat_every=heartbeat_every, stuck_after=stuck_after)  # fmt: skip
-    following = view.number + 1
-    if _runnable(store, request_id, following, worker):
-        with store.unit_of_work(worker) as uow:
-            jobs.enqueue(uow, ADVANCE, request_id=request_id, start=following)
-            uow.commit()
-    return view
+    while runnable:
+        view = run_step(store, request_id, runnable[0], connectors, holds, clock, worker=worker,
+                        heartbeat_every=heartbeat_every, stuck_after=stuck_after)  # fmt: skip
+        ran.append(view)
+        runnable = _runnable(store, request_id, view.number + 1, worker)
+        if runnable and timer() - began >= slice_seconds:
+            with store.unit_of_work(worker) as uow:
+                jobs.enqueue(uow, ADVANCE, request_id=request_id, start=runnable[0])
+                uow.commit()
+            break
+    return tuple(ran)

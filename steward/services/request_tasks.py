@@ -1,9 +1,10 @@
-"""The request engine's task: ``engine.advance`` runs one step of a request and queues the next
+"""The request engine's task: ``engine.advance`` runs a request's next steps and queues the rest
 (``steward.services.request_engine.advance``).
 
 The task is registered with a function that builds the engine's parts for a request from the
 store the job runs on (``wiring_for``): the deployment registers it with the composition root's
-(``steward.tasks.engine``), tests with their own estate's.
+(``steward.tasks.engine``), tests with their own estate's. A job whose step failed (or that
+raised) releases its wiring as broken, so a pooled connector it used is closed, not reused.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ WiringFor = Callable[[Store, str], RequestEngineWiring]
 def register_engine_tasks(registry: TaskRegistry, wiring_for: WiringFor) -> None:
     def run(context: TaskContext, request_id: str, start: int) -> None:
         wired = wiring_for(context.store, request_id)
+        broken = True  # until every step of the slice ran without failing
         try:
-            advance(
+            ran = advance(
                 context.store,
                 request_id,
                 start,
@@ -36,7 +38,8 @@ def register_engine_tasks(registry: TaskRegistry, wiring_for: WiringFor) -> None
                 stuck_after=wired.stuck_after,
                 heartbeat_every=wired.heartbeat_every,
             )
+            broken = any(view.status == "failed" for view in ran)
         finally:
-            wired.close()
+            wired.release(broken=broken)
 
     registry.add(ADVANCE, run, serialised_by="request_id")

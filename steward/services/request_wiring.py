@@ -37,7 +37,15 @@ class RequestEngineWiring:
     clock: Clock
     actor: str  # the person (or service account) at the command line
     close: Callable[[], None] = field(default=_nothing)  # connectors, engines
+    discard: Callable[[], None] | None = None  # as close, but no connector is kept for reuse
     jobs: Jobs | None = None  # where the plan's steps run (``queue_run``)
     queued: bool = False  # True: a queue that `steward worker` processes drain
     stuck_after: timedelta = STUCK_AFTER  # a step's heartbeat this old: its worker is dead
     heartbeat_every: float = HEARTBEAT_EVERY  # seconds between a running step's heartbeats
+
+    def release(self, *, broken: bool = False) -> None:
+        """Close the wiring; ``broken`` (a step failed): no connector it used is reused."""
+        if broken and self.discard is not None:
+            self.discard()
+        else:
+            self.close()
