@@ -57,6 +57,7 @@ from steward.services.request_reports import (
     outcome,
     plan_status,
     show_plan,
+    step_view,
     stuck_steps,
     view_of,
 )
@@ -110,12 +111,33 @@ def run_step(
     """Run one step (see the module's docstring). A done step is left as it is. While the
     step's connector works, its heartbeat is recorded every ``heartbeat_every`` seconds; a step
     another worker claimed is taken over once its heartbeat is ``stuck_after`` old."""
-    with store.unit_of_work(worker, reads_only=True) as uow:
-        loaded = load(uow, request_id)
+    view, _ = _run_step(store, request_id, step_no, connectors, holds, clock, worker=worker,
+                        heartbeat_every=heartbeat_every, stuck_after=stuck_after)  # fmt: skip
+    return view
+
+
+def _run_step(
+    store: Store,
+    request_id: str,
+    step_no: int,
+    connectors: Connectors,
+    holds: HoldCheck,
+    clock: Clock,
+    *,
+    worker: str,
+    heartbeat_every: float,
+    stuck_after: timedelta,
+    loaded: Loaded | None = None,
+) -> tuple[StepView, Loaded]:
+    """``run_step``, also returning the request's state as the step's last transaction left it
+    (so the next step is chosen without reading the plan again). ``loaded``: that state from
+    the step before, when this job ran it; every claim re-reads the step itself, locked."""
+    if loaded is None:
+        loaded = _loaded(store, request_id, worker)
     step = loaded.plan.step(step_no)
     stored = loaded.step(step_no)
     if stored.status in ("done", "skipped"):
-        return _view(store, request_id, step_no)
+        return step_view(step, stored), loaded
     if step.action is StepAction.manual:
         raise Conflict(
             f"step {step_no} is for staff: {step.note}",
@@ -147,7 +169,7 @@ def run_step(
             _claim(store, loaded, step_no, worker, clock, Decision(()), stuck_after)
             with heartbeat(store, request_id, step_no, worker, clock, heartbeat_every):
                 keys = search(step, loaded.plan, loaded.subject, found, connectors)
-            _finish(
+            after = _finish(
                 store,
                 loaded,
                 step_no,
@@ -168,12 +190,17 @@ def run_step(
             exported = (
                 records_to_json(result.exported) if step.action is StepAction.export else None
             )
-            _finish(
+            after = _finish(
                 store, loaded, step_no, worker, clock, evidence=result.evidence, exported=exported
             )
     except (ConnectorError, ConfigError) as error:  # the system, or how it is reached
-        _fail(store, loaded, step_no, worker, clock, error)
-    return _view(store, request_id, step_no)
+        after = _fail(store, loaded, step_no, worker, clock, error)
+    return step_view(step, after.step(step_no)), after
+
+
+def _loaded(store: Store, request_id: str, worker: str) -> Loaded:
+    with store.unit_of_work(worker, reads_only=True) as uow:
+        return load(uow, request_id)
 
 
 def _refuse_live_claim(
@@ -244,12 +271,13 @@ def _finish(
     evidence: Sequence[StepEvidence],
     keys: Decision | None = None,
     exported: str | None = None,
-) -> None:
+) -> Loaded:
+    """Record the step done; the request's state after it."""
     request_id = loaded.stored.request_id
     with store.unit_of_work(worker) as uow:
         current = plans.step_of(uow, request_id, step_no, for_update=True)
         if current.status != "running" or current.claimed_by != worker:
-            return  # taken over while this worker looked dead: the new claim records it
+            return load(uow, request_id)  # taken over while this worker looked dead
         evidence_json = evidence_to_json(evidence)
         plans.finish(
             uow,
@@ -261,14 +289,17 @@ def _finish(
             exported_json=exported,
             keys_json=None if keys is None else decision_to_json(keys),
         )
-        plans.set_status(uow, request_id, plan_status(load(uow, request_id)))
+        after = load(uow, request_id)
+        plans.set_status(uow, request_id, plan_status(after))
         audit_request(uow, "request.step_done", request_id, step=step_no, evidence=evidence_json)
         uow.commit()
+    return after
 
 
 def _fail(
     store: Store, loaded: Loaded, step_no: int, worker: str, clock: Clock, error: StewardError
-) -> None:
+) -> Loaded:
+    """Record the step failed; the request's state after it."""
     request_id = loaded.stored.request_id
     reason = (
         "unavailable"
@@ -291,11 +322,9 @@ def _fail(
         audit_request(
             uow, "request.step_failed", request_id, step=step_no, system=system, reason=reason
         )
+        after = load(uow, request_id)
         uow.commit()
-
-
-def _view(store: Store, request_id: str, step_no: int) -> StepView:
-    return next(s for s in show_plan(store, request_id).steps if s.number == step_no)
+    return after
 
 
 def run_plan(
@@ -311,31 +340,23 @@ def run_plan(
 ) -> PlanView:
     """Run every step that can run, in order; failed steps are retried. Steps that need a step
     that failed, and manual steps, are left for later (the plan stays open)."""
-    with store.unit_of_work(worker, reads_only=True) as uow:
-        loaded = load(uow, request_id)
+    loaded = _loaded(store, request_id, worker)
     refuse_unapproved(loaded)
     total = len(loaded.plan.steps)
     for step in loaded.plan.steps:
-        current = show_plan(store, request_id)
-        status = {s.number: s.status for s in current.steps}
-        if status[step.number] in ("done", "skipped") or step.action is StepAction.manual:
+        if loaded.step(step.number).status in ("done", "skipped"):
             continue
-        if any(status[n] != "done" for n in step.needs):
+        if step.action is StepAction.manual:
             continue
-        view = run_step(
-            store,
-            request_id,
-            step.number,
-            connectors,
-            holds,
-            clock,
-            worker=worker,
-            heartbeat_every=heartbeat_every,
-        )
+        if any(loaded.step(n).status != "done" for n in step.needs):
+            continue
+        view, loaded = _run_step(store, request_id, step.number, connectors, holds, clock,
+                                 worker=worker, heartbeat_every=heartbeat_every,
+                                 stuck_after=STUCK_AFTER, loaded=loaded)  # fmt: skip
         if progress is not None:
-            finished = sum(1 for s in show_plan(store, request_id).steps if s.status == "done")
+            finished = sum(1 for s in loaded.steps if s.status == "done")
             progress(view, finished, total)
-    return show_plan(store, request_id)
+    return view_of(loaded)
 
 
 def record_manual(
@@ -375,11 +396,9 @@ def record_manual(
     return view
 
 
-def _runnable(store: Store, request_id: str, start: int, worker: str) -> list[int]:
+def _runnable(loaded: Loaded, start: int) -> list[int]:
     """The steps from ``start`` on that can run now: not finished, not for staff, every step
     they need done."""
-    with store.unit_of_work(worker, reads_only=True) as uow:
-        loaded = load(uow, request_id)
     return [
         step.number
         for step in loaded.plan.steps
@@ -426,12 +445,14 @@ def advance(
     steps run, in order; none when nothing was left."""
     began = timer()
     ran: list[StepView] = []
-    runnable = _runnable(store, request_id, start, worker)
+    loaded = _loaded(store, request_id, worker)
+    runnable = _runnable(loaded, start)
     while runnable:
-        view = run_step(store, request_id, runnable[0], connectors, holds, clock, worker=worker,
-                        heartbeat_every=heartbeat_every, stuck_after=stuck_after)  # fmt: skip
+        view, loaded = _run_step(store, request_id, runnable[0], connectors, holds, clock,
+                                 worker=worker, heartbeat_every=heartbeat_every,
+                                 stuck_after=stuck_after, loaded=loaded)  # fmt: skip
         ran.append(view)
-        runnable = _runnable(store, request_id, view.number + 1, worker)
+        runnable = _runnable(loaded, view.number + 1)
         if runnable and timer() - began >= slice_seconds:
             with store.unit_of_work(worker) as uow:
                 jobs.enqueue(uow, ADVANCE, request_id=request_id, start=runnable[0])

@@ -140,12 +140,12 @@ def view_of(loaded: Loaded) -> PlanView:
         created_at=loaded.stored.created_at,
         approved_by=loaded.stored.approved_by,
         approved_at=loaded.stored.approved_at,
-        steps=tuple(_step_view(step, loaded.step(step.number)) for step in loaded.plan.steps),
+        steps=tuple(step_view(step, loaded.step(step.number)) for step in loaded.plan.steps),
         not_searched=loaded.plan.not_searched,
     )
 
 
-def _step_view(step: PlanStep, stored: plans.StoredStep) -> StepView:
+def step_view(step: PlanStep, stored: plans.StoredStep) -> StepView:
     return StepView(
         number=step.number,
         system=step.system,
