@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -144,3 +144,69 @@ def _handler_for(server: ContractServer) -> type[BaseHTTPRequestHandler]:
             """Quiet: pytest treats stray output as noise, and paths may carry test data."""
 
     return Handler
+
+
+class ExactIndex:
+    """Record ids by the lower-cased text of one field, kept current as records change: what a
+    vendor's own search index gives (HubSpot and Zendesk find a contact by e-mail without
+    reading every record), so a search of a million records costs a lookup, not a scan.
+
+    ``text_of`` reads the field from a record (None: not indexed). The server calls
+    ``add``/``discard`` around every change to a record, holding its own lock."""
+
+    def __init__(self, text_of: Callable[[Mapping[str, Any]], object]) -> None:
+        self._text_of = text_of
+        self._ids: dict[str, dict[Hashable, None]] = {}
+
+    def _key(self, record: Mapping[str, Any]) -> str | None:
+        value = self._text_of(record)
+        return None if value is None or value == "" else str(value).lower()
+
+    def add(self, record_id: Hashable, record: Mapping[str, Any]) -> None:
+        key = self._key(record)
+        if key is not None:
+            self._ids.setdefault(key, {})[record_id] = None
+
+    def discard(self, record_id: Hashable, record: Mapping[str, Any]) -> None:
+        key = self._key(record)
+        if key is None:
+            return
+        ids = self._ids.get(key)
+        if ids is not None:
+            ids.pop(record_id, None)
+            if not ids:
+                del self._ids[key]
+
+    def ids(self, value: object) -> list[Any]:
+        """The ids of the records whose field equals ``value`` (case ignored), oldest first."""
+        return list(self._ids.get(str(value).lower(), ()))
+
+
+class Indexed:
+    """Lazily built ``ExactIndex`` es over one table of records, by field name."""
+
+    def __init__(
+        self,
+        records: Mapping[Any, Mapping[str, Any]],
+        reader: Callable[[str], Callable[[Mapping[str, Any]], object]],
+    ) -> None:
+        self._records = records
+        self._reader = reader
+        self._by_field: dict[str, ExactIndex] = {}
+
+    def index(self, name: str) -> ExactIndex:
+        found = self._by_field.get(name)
+        if found is None:
+            found = ExactIndex(self._reader(name))
+            for record_id, record in self._records.items():
+                found.add(record_id, record)
+            self._by_field[name] = found
+        return found
+
+    def before_change(self, record_id: Hashable, record: Mapping[str, Any]) -> None:
+        for index in self._by_field.values():
+            index.discard(record_id, record)
+
+    def after_change(self, record_id: Hashable, record: Mapping[str, Any]) -> None:
+        for index in self._by_field.values():
+            index.add(record_id, record)

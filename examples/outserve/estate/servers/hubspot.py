@@ -19,12 +19,12 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from examples.outserve.estate.servers.base import Answer, ContractServer, json_answer
+from examples.outserve.estate.servers.base import Answer, ContractServer, Indexed, json_answer
 
 SEARCH = "/crm/v3/objects/contacts/search"
 GDPR_DELETE = "/crm/v3/objects/contacts/gdpr-delete"
@@ -61,6 +61,8 @@ class HubSpotServer(ContractServer):
         self.defined = set(DEFINED)
         self._lock_state = threading.RLock()
         self._next_id = 1001
+        self._order: dict[str, int] = {}  # contact id -> when it was added (search order)
+        self._indexed = Indexed(self.contacts, _property)
 
     @classmethod
     def from_seed(cls, seed: Mapping[str, Any], access_token: str, port: int = 0) -> HubSpotServer:
@@ -75,6 +77,9 @@ class HubSpotServer(ContractServer):
                 contact_id = str(self._next_id)
                 self._next_id += 1
             self.defined.update(properties)
+            if contact_id in self.contacts:
+                self._indexed.before_change(contact_id, self.contacts[contact_id])
+            self._order.setdefault(contact_id, len(self._order))
             self.contacts[contact_id] = {
                 "id": contact_id,
                 "properties": {
@@ -87,6 +92,7 @@ class HubSpotServer(ContractServer):
                 "updatedAt": STAMP,
                 "archived": False,
             }
+            self._indexed.after_change(contact_id, self.contacts[contact_id])
             return contact_id
 
     def error(self, status: int, message: str) -> Answer:
@@ -142,7 +148,7 @@ class HubSpotServer(ContractServer):
             return self.error(400, "limit must be between 1 and 200")
         start = int(document.get("after") or 0)
         groups = document.get("filterGroups") or []
-        matches = [c for c in self.contacts.values() if _matches(c["properties"], groups)]
+        matches = [c for c in self._candidates(groups) if _matches(c["properties"], groups)]
         page = matches[start : start + limit]
         wanted = list(document.get("properties") or ())
         answer: dict[str, Any] = {
@@ -152,6 +158,18 @@ class HubSpotServer(ContractServer):
         if start + limit < len(matches):
             answer["paging"] = {"next": {"after": str(start + limit)}}
         return json_answer(200, answer)
+
+    def _candidates(self, groups: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """The contacts a search need look at, in the order they were added: through the
+        index of an ``EQ`` filter of every group, else all of them."""
+        chosen: dict[str, None] = {}
+        for group in groups:
+            equal = next((f for f in group.get("filters") or () if f.get("operator") == "EQ"), None)
+            if equal is None:
+                return list(self.contacts.values())
+            index = self._indexed.index(str(equal.get("propertyName", "")))
+            chosen.update(dict.fromkeys(map(str, index.ids(equal.get("value", "")))))
+        return [self.contacts[i] for i in sorted(chosen, key=self._order.__getitem__)]
 
     def _update(self, contact: dict[str, Any], document: Mapping[str, Any]) -> Answer:
         properties = document.get("properties")
@@ -171,9 +189,11 @@ class HubSpotServer(ContractServer):
                     "correlationId": str(uuid.uuid4()),
                 },
             )
+        self._indexed.before_change(contact["id"], contact)
         contact["properties"].update(
             {name: None if value is None else str(value) for name, value in properties.items()}
         )
+        self._indexed.after_change(contact["id"], contact)
         return json_answer(200, self._shown(contact, list(properties)))
 
     def _gdpr_delete(self, document: Mapping[str, Any]) -> Answer:
@@ -181,22 +201,23 @@ class HubSpotServer(ContractServer):
         if not object_id:
             return self.error(400, "'objectId' is required")
         if document.get("idProperty") == "email":
-            found = [
-                key
-                for key, c in self.contacts.items()
-                if str(c["properties"].get("email", "")).lower() == object_id.lower()
-            ]
+            found = [str(key) for key in self._indexed.index("email").ids(object_id)]
             self.blocklist.add(object_id.lower())
             for key in found:
-                del self.contacts[key]
+                self._indexed.before_change(key, self.contacts.pop(key))
             return Answer(204)
         contact = self.contacts.pop(object_id, None)
         if contact is None:
             return self.error(404, "resource not found")
+        self._indexed.before_change(object_id, contact)
         email = contact["properties"].get("email")
         if email:
             self.blocklist.add(str(email).lower())
         return Answer(204)
+
+
+def _property(name: str) -> Callable[[Mapping[str, Any]], object]:
+    return lambda contact: contact["properties"].get(name)
 
 
 def _matches(properties: Mapping[str, Any], groups: list[Mapping[str, Any]]) -> bool:

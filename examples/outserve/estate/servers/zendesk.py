@@ -21,11 +21,11 @@ import base64
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from examples.outserve.estate.servers.base import Answer, ContractServer, json_answer
+from examples.outserve.estate.servers.base import Answer, ContractServer, Indexed, json_answer
 
 STAMP = "2026-03-02T09:00:00Z"
 _JSON = r"(?:\.json)?$"
@@ -53,6 +53,8 @@ class ZendeskServer(ContractServer):
         self.tickets: dict[int, dict[str, Any]] = {}
         self.soft_deleted_tickets: set[int] = set()
         self._state = threading.RLock()
+        self._user_index = Indexed(self.users, _field)
+        self._ticket_index = Indexed(self.tickets, _field)
 
     @classmethod
     def from_seed(
@@ -68,6 +70,8 @@ class ZendeskServer(ContractServer):
     def add_user(self, user: dict[str, Any]) -> int:
         with self._state:
             user_id = int(user.get("id") or max(self.users, default=0) + 1)
+            if user_id in self.users:
+                self._user_index.before_change(user_id, self.users[user_id])
             self.users[user_id] = {
                 "role": "end-user",
                 "active": True,
@@ -80,11 +84,14 @@ class ZendeskServer(ContractServer):
                 "id": user_id,
                 "url": f"{self.base_url}/api/v2/users/{user_id}.json",
             }
+            self._user_index.after_change(user_id, self.users[user_id])
             return user_id
 
     def add_ticket(self, ticket: dict[str, Any]) -> int:
         with self._state:
             ticket_id = int(ticket.get("id") or max(self.tickets, default=0) + 1)
+            if ticket_id in self.tickets:
+                self._ticket_index.before_change(ticket_id, self.tickets[ticket_id])
             self.tickets[ticket_id] = {
                 "status": "open",
                 "created_at": STAMP,
@@ -93,6 +100,7 @@ class ZendeskServer(ContractServer):
                 "id": ticket_id,
                 "url": f"{self.base_url}/api/v2/tickets/{ticket_id}.json",
             }
+            self._ticket_index.after_change(ticket_id, self.tickets[ticket_id])
             return ticket_id
 
     def error(self, status: int, message: str) -> Answer:
@@ -122,11 +130,18 @@ class ZendeskServer(ContractServer):
             if match := _USER.match(path):
                 return self._user(method, int(match.group(1)), document)
             if (match := _DELETED_USER.match(path)) and method == "DELETE":
-                return self._forget(self.users, self.soft_deleted_users, int(match.group(1)))
+                return self._forget(
+                    self.users, self.soft_deleted_users, int(match.group(1)), self._user_index
+                )
             if match := _TICKET.match(path):
                 return self._ticket(method, int(match.group(1)), document)
             if (match := _DELETED_TICKET.match(path)) and method == "DELETE":
-                return self._forget(self.tickets, self.soft_deleted_tickets, int(match.group(1)))
+                return self._forget(
+                    self.tickets,
+                    self.soft_deleted_tickets,
+                    int(match.group(1)),
+                    self._ticket_index,
+                )
             return self.error(404, "")
 
     def _search(self, query: Mapping[str, str]) -> Answer:
@@ -137,10 +152,9 @@ class ZendeskServer(ContractServer):
         page = int(query.get("page", "1"))
         field, _, wanted = text.partition(":")
         found = [
-            user
-            for user_id, user in self.users.items()
+            self.users[int(user_id)]
+            for user_id in self._user_index.index(field).ids(wanted)
             if user_id not in self.soft_deleted_users
-            and str(user.get(field) or "").lower() == wanted.lower()
         ]
         start = (page - 1) * per_page
         more = start + per_page < len(found)
@@ -207,9 +221,12 @@ class ZendeskServer(ContractServer):
         if not 0 < size <= 100:
             return self.error(400, "InvalidPaginationParameter")
         mine = [
-            t
-            for ticket_id, t in sorted(self.tickets.items())
-            if t.get("requester_id") == user_id and ticket_id not in self.soft_deleted_tickets
+            self.tickets[int(ticket_id)]
+            for ticket_id in sorted(
+                int(i) for i in self._ticket_index.index("requester_id").ids(user_id)
+            )
+            if ticket_id not in self.soft_deleted_tickets
+            and self.tickets[ticket_id].get("requester_id") == user_id
         ]
         after = query.get("page[after]")
         start = int(base64.urlsafe_b64decode(after).decode()) if after else 0
@@ -242,7 +259,9 @@ class ZendeskServer(ContractServer):
             return self.error(404, "")
         if method == "PUT":
             changes = document.get("user") or {}
+            self._user_index.before_change(user_id, user)
             user.update({k: v for k, v in changes.items() if k in USER_FIELDS})
+            self._user_index.after_change(user_id, user)
             return json_answer(200, {"user": user})
         if method == "DELETE":
             self.soft_deleted_users.add(user_id)
@@ -258,7 +277,9 @@ class ZendeskServer(ContractServer):
             return json_answer(200, {"ticket": ticket})
         if method == "PUT":
             changes = document.get("ticket") or {}
+            self._ticket_index.before_change(ticket_id, ticket)
             ticket.update({k: v for k, v in changes.items() if k in TICKET_FIELDS})
+            self._ticket_index.after_change(ticket_id, ticket)
             return json_answer(200, {"ticket": ticket})
         if method == "DELETE":
             self.soft_deleted_tickets.add(ticket_id)
@@ -266,10 +287,16 @@ class ZendeskServer(ContractServer):
         return self.error(405, "MethodNotAllowed")
 
     @staticmethod
-    def _forget(records: dict[int, Any], soft_deleted: set[int], record_id: int) -> Answer:
+    def _forget(
+        records: dict[int, Any], soft_deleted: set[int], record_id: int, indexed: Indexed
+    ) -> Answer:
         """Permanent deletion: only what was soft-deleted first; then it is gone for good."""
         if record_id not in soft_deleted:
             return json_answer(404, {"error": "RecordNotFound", "description": "Not found"})
         soft_deleted.discard(record_id)
-        del records[record_id]
+        indexed.before_change(record_id, records.pop(record_id))
         return Answer(204)
+
+
+def _field(name: str) -> Callable[[Mapping[str, Any]], object]:
+    return lambda record: record.get(name)
