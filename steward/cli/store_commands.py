@@ -152,7 +152,7 @@ def keys_rotate(
         True, "--new-key/--resume", help="Add a new key version, or finish an interrupted run."
     ),
 ) -> None:
-    """Re-encrypt every identifier under a new key version, batch by batch, while in service."""
+    """Re-encrypt every sealed value under a new key version, batch by batch, while in service."""
     settings = load_settings()
     store = open_store(settings)
     console = Console(stderr=True)
@@ -172,7 +172,8 @@ def keys_rotate(
             store.engine.dispose()
     typer.echo(
         f"key version {report.version}: re-encrypted {report.identifiers} identifiers and "
-        f"{report.names} names in {report.batches} batches "
+        f"{report.names} names, and {report.other} other sealed values (requests, plans, "
+        f"complaints, staff), in {report.batches} batches "
         f"(longest write {report.longest_write_seconds * 1000:.0f} ms)"
     )
 

@@ -30,6 +30,7 @@ from steward.complaints.lifecycle import (
 from steward.consent.identifiers import normalise_email
 from steward.errors import NotFound
 from steward.store import audit
+from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
 from steward.store.tables import complaint_events, complaints
 
@@ -55,6 +56,12 @@ class ComplaintTimelineEntry:
     action: str
     note: str | None
     told_on: date | None
+
+
+def email_index(keys: KeyRing, complainant_json: str) -> bytes | None:
+    """The blind index of the complainant's e-mail under the current key (None: no e-mail)."""
+    email = json.loads(complainant_json).get("email")
+    return None if email is None else keys.blind_index(email, context=EMAIL_INDEX)
 
 
 def _seal(uow: UnitOfWork, text: str | None, context: str) -> bytes | None:
@@ -100,11 +107,7 @@ def add(
             "phone": complainant.phone,
         }
     )
-    index = (
-        uow.keys.blind_index(complainant.email, context=EMAIL_INDEX)
-        if complainant.email is not None
-        else None
-    )
+    index = email_index(uow.keys, who)
     uow.connection.execute(
         insert(complaints).values(
             reference=complaint.reference,

@@ -57,6 +57,12 @@ class Sealed:
     key_version: int
 
 
+def version_of(ciphertext: bytes) -> int:
+    """The number of the key version that sealed ``ciphertext`` (its first bytes)."""
+    (version,) = _VERSION.unpack_from(ciphertext)
+    return int(version)
+
+
 class KeyRing:
     """Every key version still readable, and the current one that new writes use."""
 
@@ -108,7 +114,7 @@ class KeyRing:
 
     def open(self, ciphertext: bytes, *, context: str) -> str:
         """Decrypt with whichever version sealed it; tampering raises IntegrityError."""
-        (version,) = _VERSION.unpack_from(ciphertext)
+        version = version_of(ciphertext)
         key = self.key(version)
         nonce = ciphertext[_VERSION.size : _VERSION.size + NONCE_BYTES]
         body = ciphertext[_VERSION.size + NONCE_BYTES :]

@@ -1,4 +1,7 @@
-"""Key rotation: move every sealed identifier to the current key version, a batch at a time.
+"""Key rotation: move every sealed value to the current key version, a batch at a time.
+
+People's identifiers (re-sealed and re-indexed) and names here; every other sealed column
+(requests, plans, complaints, staff) through ``steward.store.sealed_columns``.
 
 UK GDPR Art 32 (keep security appropriate over time). The service keeps working while rotation
 runs: readers accept every version in the ring and lookups search the blind index under every
@@ -18,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, update
 
-from steward.store import audit
+from steward.store import audit, sealed_columns
 from steward.store.crypto import KeyRing
 from steward.store.database import Store, UnitOfWork
 from steward.store.pacing import BatchPacer
@@ -34,6 +37,8 @@ class RotationReport:
     names: int
     batches: int
     longest_write_seconds: float = 0.0
+    other: int = 0
+    """Values of the other sealed columns (requests, plans, complaints, staff) moved."""
 
 
 def reencrypt(
@@ -49,32 +54,40 @@ def reencrypt(
     only while their write transactions stay inside the time budget.
     """
     pacer = BatchPacer(start=min(batch_size, 500), floor=min(batch_size, 50), ceiling=batch_size)
-    identifiers = names = batches = 0
+    identifiers = names = other = batches = 0
     while True:
         with store.unit_of_work(actor=actor, reads_only=True) as uow:
             keys = uow.keys
             resealed_identifiers = _resealed_identifiers(uow, keys, pacer.size)
             resealed_names = _resealed_names(uow, keys, pacer.size)
-        if not resealed_identifiers and not resealed_names:
-            return RotationReport(keys.current, identifiers, names, batches, pacer.longest)
+            resealed_other = sealed_columns.resealed(uow, pacer.size)
+        if not resealed_identifiers and not resealed_names and not resealed_other:
+            return RotationReport(keys.current, identifiers, names, batches, pacer.longest, other)
         started = time.perf_counter()
         with store.unit_of_work(actor=actor) as uow:
             moved_identifiers = _MOVE_IDENTIFIER.run_counted(uow, resealed_identifiers)
             moved_names = _MOVE_NAME.run_counted(uow, resealed_names)
+            moved_other = sealed_columns.move(uow, resealed_other)
             audit.append(
                 uow,
                 action="keys.reencrypted",
                 subject=f"keyring:v{keys.current}",
-                payload={"identifiers": moved_identifiers, "names": moved_names},
+                payload={
+                    "identifiers": moved_identifiers,
+                    "names": moved_names,
+                    "other": moved_other,
+                },
             )
             uow.commit()
         pacer.observe(
-            len(resealed_identifiers) + len(resealed_names), time.perf_counter() - started
+            len(resealed_identifiers) + len(resealed_names) + len(resealed_other),
+            time.perf_counter() - started,
         )
         identifiers += moved_identifiers
         names += moved_names
+        other += moved_other
         batches += 1
-        on_batch(moved_identifiers + moved_names)
+        on_batch(moved_identifiers + moved_names + moved_other)
 
 
 def remaining(uow: UnitOfWork) -> dict[int, int]:
@@ -89,6 +102,8 @@ def remaining(uow: UnitOfWork) -> dict[int, int]:
         )
         for version, number in rows:
             counts[version] = counts.get(version, 0) + number
+    for version, number in sealed_columns.older_versions(uow).items():
+        counts[version] = counts.get(version, 0) + number
     return counts
 
 
