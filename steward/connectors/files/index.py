@@ -248,12 +248,15 @@ class FileIndexes:
         self, collection: CollectionMap, field: str | None, state: FileState
     ) -> FileIndex | None:
         index = self._kept.get(collection.name)
-        if index is None:
-            return None
-        if index.state != state or index.primary_key != collection.primary_key:
-            self.drop(collection.name)  # free it before the scan builds the next one
-            return None
-        return index if field is None or field in index.fields else None
+        if (
+            index is not None
+            and index.state == state
+            and index.primary_key == collection.primary_key
+            and (field is None or field in index.fields)
+        ):
+            return index
+        self.drop(collection.name)  # stale or short of a field: free it before the next scan
+        return None
 
     def _indexing(
         self, collection: CollectionMap, table: LocatedTable, status: os.stat_result
@@ -263,10 +266,10 @@ class FileIndexes:
             for _, row in table.rows:
                 yield row
             return
-        fields = {f.name for f in collection.fields if f.identity is not None}
-        fields |= self._asked.get(collection.name, set())
+        asked = self._asked.get(collection.name, set())
+        fields = [f.name for f in collection.fields if f.identity is not None or f.name in asked]
         packing = Packing.for_size(status.st_size, self._digest)
-        builder = _Builder(sorted(fields), collection.primary_key, packing)
+        builder = _Builder(fields, collection.primary_key, packing)
         yield from builder.rows(table.rows)
         index = builder.index(file_state(status), table.header)
         if index is not None:
