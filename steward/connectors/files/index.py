@@ -31,7 +31,7 @@ the file's size needs: 27 for 100 MB) and the digest's low bits above it (the ot
 sorted in an ``array('Q')`` and searched by bisection. That is 8 bytes a row for the key and for
 each indexed field; a row whose field is empty is not entered, as ``find`` never looks for an
 empty value. The visitor log of 780,000 rows, indexed by key, name and e-mail (half the rows
-have one), takes 16 MB. Entries are sorted on an index's first lookup (about 0.3 s for 780,000
+have one), takes 16 MB. Entries are sorted on an index's first lookup (about 0.5 s for 780,000
 rows), which briefly needs a list of Python integers, about 45 bytes a row. At most one index
 per collection and field lives, as long as the connector. XLSX files are not indexed: openpyxl
 reads a workbook whole anyway.
