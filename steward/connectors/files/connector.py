@@ -7,6 +7,10 @@ rewrite of the whole file, made atomically: the new file is written beside the o
 to disk, then moved over it (``os.replace``), so a crash or a failed write leaves the old file
 whole and a reader never sees half of one. A rewrite keeps the file's permissions.
 
+A CSV or JSONL file is scanned once per state of the file: the scan also builds an index of its
+rows' offsets by record key and by the fields looked up, and later finds and reads of that same
+file seek straight to the rows (``index``).
+
 The folder and the files are the organisation's: a file that is a symbolic link, a folder or a
 device is refused rather than followed (a planted link must not send an erasure elsewhere), a
 missing file is refused naming it. Two rewrites of one file must not run at once: the engine
@@ -18,17 +22,19 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from steward.connectors.files.index import FileIndexes, key_text
 from steward.connectors.files.tables import (
     FORMATS,
     CsvFormat,
     JsonLinesFormat,
     Row,
+    SeekableFormat,
     Table,
     TableError,
     TableFormat,
@@ -52,16 +58,22 @@ T = TypeVar("T")
 
 
 class FilesConnector:
-    """One folder (``connection.path``); ``formats`` maps a file suffix to its format."""
+    """One folder (``connection.path``); ``formats`` maps a file suffix to its format;
+    ``indexes`` holds the files' indexes for as long as the connector lives."""
 
     capabilities = frozenset(Capability)
 
     def __init__(
-        self, context: ConnectorContext, *, formats: Mapping[str, TableFormat] = FORMATS
+        self,
+        context: ConnectorContext,
+        *,
+        formats: Mapping[str, TableFormat] = FORMATS,
+        indexes: FileIndexes | None = None,
     ) -> None:
         self.system_id = context.system_id
         self._context = context
         self._formats = formats
+        self._indexes = FileIndexes() if indexes is None else indexes
         path = context.connection.get("path")
         if not path:
             raise SystemRefused(
@@ -94,7 +106,7 @@ class FilesConnector:
                     keys[self._key(collection, row)] = None
             return list(keys)
 
-        return self._reading(collection, matching)
+        return self._looking_up(collection, field_name, wanted, matching)
 
     def read(self, collection: CollectionMap, keys: Sequence[RecordKey]) -> list[Record]:
         wanted = set(keys)
@@ -108,7 +120,8 @@ class FilesConnector:
                     found.append(Record(key, {n: as_field_value(row.get(n)) for n in names}))
             return found
 
-        return self._reading(collection, records)
+        texts = {key_text(key.values) for key in wanted if key.collection == collection.name}
+        return self._looking_up(collection, None, texts, records)
 
     def past(self, collection: CollectionMap, before: date) -> list[RecordKey]:
         date_field = collection.date_field
@@ -182,7 +195,8 @@ class FilesConnector:
         return self._rewrite(collection, keys, lambda row: {**row, flag: on})
 
     def close(self) -> None:
-        """Nothing stays open between calls."""
+        """No file stays open between calls; the indexes are memory only, kept while the
+        connector is, for its next request."""
 
     # -- the file --------------------------------------------------------------------------
 
@@ -241,15 +255,40 @@ class FilesConnector:
     def _reading(self, collection: CollectionMap, use: Callable[[Table], T]) -> T:
         fmt = self._format(collection)
         source, _ = self._open(collection)
-        with source:
-            try:
-                return use(fmt.read(source))
-            except TableError as error:
-                raise self._malformed(collection, fmt, error) from error
-            except OSError as error:
-                raise SystemUnavailable(
-                    self.system_id, f"cannot read {collection.name}: {error.strerror}"
-                ) from error
+        with source, self._read_errors(collection, fmt):
+            return use(fmt.read(source))
+
+    def _looking_up(
+        self,
+        collection: CollectionMap,
+        field: str | None,
+        wanted: set[str],
+        use: Callable[[Table], T],
+    ) -> T:
+        """``use`` given the rows that may hold a ``wanted`` text of ``field`` (of the record
+        key when None), through the file's index; by a scan that rebuilds it when there is no
+        index of the file as it is now. ``use`` keeps the rows that really match."""
+        fmt = self._format(collection)
+        if not isinstance(fmt, SeekableFormat):
+            return self._reading(collection, use)
+        source, status = self._open(collection)
+        with source, self._read_errors(collection, fmt):
+            found = self._indexes.rows(collection, field, wanted, fmt, source, status)
+            if found is not None:
+                return use(found)
+            source.seek(0)
+            return use(self._indexes.scanning(collection, fmt.scan(source), status))
+
+    @contextmanager
+    def _read_errors(self, collection: CollectionMap, fmt: TableFormat) -> Iterator[None]:
+        try:
+            yield
+        except TableError as error:
+            raise self._malformed(collection, fmt, error) from error
+        except OSError as error:
+            raise SystemUnavailable(
+                self.system_id, f"cannot read {collection.name}: {error.strerror}"
+            ) from error
 
     def _rewrite(
         self,
@@ -294,6 +333,7 @@ class FilesConnector:
                 os.chmod(temporary, stat.S_IMODE(status.st_mode))
             if affected:
                 os.replace(temporary, target)
+                self._indexes.drop(collection.name)
                 _sync_folder(self.folder)
         except TableError as error:
             raise self._malformed(collection, fmt, error) from error

@@ -8,6 +8,11 @@ edit one in a stream) and only its first sheet is changed, so other sheets and f
 
 Rows a rewrite leaves unchanged are written back as they were read: a JSONL line keeps its exact
 text, a CSV row its values (the quoting may differ), an XLSX row is not touched at all.
+
+CSV and JSONL are also *seekable*: a scan gives each row with the byte offset where its record
+starts (a CSV record may span lines when a quoted cell holds a line break), and ``row_at`` reads
+the one record starting at such an offset, as the scan read it. The files index
+(``steward.connectors.files.index``) keeps those offsets.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from operator import itemgetter
+from typing import IO, Any, Protocol, runtime_checkable
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -41,12 +47,33 @@ class Table:
     rows: Iterator[Row]
 
 
+@dataclass(frozen=True)
+class LocatedTable:
+    header: tuple[str, ...]
+    rows: Iterator[tuple[int, Row]]
+    """Each row with the byte offset in the file where its record starts, in file order."""
+
+
 class TableFormat(Protocol):
     name: str
 
     def read(self, source: IO[bytes]) -> Table: ...
 
     def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None: ...
+
+
+@runtime_checkable
+class SeekableFormat(TableFormat, Protocol):
+    """A format whose rows can be read again from where they start (CSV and JSONL)."""
+
+    def scan(self, source: IO[bytes]) -> LocatedTable:
+        """The whole file from its start, each row with its offset."""
+        ...
+
+    def row_at(self, source: IO[bytes], header: tuple[str, ...], offset: int) -> Row:
+        """The one row whose record starts at ``offset``, given the header a scan found;
+        ``TableError`` when no well-formed record starts there."""
+        ...
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -62,67 +89,99 @@ def _header(names: Sequence[str] | None) -> tuple[str, ...]:
     return header
 
 
+def _fitted(cells: list[str], width: int, line: int | None) -> list[str]:
+    """A short row padded with empty cells; a row longer than the header is refused."""
+    if len(cells) > width:
+        raise TableError(f"the row has {len(cells)} cells, the header {width}", line=line)
+    return [*cells, *([""] * (width - len(cells)))]
+
+
+def _seek_line_start(source: IO[bytes], offset: int) -> None:
+    """Move to ``offset``, refusing one that is not the start of a line."""
+    if offset < 0:
+        raise TableError(f"no line starts at byte {offset}")
+    if offset == 0:
+        source.seek(0)
+        return
+    source.seek(offset - 1)
+    if source.read(1) != b"\n":
+        raise TableError(f"no line starts at byte {offset}")
+
+
+def _counted_lines(source: IO[bytes], consumed: list[int]) -> Iterator[str]:
+    """The file's lines as text, adding each line's length in bytes to ``consumed[0]``: the
+    record a ``csv`` reader starts next begins there (it takes a line only when it needs one)."""
+    for number, line in enumerate(source, start=1):
+        consumed[0] += len(line)
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise TableError(f"not UTF-8 text: {error}", line=number) from error
+
+
 class CsvFormat:
     """UTF-8 (a byte-order mark is kept if the file had one), a header row, ``csv`` dialect
     excel. Values are text; an empty cell is an empty string."""
 
     name = "CSV"
 
-    def _rows(self, lines: Iterator[str]) -> tuple[tuple[str, ...], Iterator[Row]]:
-        reader = csv.reader(lines)
+    @staticmethod
+    def _records(source: IO[bytes]) -> tuple[bool, tuple[str, ...], Iterator[tuple[int, Row]]]:
+        """Whether the file starts with a byte-order mark, its header, and its located rows."""
+        has_bom = source.read(3) == _BOM
+        if not has_bom:
+            source.seek(0)
+        consumed = [len(_BOM) if has_bom else 0]
+        reader = csv.reader(_counted_lines(source, consumed))
         try:
             header = _header(next(reader, None))
         except csv.Error as error:
             raise TableError(str(error), line=1) from error
 
-        def rows() -> Iterator[Row]:
+        def rows() -> Iterator[tuple[int, Row]]:
             width = len(header)
             try:
-                for cells in reader:
+                while True:
+                    start = consumed[0]
+                    cells = next(reader, None)
+                    if cells is None:
+                        return
                     if len(cells) != width:  # a full row (nearly all of them) is used as read
                         if not cells:
                             continue
-                        if len(cells) > width:
-                            raise TableError(
-                                f"the row has {len(cells)} cells, the header {width}",
-                                line=reader.line_num,
-                            )
-                        cells = [*cells, *([""] * (width - len(cells)))]
-                    yield dict(zip(header, cells, strict=True))
+                        cells = _fitted(cells, width, reader.line_num)
+                    yield start, dict(zip(header, cells, strict=True))
             except csv.Error as error:
                 raise TableError(str(error), line=reader.line_num) from error
 
-        return header, rows()
-
-    @staticmethod
-    def _lines(source: IO[bytes]) -> tuple[bool, Iterator[str]]:
-        """The file's lines as text, each with its line ending (a quoted cell may span lines)."""
-        has_bom = source.read(3) == _BOM
-        if not has_bom:
-            source.seek(0)
-
-        def lines() -> Iterator[str]:
-            for number, line in enumerate(source, start=1):
-                try:
-                    yield line.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    raise TableError(f"not UTF-8 text: {error}", line=number) from error
-
-        return has_bom, lines()
+        return has_bom, header, rows()
 
     def read(self, source: IO[bytes]) -> Table:
-        _, lines = self._lines(source)
-        header, rows = self._rows(lines)
-        return Table(header, rows)
+        _, header, rows = self._records(source)
+        return Table(header, map(itemgetter(1), rows))
+
+    def scan(self, source: IO[bytes]) -> LocatedTable:
+        _, header, rows = self._records(source)
+        return LocatedTable(header, rows)
+
+    def row_at(self, source: IO[bytes], header: tuple[str, ...], offset: int) -> Row:
+        _seek_line_start(source, offset)
+        reader = csv.reader(_counted_lines(source, [offset]))
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:
+            raise TableError(f"no CSV record at byte {offset}: {error}") from error
+        if not cells:
+            raise TableError(f"no CSV record at byte {offset}")
+        return dict(zip(header, _fitted(cells, len(header), None), strict=True))
 
     def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None:
-        has_bom, lines = self._lines(source)
-        header, rows = self._rows(lines)
+        has_bom, header, rows = self._records(source)
         if has_bom:
             target.write(_BOM)
         writer = csv.writer(_Utf8Writer(target))
         writer.writerow(header)
-        for row in rows:
+        for _, row in rows:
             kept = edit(row)
             if kept is not None:
                 writer.writerow([_csv_cell(kept.get(column)) for column in header])
@@ -152,23 +211,29 @@ class JsonLinesFormat:
     name = "JSONL"
 
     @staticmethod
-    def _lines(source: IO[bytes]) -> Iterator[tuple[bytes, Row]]:
+    def _lines(source: IO[bytes]) -> Iterator[tuple[int, bytes, Row]]:
+        """Each object with its line and the offset where the line starts."""
+        offset = 0
         for number, line in enumerate(source, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                raise TableError(f"not a JSON object: {error}", line=number) from error
-            if not isinstance(value, dict):
-                raise TableError("the line is JSON but not an object", line=number)
-            yield line, value
+            start, offset = offset, offset + len(line)
+            if line.strip():
+                yield start, line, _json_object(line, number)
 
     def read(self, source: IO[bytes]) -> Table:
-        return Table((), (row for _, row in self._lines(source)))
+        return Table((), (row for _, _, row in self._lines(source)))
+
+    def scan(self, source: IO[bytes]) -> LocatedTable:
+        return LocatedTable((), ((start, row) for start, _, row in self._lines(source)))
+
+    def row_at(self, source: IO[bytes], header: tuple[str, ...], offset: int) -> Row:
+        _seek_line_start(source, offset)
+        line = source.readline()
+        if not line.strip():
+            raise TableError(f"no JSON object at byte {offset}")
+        return _json_object(line, None)
 
     def rewrite(self, source: IO[bytes], target: IO[bytes], edit: RowEdit) -> None:
-        for line, row in self._lines(source):
+        for _, line, row in self._lines(source):
             kept = edit(dict(row))
             if kept is None:
                 continue
@@ -177,6 +242,16 @@ class JsonLinesFormat:
             else:
                 text = json.dumps(kept, ensure_ascii=False, separators=(", ", ": "))
                 target.write(text.encode("utf-8") + b"\n")
+
+
+def _json_object(line: bytes, number: int | None) -> Row:
+    try:
+        value = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise TableError(f"not a JSON object: {error}", line=number) from error
+    if not isinstance(value, dict):
+        raise TableError("the line is JSON but not an object", line=number)
+    return value
 
 
 class XlsxFormat:
