@@ -53,6 +53,38 @@ def run_isolated(name: str) -> str:
     return done.stdout
 
 
+def sections_of(text: str) -> tuple[str, dict[str, str]]:
+    """(the header, each ``## `` section by its title line), in the order they appear."""
+    head, *rest = text.split("\n## ")
+    sections = {}
+    for part in rest:
+        title = part.split("\n", 1)[0]
+        sections[title] = "## " + part.rstrip() + "\n"
+    return head, sections
+
+
+def spliced(existing: str, fresh: list[str], machine_line: str) -> str:
+    """``existing`` with the sections of ``fresh`` replaced (or appended), the others kept as
+    measured; the header says which sections this run re-measured, and when."""
+    head, sections = sections_of(existing)
+    titles = []
+    for section in fresh:
+        title = section.removeprefix("## ").split("\n", 1)[0]
+        sections[title] = section
+        titles.append(title)
+    kept = []
+    for line in head.rstrip().splitlines():
+        if line.startswith("- Re-run ") and ": " in line:  # an earlier partial run's line
+            said, _, listed = line.partition(": ")
+            left = [t for t in listed.split("; ") if t not in titles]
+            if left:
+                kept.append(f"{said}: {'; '.join(left)}")
+            continue
+        kept.append(line)
+    kept.append(f"- Re-run {dt.date.today().isoformat()} on {machine_line}: " + "; ".join(titles))
+    return "\n".join(kept) + "\n\n" + "\n".join(sections.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("only", nargs="*", help="run only these benchmark modules (e.g. law)")
@@ -66,13 +98,17 @@ def main() -> None:
     for name in names:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         sections.append(run_isolated(name).rstrip() + "\n")
-    header = (
-        "# Benchmarks\n\n"
-        "Written by `make bench` (`python -m benchmarks`); do not edit by hand.\n\n"
-        f"- Date: {dt.date.today().isoformat()}\n"
-        f"- Machine: {machine()}\n"
-    )
-    DOC.write_text(header + "\n" + "\n".join(sections))
+    if args.only and DOC.exists():
+        DOC.write_text(spliced(DOC.read_text(), sections, machine()))
+    else:
+        header = (
+            "# Benchmarks\n\n"
+            "Written by `make bench` (`python -m benchmarks`); do not edit by hand. "
+            "`python -m benchmarks NAME` re-runs one benchmark and replaces its section only.\n\n"
+            f"- Date: {dt.date.today().isoformat()}\n"
+            f"- Machine: {machine()}\n"
+        )
+        DOC.write_text(header + "\n" + "\n".join(sections))
     print(f"wrote {DOC}", file=sys.stderr)
 
 

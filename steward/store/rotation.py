@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, select, update
 
 from steward.store import audit, sealed_columns
 from steward.store.crypto import KeyRing
@@ -92,16 +92,11 @@ def reencrypt(
 
 def remaining(uow: UnitOfWork) -> dict[int, int]:
     """How many sealed values each older key version still protects."""
-    current = uow.keys.current
     counts: dict[int, int] = {}
-    for column in (person_identifiers.c.key_version, people.c.name_key_version):
-        rows = uow.connection.execute(
-            select(column, func.count())
-            .where(column.is_not(None), column != current)
-            .group_by(column)
-        )
-        for version, number in rows:
-            counts[version] = counts.get(version, 0) + number
+    sealed_columns.count_older(
+        uow, person_identifiers.c.ciphertext, person_identifiers.c.key_version, counts
+    )
+    sealed_columns.count_older(uow, people.c.name_cipher, people.c.name_key_version, counts)
     for version, number in sealed_columns.older_versions(uow).items():
         counts[version] = counts.get(version, 0) + number
     return counts

@@ -158,6 +158,19 @@ def move(uow: UnitOfWork, batch: list[Resealed]) -> int:
     return moved
 
 
+def count_older(
+    uow: UnitOfWork, value: Column[Any], version: Column[Any], counts: dict[int, int]
+) -> None:
+    """Add to ``counts`` the values of ``value`` whose key version (``version``) is older."""
+    grouped = uow.connection.execute(
+        select(version, func.count())
+        .where(value.is_not(None), version != uow.keys.current)
+        .group_by(version)
+    )
+    for number, count in grouped:
+        counts[number] = counts.get(number, 0) + count
+
+
 def older_versions(uow: UnitOfWork) -> dict[int, int]:
     """How many values of the sealed columns each older key version still protects."""
     counts: dict[int, int] = {}
@@ -165,14 +178,7 @@ def older_versions(uow: UnitOfWork) -> dict[int, int]:
     for sealed in SEALED:
         column = sealed.table.c[sealed.column]
         if sealed.version_column is not None:
-            version = sealed.table.c[sealed.version_column]
-            grouped = uow.connection.execute(
-                select(version, func.count())
-                .where(column.is_not(None), version != current)
-                .group_by(version)
-            )
-            for number, count in grouped:
-                counts[number] = counts.get(number, 0) + count
+            count_older(uow, column, sealed.table.c[sealed.version_column], counts)
             continue
         for cipher in uow.connection.execute(select(column).where(column.is_not(None))).scalars():
             number = version_of(cipher)
