@@ -109,7 +109,12 @@ class Connector(Protocol):
         """Keys of records whose ``date_field`` is before ``before`` (retention)."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release connections and files. Until then a worker may lend the connector to one
+        job after another (``steward.connectors.pool``): it must not keep one request's state
+        beyond a call, only what stays true of the system (connections, reflected tables, an
+        index that checks the file it describes)."""
+        ...
 
 
 class SystemUnavailable(ConnectorError):
