@@ -157,7 +157,7 @@ def receive_complaint(
         if linked is not None:
             request_repository.get(uow, linked)  # NotFound names the reference format
         complaint, event = lifecycle.receive(
-            repository.new_reference(arrived), channel, arrived, request_ref=linked
+            repository.new_reference(uow, arrived), channel, arrived, request_ref=linked
         )
         repository.add(
             uow,

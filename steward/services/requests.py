@@ -109,7 +109,7 @@ def new_request(
     with store.unit_of_work(actor) as uow:
         day = today(store)
         request, event = lifecycle.receive(
-            repository.new_reference(received), kind, channel, received, today=day
+            repository.new_reference(uow, received), kind, channel, received, today=day
         )
         due = deadline(request, nation, day).due
         repository.add(

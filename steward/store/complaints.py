@@ -10,7 +10,6 @@ also kept as a keyed blind index (its own context), so staff can find a person's
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +31,7 @@ from steward.errors import NotFound
 from steward.store import audit
 from steward.store.crypto import KeyRing
 from steward.store.database import UnitOfWork
+from steward.store.references import unused_reference
 from steward.store.tables import complaint_events, complaints
 
 COMPLAINANT = "complainant"
@@ -39,14 +39,11 @@ TEXT = "complaint-text"
 OUTCOME = "complaint-outcome"
 NOTE = "complaint-note"
 EMAIL_INDEX = "complaint-email"
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
-_REFERENCE_LENGTH = 6
 
 
-def new_reference(received: date) -> str:
-    """``C-<year>-XXXXXX``: short to read out on the phone, unguessable (30^6 choices)."""
-    tail = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(_REFERENCE_LENGTH))
-    return f"C-{received.year}-{tail}"
+def new_reference(uow: UnitOfWork, received: date) -> str:
+    """``C-<year>-XXXXXX``, one no stored complaint has (``steward.store.references``)."""
+    return unused_reference(uow, complaints.c.reference, "C", received)
 
 
 @dataclass(frozen=True)

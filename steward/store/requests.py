@@ -10,7 +10,6 @@ index; that link is never shown at intake (the same answer whether or not Stewar
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -35,20 +34,18 @@ from steward.requests.verification import IssuedCode
 from steward.store import audit
 from steward.store.database import UnitOfWork
 from steward.store.people import find_person
+from steward.store.references import unused_reference
 from steward.store.tables import request_events, requests, verification_codes
 
 IDENTITIES = "request-identities"
 DETAILS = "request-details"
 CHANGES = "request-changes"
 NOTE = "request-note"
-_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
-_REFERENCE_LENGTH = 6
 
 
-def new_reference(received: date) -> str:
-    """``R-<year>-XXXXXX``: short to read out on the phone, unguessable (30^6 choices)."""
-    tail = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(_REFERENCE_LENGTH))
-    return f"R-{received.year}-{tail}"
+def new_reference(uow: UnitOfWork, received: date) -> str:
+    """``R-<year>-XXXXXX``, one no stored request has (``steward.store.references``)."""
+    return unused_reference(uow, requests.c.reference, "R", received)
 
 
 @dataclass(frozen=True)
