@@ -58,7 +58,7 @@ from examples.outserve.estate.people import (
     Person,
     person_at,
 )
-from steward.bootstrap import engine_wiring, load_settings
+from steward.bootstrap import engine_wiring, load_settings, settings_now
 from steward.engine.plan import SystemReach
 from steward.engine.plan import make_plan as plan_for
 from steward.jobs.inline import InlineJobs
@@ -80,7 +80,7 @@ from steward.services.request_engine import (
 from steward.services.request_tasks import register_engine_tasks
 from steward.services.request_wiring import RequestEngineWiring
 from steward.store.database import Store
-from steward.tasks.engine import POOL, settings_now
+from steward.tasks.engine import POOL
 
 PEOPLE = int(os.environ.get("BENCH_ESTATE_PEOPLE", "1000000"))
 SAMPLE = int(os.environ.get("BENCH_REQUEST_SAMPLE", "30"))

@@ -8,6 +8,7 @@ service loads the manifest itself: it is given the ``PurposeCatalogue`` built he
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from steward.config import JobRunner
+from steward.config import PREFIX, JobRunner
 from steward.config import Settings as Settings
 from steward.config import load_settings as load_settings
 from steward.errors import ConfigError, InvalidInput, StoreError
@@ -50,6 +51,22 @@ def build_engine(settings: Settings) -> Engine:
 
 def build_key_file(settings: Settings) -> KeyFile:
     return KeyFile(settings.resolved_key_file())
+
+
+_SETTINGS: dict[tuple[tuple[str, str], ...], Settings] = {}
+
+
+def settings_now() -> Settings:
+    """This process's settings, read again only when a ``STEWARD_*`` variable has changed: a
+    worker builds the engine's parts for every job, and validating the settings each time
+    costs more than a short step."""
+    state = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX)))
+    found = _SETTINGS.get(state)
+    if found is None:
+        found = load_settings()
+        _SETTINGS.clear()
+        _SETTINGS[state] = found
+    return found
 
 
 def open_store(settings: Settings, *, clock: Clock = system_clock) -> Store:

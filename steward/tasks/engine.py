@@ -8,10 +8,8 @@ job at a time by a ``ConnectorPool`` and closed when the process ends."""
 from __future__ import annotations
 
 import atexit
-import os
 
-from steward.bootstrap import engine_wiring, load_settings
-from steward.config import PREFIX, Settings
+from steward.bootstrap import engine_wiring, settings_now
 from steward.connectors.pool import ConnectorPool
 from steward.jobs.registry import tasks
 from steward.services.request_tasks import register_engine_tasks
@@ -20,18 +18,6 @@ from steward.store.database import Store
 
 POOL = ConnectorPool()
 atexit.register(POOL.close)
-_SETTINGS: dict[tuple[tuple[str, str], ...], Settings] = {}
-
-
-def settings_now() -> Settings:
-    """This process's settings, read again only when a ``STEWARD_*`` variable has changed."""
-    state = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX)))
-    found = _SETTINGS.get(state)
-    if found is None:
-        found = load_settings()
-        _SETTINGS.clear()
-        _SETTINGS[state] = found
-    return found
 
 
 def _wiring(store: Store, request_id: str) -> RequestEngineWiring:

@@ -19,7 +19,7 @@ def test_the_deployment_runs_request_steps_one_request_at_a_time() -> None:
 def test_a_worker_reads_its_settings_again_only_when_a_steward_variable_changes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from steward.tasks.engine import settings_now
+    from steward.bootstrap import settings_now
 
     monkeypatch.setenv("STEWARD_DATA_DIR", str(tmp_path / "a"))
     first = settings_now()
