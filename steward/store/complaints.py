@@ -42,7 +42,7 @@ EMAIL_INDEX = "complaint-email"
 
 
 def new_reference(uow: UnitOfWork, received: date) -> str:
-    """``C-<year>-XXXXXX``, one no stored complaint has (``steward.store.references``)."""
+    """``C-<year>-<six characters>``, one no stored complaint has (``steward.store.references``)."""
     return unused_reference(uow, complaints.c.reference, "C", received)
 
 

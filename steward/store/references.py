@@ -20,7 +20,7 @@ LENGTH = 6
 
 
 def drawn(prefix: str, received: date) -> str:
-    """``<prefix>-<year>-XXXXXX``, the six characters from ``secrets``."""
+    """``<prefix>-<year>-`` and six characters drawn with ``secrets``."""
     tail = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     return f"{prefix}-{received.year}-{tail}"
 

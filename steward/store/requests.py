@@ -44,7 +44,7 @@ NOTE = "request-note"
 
 
 def new_reference(uow: UnitOfWork, received: date) -> str:
-    """``R-<year>-XXXXXX``, one no stored request has (``steward.store.references``)."""
+    """``R-<year>-<six characters>``, one no stored request has (``steward.store.references``)."""
     return unused_reference(uow, requests.c.reference, "R", received)
 
 
