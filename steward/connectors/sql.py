@@ -263,7 +263,12 @@ class SqlConnector:
         self._engine.dispose()
 
     def _mapped(self, connection: Connection, collection: CollectionMap) -> MappedTable:
+        """The collection's table as reflected; reflected again before a missing column is
+        refused, as a worker keeps this connector while the schema (and the map) may change."""
         table = reflect_table(self.system_id, connection, collection, self._tables)
+        if any(f.name not in table.c for f in collection.fields):
+            self._tables.pop(collection.name, None)
+            table = reflect_table(self.system_id, connection, collection, self._tables)
         return MappedTable.checked(self.system_id, table, collection)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from steward.connectors.protocol import (
     Capability,
@@ -340,6 +340,26 @@ def test_a_column_missing_from_the_database_is_refused_naming_the_map_field(
     assert "table 'customers' has no column 'mobile'" in str(raised.value)
     assert "fields[].name 'mobile' of collection 'customers'" in str(raised.value.hint)
     assert raised.value.where == "system crm"
+
+
+def test_a_column_added_to_the_table_and_the_map_while_the_connector_lives_is_used(
+    crm: SqlConnector, sql_url: str
+) -> None:
+    """A worker keeps its connector between requests: a column added to the database and then
+    to the map is found, not refused from the table as first reflected."""
+    assert crm.find(CUSTOMERS, "email", ["ann@example.com"])  # the table is reflected now
+    engine = create_engine(sql_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("ALTER TABLE customers ADD COLUMN mobile VARCHAR(40)"))
+            connection.execute(text("UPDATE customers SET mobile = '07700900123' WHERE id = 1"))
+    finally:
+        engine.dispose()
+    grown = collection(
+        CUSTOMERS_MAP,
+        fields=[*CUSTOMER_FIELDS, {"name": "mobile", "identity": "phone"}],
+    )
+    assert crm.find(grown, "mobile", ["07700900123"]) == _keys(1)
 
 
 def test_a_table_missing_from_the_database_is_refused(crm: SqlConnector) -> None:
