@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[str, str, Permission | None], ...] = (
     ("/staff/complaints/new", "Log a complaint", Permission.complaints_create),
     ("/staff/consent", "Consent lookup", Permission.consent_read),
     ("/staff/audit", "Audit chain", Permission.audit_read),
+    ("/staff/accounts", "Staff accounts", Permission.staff_read),
 )
 """The console's pages in the menu, each shown only to a role that may open it."""
 

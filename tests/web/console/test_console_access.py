@@ -14,13 +14,22 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from steward.services import staff as service
 from steward.staff.roles import Permission, Role, allowed
+from steward.store.database import Store
 from steward.web.app import create_app
 from steward.web.console.access import Needs
 from steward.web.csrf import FIELD
 from steward.web.wiring import WebWiring
 from tests.integration.conftest import ManualClock
-from tests.web.console.conftest import Casework, enrol, form_token, sign_in
+from tests.web.console.conftest import (
+    OPERATOR,
+    PASSWORD,
+    Casework,
+    enrol,
+    form_token,
+    sign_in,
+)
 
 PUBLIC = {("GET", "/staff/login"), ("POST", "/staff/login")}
 """The sign-in form: the only console routes without the gate."""
@@ -57,10 +66,27 @@ def console_routes(app: FastAPI) -> list[tuple[str, str, list[Needs]]]:
     return found
 
 
+TARGET = "tomas"
+"""An account the staff-account routes act on (never the member signed in)."""
+
+
 def concrete(path: str, casework: Casework) -> str:
     if path.startswith("/staff/complaints/"):
         path = path.replace("{reference}", casework.complaint)
+    path = path.replace("{username}", TARGET)
     return path.replace("{reference}", casework.later).replace("{number}", "1")
+
+
+def enrol_target(store: Store, clock: ManualClock) -> None:
+    service.create_account(
+        store,
+        username=TARGET,
+        display_name="Tomas Target",
+        role=Role.office,
+        password=PASSWORD,
+        by=OPERATOR,
+        now=clock.now,
+    )
 
 
 def call(client: TestClient, method: str, path: str) -> int:
@@ -87,6 +113,7 @@ def test_each_role_reaches_exactly_the_routes_its_permissions_allow(
     role: Role, console_wiring: WebWiring, casework: Casework, clock: ManualClock
 ) -> None:
     member = enrol(console_wiring.store, role, clock)
+    enrol_target(console_wiring.store, clock)
     app = create_app(console_wiring)
     routes = [r for r in console_routes(app) if (r[0], r[1]) not in PUBLIC]
     # signing out ends the session, so it is called last

@@ -174,6 +174,7 @@ def test_console_pages_have_no_serious_or_critical_axe_violation(
         f"/staff/complaints/{complaint_ref}",
         "/staff/consent",
         "/staff/audit",
+        "/staff/accounts",
     )
     with live_server(create_app(live)) as base:
         context = browser.new_context()
