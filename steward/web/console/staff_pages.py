@@ -15,8 +15,9 @@ the clear (the service seals the TOTP secret and keeps only keyed hashes of reco
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -24,14 +25,29 @@ from starlette.concurrency import run_in_threadpool
 
 from steward.errors import InvalidInput, StewardError
 from steward.services import staff
-from steward.staff.accounts import SignedIn
+from steward.staff.accounts import SignedIn, StaffAccount
 from steward.staff.roles import Permission, Role
+from steward.store.database import Store
 from steward.web.console.access import Needs
 from steward.web.console.pages import page, problem_of, see_other
 from steward.web.wiring import wiring_of
 
 Username = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 _SHORT = 200
+
+
+class AccountChange(Protocol):
+    def __call__(
+        self, store: Store, username: str, *, by: staff.Manager, now: datetime
+    ) -> StaffAccount: ...
+
+
+SIMPLE_CHANGES: dict[str, AccountChange] = {
+    "disable": staff.disable_account,
+    "enable": staff.enable_account,
+    "unlock": staff.unlock_account,
+}
+"""The changes that take nothing but the account: the last word of the route, the service call."""
 
 
 def role_of(text: str) -> Role:
@@ -145,46 +161,28 @@ def router() -> APIRouter:
             ),
         )
 
-    @routes.post("/staff/accounts/{username}/disable", include_in_schema=False)
-    async def disable(
-        request: Request,
-        who: Annotated[SignedIn, Depends(Needs(Permission.staff_manage))],
-        username: Username,
-    ) -> Response:
-        wiring = wiring_of(request)
-        return await run_in_threadpool(
-            change,
-            request,
-            who,
-            lambda: staff.disable_account(wiring.store, username, by=who, now=wiring.clock()),
-        )
+    def simple(call: AccountChange) -> Callable[..., Awaitable[Response]]:
+        async def endpoint(
+            request: Request,
+            who: Annotated[SignedIn, Depends(Needs(Permission.staff_manage))],
+            username: Username,
+        ) -> Response:
+            wiring = wiring_of(request)
+            return await run_in_threadpool(
+                change,
+                request,
+                who,
+                lambda: call(wiring.store, username, by=who, now=wiring.clock()),
+            )
 
-    @routes.post("/staff/accounts/{username}/enable", include_in_schema=False)
-    async def enable(
-        request: Request,
-        who: Annotated[SignedIn, Depends(Needs(Permission.staff_manage))],
-        username: Username,
-    ) -> Response:
-        wiring = wiring_of(request)
-        return await run_in_threadpool(
-            change,
-            request,
-            who,
-            lambda: staff.enable_account(wiring.store, username, by=who, now=wiring.clock()),
-        )
+        return endpoint
 
-    @routes.post("/staff/accounts/{username}/unlock", include_in_schema=False)
-    async def unlock(
-        request: Request,
-        who: Annotated[SignedIn, Depends(Needs(Permission.staff_manage))],
-        username: Username,
-    ) -> Response:
-        wiring = wiring_of(request)
-        return await run_in_threadpool(
-            change,
-            request,
-            who,
-            lambda: staff.unlock_account(wiring.store, username, by=who, now=wiring.clock()),
+    for verb, call in SIMPLE_CHANGES.items():
+        routes.add_api_route(
+            f"/staff/accounts/{{username}}/{verb}",
+            simple(call),
+            methods=["POST"],
+            include_in_schema=False,
         )
 
     @routes.post("/staff/accounts/{username}/password", include_in_schema=False)
@@ -228,5 +226,5 @@ def router() -> APIRouter:
 
         return await run_in_threadpool(reset)
 
-    del accounts, create, set_role, disable, enable, unlock, set_password, reset_second_factor
+    del accounts, create, set_role, set_password, reset_second_factor
     return routes

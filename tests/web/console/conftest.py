@@ -110,7 +110,12 @@ def form_token(client: TestClient, path: str = "/staff/login") -> str:
 
 
 def sign_in(
-    client: TestClient, member: Member, clock: ManualClock, *, code: str | None = None
+    client: TestClient,
+    member: Member,
+    clock: ManualClock,
+    *,
+    code: str | None = None,
+    password: str = PASSWORD,
 ) -> httpx.Response:
     """Post the sign-in form as ``member``; the response (303 on success)."""
     return client.post(
@@ -118,7 +123,7 @@ def sign_in(
         data={
             FIELD: form_token(client),
             "username": member.username,
-            "password": PASSWORD,
+            "password": password,
             "code": totp_code(member.secret, clock.now) if code is None else code,
         },
     )

@@ -11,14 +11,12 @@ from fastapi.testclient import TestClient
 
 from steward.services import staff as service
 from steward.staff.roles import Role
-from steward.staff.second_factor import totp_code
 from steward.web.app import create_app
 from steward.web.csrf import FIELD
 from steward.web.wiring import WebWiring
 from tests.integration.conftest import ManualClock
 from tests.web.console.conftest import (
     OPERATOR,
-    PASSWORD,
     Member,
     enrol,
     form_token,
@@ -42,6 +40,12 @@ def _post(client: TestClient, path: str, **fields: str) -> httpx.Response:
     return client.post(path, data={FIELD: token, **fields})
 
 
+def _create(client: TestClient, **changed: str) -> httpx.Response:
+    fields = {"username": "nia", "display_name": "Nia Evans", "role": "office"}
+    fields["password"] = NEW_PASSWORD
+    return _post(client, "/staff/accounts", **{**fields, **changed})
+
+
 def _shown(text: str, element: str) -> str:
     return text.split(f'id="{element}">')[1].split("<")[0]
 
@@ -54,16 +58,7 @@ def _codes(text: str) -> list[str]:
 def test_a_new_account_is_shown_its_second_factor_once_and_can_sign_in_with_it(
     lead_client: TestClient, console_wiring: WebWiring, clock: ManualClock
 ) -> None:
-    made = lead_client.post(
-        "/staff/accounts",
-        data={
-            FIELD: form_token(lead_client, "/staff/accounts"),
-            "username": "nia",
-            "display_name": "Nia Evans",
-            "role": "office",
-            "password": NEW_PASSWORD,
-        },
-    )
+    made = _create(lead_client)
     assert made.status_code == 201
     assert made.headers["cache-control"] == "no-store"
     secret = _shown(made.text, "totp-secret").replace(" ", "")
@@ -75,36 +70,13 @@ def test_a_new_account_is_shown_its_second_factor_once_and_can_sign_in_with_it(
     member = Member("nia", Role.office, 0, secret, tuple(codes))
     later(clock, seconds=31)
     with TestClient(create_app(console_wiring), follow_redirects=False) as other:
-        assert sign_in_with(other, member, NEW_PASSWORD, clock).status_code == 303
-
-
-def sign_in_with(
-    client: TestClient, member: Member, password: str, clock: ManualClock
-) -> httpx.Response:
-    return client.post(
-        "/staff/login",
-        data={
-            FIELD: form_token(client),
-            "username": member.username,
-            "password": password,
-            "code": totp_code(member.secret, clock.now),
-        },
-    )
+        assert sign_in(other, member, clock, password=NEW_PASSWORD).status_code == 303
 
 
 def test_a_refused_new_account_says_why_keeps_what_was_typed_and_creates_nothing(
     lead_client: TestClient, console_wiring: WebWiring
 ) -> None:
-    answer = lead_client.post(
-        "/staff/accounts",
-        data={
-            FIELD: form_token(lead_client, "/staff/accounts"),
-            "username": "nia",
-            "display_name": "Nia Evans",
-            "role": "office",
-            "password": "short",
-        },
-    )
+    answer = _create(lead_client, password="short")
     assert answer.status_code == 422
     assert 'id="problem"' in answer.text and 'value="Nia Evans"' in answer.text
     names = [a.username for a in service.list_accounts(console_wiring.store, by=OPERATOR)]
@@ -112,16 +84,7 @@ def test_a_refused_new_account_says_why_keeps_what_was_typed_and_creates_nothing
 
 
 def test_an_unknown_role_is_refused_naming_the_roles(lead_client: TestClient) -> None:
-    answer = lead_client.post(
-        "/staff/accounts",
-        data={
-            FIELD: form_token(lead_client, "/staff/accounts"),
-            "username": "nia",
-            "display_name": "Nia Evans",
-            "role": "admin",
-            "password": NEW_PASSWORD,
-        },
-    )
+    answer = _create(lead_client, role="admin")
     assert answer.status_code == 422
     assert "admin&#39; is not a role" in answer.text and "privacy_lead" in answer.text
 
@@ -163,7 +126,7 @@ def test_a_new_second_factor_replaces_the_old_one(
         assert sign_in(other, office, clock).status_code != 303  # the old secret
         later(clock, seconds=31)
         renewed = Member("olu", Role.office, office.account_id, secret, ())
-        assert sign_in_with(other, renewed, PASSWORD, clock).status_code == 303
+        assert sign_in(other, renewed, clock).status_code == 303
 
 
 def test_only_a_role_that_manages_staff_sees_the_forms(
