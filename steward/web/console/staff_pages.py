@@ -23,10 +23,10 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from steward.errors import InvalidInput, StewardError
+from steward.errors import StewardError
 from steward.services import staff
 from steward.staff.accounts import SignedIn, StaffAccount
-from steward.staff.roles import Permission, Role
+from steward.staff.roles import Permission, Role, role_named
 from steward.store.database import Store
 from steward.web.console.access import Needs
 from steward.web.console.pages import page, problem_of, see_other
@@ -48,17 +48,6 @@ SIMPLE_CHANGES: dict[str, AccountChange] = {
     "unlock": staff.unlock_account,
 }
 """The changes that take nothing but the account: the last word of the route, the service call."""
-
-
-def role_of(text: str) -> Role:
-    try:
-        return Role(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"'{text}' is not a role",
-            where="role",
-            hint=f"choose one of: {', '.join(r.value for r in Role)}",
-        ) from None
 
 
 def router() -> APIRouter:
@@ -122,7 +111,7 @@ def router() -> APIRouter:
                     wiring.store,
                     username=username,
                     display_name=display_name,
-                    role=role_of(role),
+                    role=role_named(role),
                     password=password,
                     by=who,
                     now=wiring.clock(),
@@ -157,7 +146,7 @@ def router() -> APIRouter:
             request,
             who,
             lambda: staff.change_role(
-                wiring.store, username, role_of(role), by=who, now=wiring.clock()
+                wiring.store, username, role_named(role), by=who, now=wiring.clock()
             ),
         )
 

@@ -86,7 +86,7 @@ def test_a_refused_new_account_says_why_keeps_what_was_typed_and_creates_nothing
 def test_an_unknown_role_is_refused_naming_the_roles(lead_client: TestClient) -> None:
     answer = _create(lead_client, role="admin")
     assert answer.status_code == 422
-    assert "admin&#39; is not a role" in answer.text and "privacy_lead" in answer.text
+    assert "there is no role &#39;admin&#39;" in answer.text and "privacy_lead" in answer.text
 
 
 def test_disable_enable_and_role_change_go_through_the_service(
