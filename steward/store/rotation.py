@@ -55,12 +55,13 @@ def reencrypt(
     """
     pacer = BatchPacer(start=min(batch_size, 500), floor=min(batch_size, 50), ceiling=batch_size)
     identifiers = names = other = batches = 0
+    positions: sealed_columns.Positions = {}
     while True:
         with store.unit_of_work(actor=actor, reads_only=True) as uow:
             keys = uow.keys
             resealed_identifiers = _resealed_identifiers(uow, keys, pacer.size)
             resealed_names = _resealed_names(uow, keys, pacer.size)
-            resealed_other = sealed_columns.resealed(uow, pacer.size)
+            resealed_other = sealed_columns.resealed(uow, pacer.size, positions)
         if not resealed_identifiers and not resealed_names and not resealed_other:
             return RotationReport(keys.current, identifiers, names, batches, pacer.longest, other)
         started = time.perf_counter()

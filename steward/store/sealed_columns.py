@@ -97,10 +97,19 @@ class Resealed:
     values: dict[str, Any]
 
 
-def _older(uow: UnitOfWork, sealed: SealedColumn, limit: int) -> Iterator[tuple[Any, ...]]:
+Positions = dict[str, tuple[Any, ...]]
+"""Where each key-order scan goes on from, by column, for one rotation run: a value it has
+passed is on the current version (moved, or rewritten meanwhile by the service, which seals
+under the current version), and so is every row written since the run began."""
+
+
+def _older(
+    uow: UnitOfWork, sealed: SealedColumn, limit: int, positions: Positions
+) -> Iterator[tuple[Any, ...]]:
     """(key..., ciphertext) of up to ``limit`` values on an older key version. With a version
-    column the database picks them; otherwise every value is read, in key order, and its
-    version taken from its first bytes (tables of requests and staff, never of people)."""
+    column the database picks them; otherwise the values are read in key order from where the
+    last batch stopped (``positions``), each version taken from its first bytes (tables of
+    requests, complaints and staff, never of people)."""
     table, column, current = sealed.table, sealed.table.c[sealed.column], uow.keys.current
     keys = sealed.key_columns()
     if sealed.version_column is not None:
@@ -109,7 +118,7 @@ def _older(uow: UnitOfWork, sealed: SealedColumn, limit: int) -> Iterator[tuple[
         yield from (tuple(row) for row in uow.connection.execute(query.limit(limit)))
         return
     found = 0
-    after: tuple[Any, ...] | None = None
+    after = positions.get(sealed.name)
     while found < limit:
         query = select(*keys, column).where(column.is_not(None)).order_by(*keys).limit(500)
         if after is not None:
@@ -118,21 +127,22 @@ def _older(uow: UnitOfWork, sealed: SealedColumn, limit: int) -> Iterator[tuple[
         if not rows:
             return
         for row in rows:
+            after = positions[sealed.name] = tuple(row[:-1])
             if version_of(row[-1]) != current:
                 found += 1
                 yield tuple(row)
                 if found == limit:
                     return
-        after = tuple(rows[-1][:-1])
 
 
-def resealed(uow: UnitOfWork, limit: int) -> list[Resealed]:
+def resealed(uow: UnitOfWork, limit: int, positions: Positions) -> list[Resealed]:
     """Up to ``limit`` values per sealed column still on an older key version, re-sealed under
-    the current one (read here; written by ``move``)."""
+    the current one (read here; written by ``move``); ``positions`` is the run's, kept from one
+    batch to the next so no table is read from its start again."""
     keys = uow.keys
     found: list[Resealed] = []
     for sealed in SEALED:
-        for row in _older(uow, sealed, limit):
+        for row in _older(uow, sealed, limit, positions):
             *key, was = row
             plain = keys.open(was, context=sealed.context)
             moved = keys.seal(plain, context=sealed.context)
